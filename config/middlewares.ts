@@ -1,0 +1,21 @@
+import type { Core } from '@strapi/strapi';
+
+const config: Core.Config.Middlewares = [
+  'strapi::logger',
+  'strapi::errors',
+  'strapi::security',
+  'strapi::cors',
+  'strapi::poweredBy',
+  'strapi::query',
+  {
+    name: 'strapi::body',
+    // The raw body is kept so webhook signatures (Meta's X-Hub-Signature-256) are checked over
+    // the exact bytes the provider sent.
+    config: { includeUnparsed: true },
+  },
+  'strapi::session',
+  'strapi::favicon',
+  'strapi::public',
+];
+
+export default config;

@@ -1,0 +1,75 @@
+import type { Core } from '@strapi/strapi';
+
+const allowedMediaTypes = [
+  'image/*',
+  'video/*',
+  'audio/*',
+  'application/pdf',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.*',
+  'text/plain',
+  'text/csv',
+];
+
+const deniedTypes = [
+  'image/svg+xml',
+  'application/vnd.microsoft.portable-executable',
+  'application/x-msdownload',
+  'application/x-msdos-program',
+  'application/x-executable',
+  'application/x-dosexec',
+  'application/x-sh',
+  'text/x-shellscript',
+  'application/x-mach-binary',
+];
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
+  whatsapp: {
+    enabled: true,
+    resolve: './plugins/whatsapp',
+  },
+  'users-permissions': {
+    config: {
+      jwtSecret: env('JWT_SECRET'),
+    },
+  },
+  upload: {
+    config: {
+      security: {
+        allowedTypes: allowedMediaTypes,
+        deniedTypes,
+      },
+    },
+  },
+  graphql: {
+    config: {
+      endpoint: '/graphql',
+      shadowCRUD: true,
+      // No Apollo landing page: it loads assets from outside hosts.
+      landingPage: false,
+      depthLimit: 10,
+      defaultLimit: 25,
+      maxLimit: 100,
+      apolloServer: { introspection: true },
+    },
+  },
+  // Email goes through SMTP (the fallback channel for WhatsApp messages that cannot be delivered).
+  email: {
+    config: {
+      provider: 'nodemailer',
+      providerOptions: {
+        host: env('SMTP_HOST', '127.0.0.1'),
+        port: env.int('SMTP_PORT', 1025),
+        secure: env.bool('SMTP_SECURE', false),
+        ignoreTLS: !env.bool('SMTP_SECURE', false),
+        auth: env('SMTP_USERNAME') ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') } : undefined,
+      },
+      settings: {
+        defaultFrom: env('EMAIL_FROM', 'whatsapp@localhost'),
+        defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'whatsapp@localhost')),
+      },
+    },
+  },
+});
+
+export default config;

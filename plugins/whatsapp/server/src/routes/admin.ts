@@ -1,0 +1,11 @@
+export default {
+  type: 'admin',
+  routes: [
+    {
+      method: 'GET',
+      path: '/health',
+      handler: 'health.show',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+  ],
+};

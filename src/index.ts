@@ -1,0 +1,15 @@
+import type { Core } from '@strapi/strapi';
+import { ensureFirstAdmin, seedDemoData } from './bootstrap/demo-data';
+
+export default {
+  register() {},
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    if (process.env.WHATSAPP_DEMO_DATA === 'true') {
+      if (await seedDemoData(strapi)) strapi.log.info('[demo] demo data inserted');
+    }
+    if (await ensureFirstAdmin(strapi, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD)) {
+      strapi.log.info(`[demo] first administrator ${process.env.ADMIN_EMAIL} created`);
+    }
+  },
+};

@@ -1,0 +1,46 @@
+/** Demo data: inserted on an empty database when asked, never duplicated by a restart. */
+import { startStrapi } from './helpers/strapi';
+
+const counts = async (strapi: any) => ({
+  customers: await strapi.db.query('api::customer.customer').count(),
+  suppliers: await strapi.db.query('api::supplier.supplier').count(),
+  vehicles: await strapi.db.query('api::vehicle.vehicle').count(),
+  workOrders: await strapi.db.query('api::work-order.work-order').count(),
+  quotes: await strapi.db.query('api::quote.quote').count(),
+  purchaseOrders: await strapi.db.query('api::purchase-order.purchase-order').count(),
+});
+
+describe('demo data', () => {
+  it('is not inserted unless WHATSAPP_DEMO_DATA=true', async () => {
+    const app = await startStrapi();
+    try {
+      expect((await counts(app.strapi)).customers).toBe(0);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('is seeded once, with the first admin, and not duplicated on a second boot', async () => {
+    const env = { WHATSAPP_DEMO_DATA: 'true', ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'Owner-pass-1' };
+    const first = await startStrapi({ env });
+    const before = await counts(first.strapi);
+    const phones = (await first.strapi.db.query('api::customer.customer').findMany()).map((c: any) => c.phone);
+    const admins = await first.strapi.db.query('admin::user').count();
+    await first.stop({ keepDatabase: true });
+
+    expect(before).toEqual({ customers: 4, suppliers: 2, vehicles: 4, workOrders: 4, quotes: 4, purchaseOrders: 2 });
+    // Mexican, Colombian and Argentine numbers, typed the way people type them.
+    expect(phones).toEqual(expect.arrayContaining(['55 1234 5678', '300 123 4567', '011 15-2345-6789']));
+    expect(admins).toBe(1);
+
+    const second = await startStrapi({ env, db: first.db });
+    try {
+      expect(await counts(second.strapi)).toEqual(before);
+      expect(await second.strapi.db.query('admin::user').count()).toBe(1);
+      const login = await second.http().post('/admin/login').send({ email: 'owner@example.com', password: 'Owner-pass-1' });
+      expect(login.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+});
