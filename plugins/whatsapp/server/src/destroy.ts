@@ -1,5 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { getService } from './utils';
 
-const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {};
+/** Stops the scheduler and lets the dispatcher finish what it holds: no timers left behind. */
+const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
+  await getService('scheduler').stop();
+};
 
 export default destroy;

@@ -1,11 +1,42 @@
-import { EmptyStateLayout } from '@strapi/design-system';
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { useEffect, useState } from 'react';
+import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field } from '@strapi/design-system';
+import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { PERMISSIONS } from '../constants';
 import { getTranslation } from '../utils/getTranslation';
+
+interface Settings {
+  sandbox: boolean;
+  defaultCountry: string;
+}
 
 const HomePage = () => {
   const { formatMessage } = useIntl();
+  const { get, put } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const { allowedActions } = useRBAC({ toggle: PERMISSIONS.toggleSandbox });
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [error, setError] = useState(false);
+
+  useEffect(() => {
+    get<{ data: Settings }>('/whatsapp/settings')
+      .then(({ data }) => setSettings(data.data))
+      .catch(() => setError(true));
+  }, [get]);
+
+  const toggleSandbox = async (value: boolean) => {
+    try {
+      const { data } = await put<{ data: Settings }>('/whatsapp/settings', { data: { sandbox: value } });
+      setSettings(data.data);
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: formatAPIError(e as never) });
+    }
+  };
+
+  if (error) return <Page.Error />;
+  if (!settings) return <Page.Loading />;
 
   return (
     <Page.Main>
@@ -17,6 +48,30 @@ const HomePage = () => {
         })}
       />
       <Layouts.Content>
+        <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius marginBottom={6}>
+          <Flex direction="column" alignItems="stretch" gap={2}>
+            <Field.Root
+              name="sandbox"
+              hint={formatMessage({
+                id: getTranslation(settings.sandbox ? 'home.sandbox.on' : 'home.sandbox.off'),
+                defaultMessage: settings.sandbox ? 'Sandbox mode: nothing leaves this machine.' : 'Live mode: messages go to the provider.',
+              })}
+            >
+              <Field.Label>{formatMessage({ id: getTranslation('home.sandbox.label'), defaultMessage: 'Sandbox mode' })}</Field.Label>
+              <Toggle
+                checked={settings.sandbox}
+                disabled={!allowedActions.canToggle}
+                onLabel="On"
+                offLabel="Off"
+                onChange={(e: React.ChangeEvent<HTMLInputElement>) => toggleSandbox(e.target.checked)}
+              />
+              <Field.Hint />
+            </Field.Root>
+            <Typography variant="pi" textColor="neutral600">
+              {formatMessage({ id: getTranslation('home.country'), defaultMessage: 'Default country' })}: {settings.defaultCountry}
+            </Typography>
+          </Flex>
+        </Box>
         <EmptyStateLayout
           content={formatMessage({
             id: getTranslation('home.empty'),

@@ -1,5 +1,15 @@
 import health from './health';
+import messages from './messages';
+import templates from './templates';
+import contacts from './contacts';
+import settings from './settings';
+import media from './media';
 
 export default {
   health,
+  messages,
+  templates,
+  contacts,
+  settings,
+  media,
 };

@@ -1,11 +1,42 @@
+import { ACTIONS } from '../constants';
+
+/** The admin panel's API (`/whatsapp/...`), every route guarded by the plugin's RBAC actions. */
+const route = (method: string, path: string, handler: string, actions: string[] = []) => ({
+  method,
+  path,
+  handler,
+  config: {
+    policies: [
+      'admin::isAuthenticatedAdmin',
+      ...(actions.length ? [{ name: 'admin::hasPermissions', config: { actions } }] : []),
+    ],
+  },
+});
+
 export default {
   type: 'admin',
   routes: [
-    {
-      method: 'GET',
-      path: '/health',
-      handler: 'health.show',
-      config: { policies: ['admin::isAuthenticatedAdmin'] },
-    },
+    route('GET', '/health', 'health.show'),
+
+    // Sandbox toggle and settings: the controller checks toggle-sandbox vs manage-settings per field.
+    route('GET', '/settings', 'settings.show'),
+    route('PUT', '/settings', 'settings.update'),
+    route('GET', '/settings/audit', 'settings.audit', [ACTIONS.manageSettings]),
+
+    route('POST', '/messages', 'messages.create', [ACTIONS.send]),
+    route('GET', '/messages', 'messages.find', [ACTIONS.readMessages]),
+    route('GET', '/messages/:id', 'messages.findOne', [ACTIONS.readMessages]),
+    route('POST', '/messages/:id/cancel', 'messages.cancel', [ACTIONS.send]),
+    route('POST', '/messages/:id/retry', 'messages.retry', [ACTIONS.send]),
+
+    route('GET', '/templates', 'templates.find', [ACTIONS.manageTemplates]),
+    route('POST', '/templates', 'templates.create', [ACTIONS.manageTemplates]),
+    route('PUT', '/templates/:id', 'templates.update', [ACTIONS.manageTemplates]),
+    route('DELETE', '/templates/:id', 'templates.delete', [ACTIONS.manageTemplates]),
+    route('POST', '/templates/:id/preview', 'templates.preview', [ACTIONS.manageTemplates]),
+
+    route('GET', '/contacts', 'contacts.find', [ACTIONS.manageContacts]),
+    route('GET', '/contacts/:id', 'contacts.findOne', [ACTIONS.manageContacts]),
+    route('POST', '/contacts/:id/consent', 'contacts.consent', [ACTIONS.manageContacts]),
   ],
 };

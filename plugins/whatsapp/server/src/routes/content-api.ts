@@ -1,12 +1,42 @@
+/**
+ * REST for the business's own code: `/api/whatsapp/...`. Access follows users-permissions roles
+ * and API tokens (action `plugin::whatsapp.<controller>.<action>`); a role without the
+ * permission gets 403.
+ */
+const route = (method: string, path: string, handler: string, config: Record<string, unknown> = {}) => ({
+  method,
+  path,
+  handler,
+  config: { policies: [], ...config },
+});
+
 export default {
   type: 'content-api',
   routes: [
-    {
-      // Liveness of the plugin itself: public, answers without touching providers.
-      method: 'GET',
-      path: '/health',
-      handler: 'health.show',
-      config: { auth: false },
-    },
+    // Liveness of the plugin itself: public, answers without touching providers.
+    route('GET', '/health', 'health.show', { auth: false }),
+
+    route('POST', '/messages', 'messages.create'),
+    route('GET', '/messages', 'messages.find'),
+    route('GET', '/messages/:id', 'messages.findOne'),
+    route('POST', '/messages/:id/cancel', 'messages.cancel'),
+    route('POST', '/messages/:id/retry', 'messages.retry'),
+
+    route('GET', '/templates', 'templates.find'),
+    route('GET', '/templates/:id', 'templates.findOne'),
+    route('POST', '/templates', 'templates.create'),
+    route('PUT', '/templates/:id', 'templates.update'),
+    route('DELETE', '/templates/:id', 'templates.delete'),
+    route('POST', '/templates/:id/preview', 'templates.preview'),
+
+    route('GET', '/contacts', 'contacts.find'),
+    route('GET', '/contacts/:id', 'contacts.findOne'),
+    route('POST', '/contacts', 'contacts.create'),
+    route('PUT', '/contacts/:id', 'contacts.update'),
+    route('DELETE', '/contacts/:id', 'contacts.delete'),
+    route('POST', '/contacts/:id/consent', 'contacts.consent'),
+
+    // Providers fetch attachments here with a signed, expiring token instead of credentials.
+    route('GET', '/media/:token', 'media.download', { auth: false }),
   ],
 };

@@ -1,5 +1,29 @@
 import health from './health';
+import settings from './settings';
+import phone from './phone';
+import contacts from './contacts';
+import consent from './consent';
+import templates from './templates';
+import senders from './senders';
+import media from './media';
+import messages from './messages';
+import queue from './queue';
+import providers from './providers';
+import dispatcher from './dispatcher';
+import scheduler from './scheduler';
 
 export default {
   health,
+  settings,
+  phone,
+  contacts,
+  consent,
+  templates,
+  senders,
+  media,
+  messages,
+  queue,
+  providers,
+  dispatcher,
+  scheduler,
 };

@@ -1,0 +1,5 @@
+/** Mirrors server/src/constants.ts ACTIONS: what the admin pages check with useRBAC. */
+export const PERMISSIONS = {
+  toggleSandbox: [{ action: 'plugin::whatsapp.settings.sandbox', subject: null }],
+  readMessages: [{ action: 'plugin::whatsapp.messages.read', subject: null }],
+};

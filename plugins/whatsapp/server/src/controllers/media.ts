@@ -1,0 +1,22 @@
+import fs from 'fs';
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import { getService } from '../utils';
+
+/** Serves a media-library file to a provider holding a valid, unexpired signed token. */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async download(ctx: any) {
+    const media = getService('media');
+    const fileId = media.verify(ctx.params.token);
+    if (!fileId) return ctx.forbidden('This media link is invalid or has expired');
+    const file = await media.file(fileId);
+    if (!file) return ctx.notFound('File not found');
+    const publicDir = strapi.dirs.static.public;
+    const location = path.join(publicDir, String(file.url).replace(/^\//, ''));
+    if (!location.startsWith(publicDir) || !fs.existsSync(location)) return ctx.notFound('File not found');
+    ctx.type = file.mime;
+    ctx.set('Content-Disposition', `inline; filename="${String(file.name).replace(/"/g, '')}"`);
+    ctx.set('Cache-Control', 'private, max-age=300');
+    ctx.body = fs.createReadStream(location);
+  },
+});

@@ -1,0 +1,35 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ACTIONS } from '../constants';
+import { getService } from '../utils';
+import { settingsSchema, validateData } from '../validation';
+import type { Settings } from '../services/settings';
+
+export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
+  async show(ctx: any) {
+    ctx.body = { data: await getService('settings').get() };
+  },
+
+  /**
+   * Changing sandbox mode needs the "toggle sandbox" permission; everything else "manage
+   * settings". Every change is audited with the administrator who made it.
+   */
+  async update(ctx: any) {
+    const data = await validateData<Partial<Settings>>(settingsSchema, ctx.request.body);
+    const ability = ctx.state.userAbility;
+    const needs = [
+      ...('sandbox' in data ? [ACTIONS.toggleSandbox] : []),
+      ...(Object.keys(data).some((k) => k !== 'sandbox') ? [ACTIONS.manageSettings] : []),
+    ];
+    const missing = needs.filter((action) => !ability?.can(action));
+    if (missing.length) throw new errors.ForbiddenError(`Missing permission: ${missing.join(', ')}`);
+    const user = ctx.state.user;
+    const settings = await getService('settings').update(data, { id: user?.id, email: user?.email });
+    ctx.body = { data: settings };
+  },
+
+  async audit(ctx: any) {
+    const entries = await getService('settings').audit({ limit: 100 });
+    ctx.body = { data: entries };
+  },
+});

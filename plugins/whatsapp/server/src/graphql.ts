@@ -1,0 +1,77 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from './constants';
+import { getService } from './utils';
+import { toApplicationError } from './utils/errors';
+
+/**
+ * GraphQL, added only when the graphql plugin is present: messages, templates and contacts are
+ * queryable through shadow CRUD (messages read-only), internal tables are hidden, and one
+ * mutation sends a message through the same service as REST.
+ */
+export const registerGraphql = (strapi: Core.Strapi) => {
+  const extension = strapi.plugin('graphql').service('extension');
+
+  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender]) {
+    extension.shadowCRUD(uid).disable();
+  }
+  extension.shadowCRUD(UID.message).disableMutations();
+
+  extension.use(({ nexus }: { nexus: any }) => ({
+    types: [
+      nexus.inputObjectType({
+        name: 'WhatsAppMessageInput',
+        definition(t: any) {
+          t.nonNull.string('to');
+          t.string('template');
+          t.field('variables', { type: 'JSON' });
+          t.string('body');
+          t.string('sendAt');
+          t.string('sender');
+          t.string('category');
+          t.int('media');
+          t.string('idempotencyKey');
+          t.string('relatedType');
+          t.string('relatedId');
+        },
+      }),
+      nexus.objectType({
+        name: 'WhatsAppSendResult',
+        definition(t: any) {
+          t.nonNull.int('id');
+          t.nonNull.string('documentId');
+          t.nonNull.string('status');
+          t.nonNull.string('to');
+          t.string('body');
+          t.string('dueAt');
+          t.string('category');
+          t.string('templateName');
+          t.nonNull.boolean('created');
+        },
+      }),
+      nexus.extendType({
+        type: 'Mutation',
+        definition(t: any) {
+          t.field('sendWhatsAppMessage', {
+            type: 'WhatsAppSendResult',
+            args: { data: nexus.nonNull('WhatsAppMessageInput') },
+            async resolve(_parent: unknown, args: { data: Record<string, any> }) {
+              const { relatedType, relatedId, ...rest } = args.data;
+              try {
+                const { message, created } = await getService('messages').create({
+                  ...rest,
+                  related: relatedType && relatedId ? { type: relatedType, id: relatedId } : undefined,
+                } as any);
+                return { ...message, dueAt: message.dueAt ? new Date(message.dueAt).toISOString() : null, created };
+              } catch (error) {
+                throw toApplicationError(error);
+              }
+            },
+          });
+        },
+      }),
+    ],
+    resolversConfig: {
+      'Mutation.sendWhatsAppMessage': { auth: { scope: ['plugin::whatsapp.messages.create'] } },
+    },
+  }));
+};

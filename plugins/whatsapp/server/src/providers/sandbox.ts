@@ -1,0 +1,58 @@
+/**
+ * A provider that sends nothing: development, demos and tests. Answers like a real provider
+ * (same validation, an id per message) and can be told to fail with any error class, so the
+ * retry / fallback / opt-out paths can be exercised without Twilio or Meta.
+ */
+import { randomUUID } from 'node:crypto';
+import { ProviderError } from './errors';
+import { assertSendable, e164Digits } from './outbound';
+import type { ErrorClass, OutboundMessage, SendResult, WhatsAppProvider } from './types';
+
+export interface SandboxFailure {
+  code: string;
+  kind: ErrorClass['kind'];
+  message: string;
+  /** For `rate-limited`. */
+  retryAfterSeconds?: number;
+}
+
+export interface SandboxProviderOptions {
+  /** Called for every send; return a failure to make that send fail. */
+  failWith?: (message: OutboundMessage) => SandboxFailure | undefined;
+}
+
+const NAME = 'sandbox';
+
+/** A sandbox failure remembers the class it was asked to have. */
+export class SandboxError extends ProviderError {
+  readonly kind: ErrorClass['kind'];
+
+  constructor(failure: SandboxFailure) {
+    super(failure.message, { provider: NAME, code: failure.code, retryAfterSeconds: failure.retryAfterSeconds });
+    this.name = 'SandboxError';
+    this.kind = failure.kind;
+  }
+}
+
+export function createSandboxProvider(options: SandboxProviderOptions = {}): WhatsAppProvider {
+  return {
+    name: NAME,
+    async send(message: OutboundMessage): Promise<SendResult> {
+      assertSendable(NAME, message);
+      e164Digits(NAME, message.to, 'to');
+      const failure = options.failWith?.(message);
+      if (failure) throw new SandboxError(failure);
+      return { providerMessageId: `sandbox-${randomUUID()}` };
+    },
+    classify(error: unknown): ErrorClass {
+      if (error instanceof SandboxError) {
+        if (error.kind === 'rate-limited' && error.retryAfterSeconds !== undefined) {
+          return { kind: 'rate-limited', retryAfterSeconds: error.retryAfterSeconds };
+        }
+        return { kind: error.kind };
+      }
+      // Validation errors (INVALID_MESSAGE) and anything unexpected: retrying will not help.
+      return { kind: 'permanent' };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { getService } from '../utils';
+import { notFound, RuleError } from '../utils/errors';
+
+export interface ContactInput {
+  phone: string;
+  name?: string | null;
+  email?: string | null;
+  locale?: string | null;
+  timeZone?: string | null;
+  tags?: string[] | null;
+  source?: 'manual' | 'csv' | 'inbound' | 'automation' | 'api';
+  isLead?: boolean;
+  profileName?: string | null;
+  relatedType?: string | null;
+  relatedId?: string | null;
+}
+
+export type Contact = Record<string, any> & { id: number; documentId: string; phone: string };
+
+const isUniqueViolation = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /unique/i.test(e?.message ?? '');
+};
+
+/**
+ * Contacts: one per WhatsApp number (E.164, unique). Consent fields on the row are the current
+ * state; the ledger lives in the `consent` service.
+ */
+const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async findByPhone(e164: string): Promise<Contact | null> {
+    return strapi.db.query(UID.contact).findOne({ where: { phone: e164 } });
+  },
+
+  /** Accepts the numeric id or the documentId. */
+  async findOne(idOrDocumentId: string | number): Promise<Contact | null> {
+    const key = String(idOrDocumentId);
+    const where = /^\d+$/.test(key) ? { id: Number(key) } : { documentId: key };
+    return strapi.db.query(UID.contact).findOne({ where });
+  },
+
+  async findOneOrFail(idOrDocumentId: string | number): Promise<Contact> {
+    const contact = await this.findOne(idOrDocumentId);
+    if (!contact) throw notFound(`Contact ${idOrDocumentId} not found`);
+    return contact;
+  },
+
+  /**
+   * Finds the contact for a number or creates it, safely under concurrency: two first messages
+   * from the same new number race on the unique phone index and both end with the one row.
+   */
+  async findOrCreate(e164: string, defaults: Omit<ContactInput, 'phone'> = {}): Promise<{ contact: Contact; created: boolean }> {
+    const existing = await this.findByPhone(e164);
+    if (existing) return { contact: existing, created: false };
+    try {
+      const now = new Date();
+      const contact = await strapi.db.query(UID.contact).create({
+        data: { source: 'api', locale: 'es-MX', ...defaults, phone: e164, createdAt: now, updatedAt: now },
+      });
+      return { contact, created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const contact = await this.findByPhone(e164);
+      if (!contact) throw error;
+      return { contact, created: false };
+    }
+  },
+
+  async create(input: ContactInput): Promise<Contact> {
+    const phone = await getService('phone').normalize(input.phone, 'phone');
+    if (await this.findByPhone(phone)) {
+      throw new RuleError('phone', 'unique', `A contact with phone ${phone} already exists`, 409);
+    }
+    const { contact } = await this.findOrCreate(phone, { source: 'manual', ...input });
+    return contact;
+  },
+
+  async update(idOrDocumentId: string | number, input: Partial<ContactInput>): Promise<Contact> {
+    const contact = await this.findOneOrFail(idOrDocumentId);
+    const data: Record<string, unknown> = { ...input, updatedAt: new Date() };
+    if (input.phone !== undefined) {
+      data.phone = await getService('phone').normalize(input.phone, 'phone');
+      const other = await this.findByPhone(data.phone as string);
+      if (other && other.id !== contact.id) {
+        throw new RuleError('phone', 'unique', `A contact with phone ${data.phone} already exists`, 409);
+      }
+    }
+    return strapi.db.query(UID.contact).update({ where: { id: contact.id }, data });
+  },
+
+  async delete(idOrDocumentId: string | number) {
+    const contact = await this.findOneOrFail(idOrDocumentId);
+    await strapi.db.query(UID.contact).delete({ where: { id: contact.id } });
+    return contact;
+  },
+
+  async list(params: { page: number; pageSize: number; search?: string; tag?: string; lead?: boolean; consent?: boolean }) {
+    const where: Record<string, unknown>[] = [];
+    if (params.search) {
+      where.push({ $or: [{ name: { $containsi: params.search } }, { phone: { $contains: params.search } }] });
+    }
+    if (params.lead !== undefined) where.push({ isLead: params.lead });
+    if (params.consent !== undefined) where.push({ marketingConsent: params.consent });
+    if (params.tag) where.push({ tags: { $contains: params.tag } });
+    const query = { where: where.length ? { $and: where } : {} };
+    const [results, total] = await Promise.all([
+      strapi.db.query(UID.contact).findMany({
+        ...query,
+        orderBy: { id: 'desc' },
+        offset: (params.page - 1) * params.pageSize,
+        limit: params.pageSize,
+      }),
+      strapi.db.query(UID.contact).count(query),
+    ]);
+    return { results, total };
+  },
+});
+
+export type ContactsService = ReturnType<typeof createContactsService>;
+export default createContactsService;

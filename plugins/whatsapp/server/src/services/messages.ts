@@ -1,0 +1,261 @@
+import type { Core } from '@strapi/strapi';
+import { CANCELLABLE, RETRYABLE, SERVICE_WINDOW_MS, STATUS, UID } from '../constants';
+import type { MessageCategory, MessageStatus } from '../constants';
+import { MAX_TEXT_LENGTH } from '../lib/template';
+import { getService, toDate } from '../utils';
+import { notFound, RuleError } from '../utils/errors';
+import { tableOf, toColumns } from '../utils/sql';
+import type { MediaRef } from './media';
+
+export interface CreateMessageInput {
+  to: string;
+  template?: string | number;
+  variables?: Record<string, unknown>;
+  body?: string;
+  sendAt?: string | Date;
+  sender?: string | number;
+  category?: MessageCategory;
+  media?: number;
+  related?: { type: string; id: string | number };
+  idempotencyKey?: string;
+}
+
+export interface CreateOptions {
+  source?: 'api' | 'admin' | 'campaign' | 'automation' | 'inbox';
+  campaignId?: number;
+  automationId?: number;
+  conversationId?: number;
+}
+
+export type Message = Record<string, any> & { id: number; status: MessageStatus };
+
+/** Clock skew tolerated for a `sendAt` meant as "now". */
+const PAST_TOLERANCE_MS = 5_000;
+
+/**
+ * The one way a message is made (now, scheduled, from a campaign or an automation): validates,
+ * normalises the phone, renders, checks consent and the 24-hour window, then writes one row.
+ * Nothing is written when any check fails.
+ */
+const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const byIdempotencyKey = (key: string) => strapi.db.query(UID.message).findOne({ where: { idempotencyKey: key } });
+
+  return {
+    async create(input: CreateMessageInput, options: CreateOptions = {}): Promise<{ message: Message; created: boolean }> {
+      if (input.idempotencyKey) {
+        const existing = await byIdempotencyKey(input.idempotencyKey);
+        if (existing) return { message: existing, created: false };
+      }
+
+      const to = await getService('phone').normalize(input.to, 'to');
+      const now = Date.now();
+      let dueAt = new Date(now);
+      if (input.sendAt !== undefined && input.sendAt !== null) {
+        const when = input.sendAt instanceof Date ? input.sendAt : new Date(input.sendAt);
+        if (Number.isNaN(when.getTime())) throw new RuleError('sendAt', 'date', `sendAt "${input.sendAt}" is not a date (use ISO 8601)`, 400);
+        if (when.getTime() < now - PAST_TOLERANCE_MS) throw new RuleError('sendAt', 'future', `sendAt ${when.toISOString()} is in the past`);
+        dueAt = when.getTime() > now ? when : dueAt;
+      }
+
+      const contact = await getService('contacts').findByPhone(to);
+      const templates = getService('templates');
+      const sender = await getService('senders').resolve(input.sender);
+
+      let body: string;
+      let category: MessageCategory;
+      let templateId: number | null = null;
+      let templateName: string | null = null;
+      let media: MediaRef | null = null;
+      const variables = input.variables ?? {};
+      const renderOptions = { locale: contact?.locale ?? undefined, timeZone: contact?.timeZone ?? undefined };
+
+      if (input.template !== undefined && input.template !== null) {
+        const template = await templates.findOne(input.template);
+        if (!template || template.active === false) {
+          throw new RuleError('template', 'unknown', `No active template "${input.template}"`);
+        }
+        body = templates.render(template, variables, renderOptions);
+        // Provider mapping values are rendered at send time; render them now too so a missing
+        // variable fails here, not later in the dispatcher.
+        templates.providerTemplate(template, variables, renderOptions);
+        category = template.category;
+        templateId = template.id;
+        templateName = template.name;
+        if (template.mediaHeader && template.mediaHeader !== 'none' && input.media === undefined) {
+          throw new RuleError('media', 'required', `Template "${template.name}" has a ${template.mediaHeader} header: give media (a media-library file id)`);
+        }
+      } else {
+        body = String(input.body ?? '');
+        if (!body.trim()) throw new RuleError('body', 'required', 'Give a template or a body', 400);
+        if (body.length > MAX_TEXT_LENGTH) {
+          throw new RuleError('body', 'max-length', `The text is ${body.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+        }
+        category = input.category ?? 'service';
+        // Free text only inside the customer-service window opened by the contact's last message.
+        const lastInbound = toDate(contact?.lastInboundAt);
+        if (!lastInbound || lastInbound.getTime() < dueAt.getTime() - SERVICE_WINDOW_MS) {
+          throw new RuleError(
+            'body',
+            'service-window',
+            lastInbound
+              ? `Free text can only be sent within 24 hours of the contact's last message (${lastInbound.toISOString()}); use an approved template`
+              : 'This contact has not written to us in the last 24 hours: free text is not allowed, use an approved template'
+          );
+        }
+      }
+      if (input.category && input.template !== undefined && input.category !== category) {
+        // A template's category is what the provider approved; do not let a caller relabel it.
+        throw new RuleError('category', 'template-category', `Template "${templateName}" is ${category}, not ${input.category}`);
+      }
+
+      const consent = await getService('consent').allows(contact, category);
+      if (!consent.ok) throw new RuleError('to', 'consent', consent.reason!);
+
+      if (input.media !== undefined && input.media !== null) media = await getService('media').resolve(input.media, 'media');
+
+      const status = dueAt.getTime() > now ? STATUS.scheduled : STATUS.queued;
+      // Every check has passed: only now is anything written. The contact first (safe under
+      // concurrency, see contacts.findOrCreate), then the message row. No transaction around
+      // both: on PostgreSQL a failed insert aborts the transaction, and the idempotency replay
+      // below needs to read after it.
+      const recipient = contact ?? (await getService('contacts').findOrCreate(to, { source: options.source === 'automation' ? 'automation' : 'api' })).contact;
+      const stamp = new Date();
+      let message: Message;
+      try {
+        message = await strapi.db.query(UID.message).create({
+          data: {
+            direction: 'out',
+            contactId: recipient.id,
+            to,
+            from: sender.number,
+            senderId: sender.id,
+            templateId,
+            templateName,
+            variables,
+            body,
+            media,
+            category,
+            status,
+            dueAt,
+            attempts: 0,
+            channel: 'whatsapp',
+            idempotencyKey: input.idempotencyKey ?? null,
+            campaignId: options.campaignId ?? null,
+            automationId: options.automationId ?? null,
+            conversationId: options.conversationId ?? null,
+            relatedType: input.related?.type ?? null,
+            relatedId: input.related?.id !== undefined ? String(input.related.id) : null,
+            queuedAt: status === STATUS.queued ? stamp : null,
+            createdAt: stamp,
+            updatedAt: stamp,
+          },
+        });
+      } catch (error) {
+        // Two requests with the same idempotency key at once: the unique index keeps one.
+        const existing = input.idempotencyKey ? await byIdempotencyKey(input.idempotencyKey) : null;
+        if (existing) return { message: existing, created: false };
+        throw error;
+      }
+
+      if (status === STATUS.queued) getService('dispatcher').wake();
+      return { message, created: true };
+    },
+
+    async findOne(ref: string | number): Promise<Message | null> {
+      const key = String(ref);
+      const where = /^\d+$/.test(key) ? { id: Number(key) } : { documentId: key };
+      return strapi.db.query(UID.message).findOne({ where });
+    },
+
+    async findOneOrFail(ref: string | number): Promise<Message> {
+      const message = await this.findOne(ref);
+      if (!message) throw notFound(`Message ${ref} not found`);
+      return message;
+    },
+
+    async attempts(messageId: number) {
+      return strapi.db.query(UID.attempt).findMany({ where: { messageId }, orderBy: { number: 'asc' } });
+    },
+
+    async list(params: {
+      page: number;
+      pageSize: number;
+      status?: string[];
+      contact?: number;
+      template?: number;
+      campaign?: number;
+      relatedType?: string;
+      relatedId?: string;
+      direction?: string;
+      from?: Date;
+      until?: Date;
+    }) {
+      const where: Record<string, unknown> = {};
+      if (params.status?.length) where.status = { $in: params.status };
+      if (params.contact) where.contactId = params.contact;
+      if (params.template) where.templateId = params.template;
+      if (params.campaign) where.campaignId = params.campaign;
+      if (params.relatedType) where.relatedType = params.relatedType;
+      if (params.relatedId) where.relatedId = params.relatedId;
+      if (params.direction) where.direction = params.direction;
+      if (params.from || params.until) {
+        where.createdAt = { ...(params.from ? { $gte: params.from } : {}), ...(params.until ? { $lte: params.until } : {}) };
+      }
+      const [results, total] = await Promise.all([
+        strapi.db.query(UID.message).findMany({ where, orderBy: { id: 'desc' }, offset: (params.page - 1) * params.pageSize, limit: params.pageSize }),
+        strapi.db.query(UID.message).count({ where }),
+      ]);
+      return { results, total };
+    },
+
+    /**
+     * Cancels a message not yet handed to a provider. One conditional UPDATE, so it cannot
+     * race with the dispatcher's claim: whichever commits first wins, and a cancelled message
+     * is never sent.
+     */
+    async cancel(ref: string | number): Promise<Message> {
+      const message = await this.findOneOrFail(ref);
+      const now = new Date();
+      const changed = await strapi.db
+        .connection(tableOf(UID.message))
+        .where({ id: message.id })
+        .whereIn('status', CANCELLABLE)
+        .update(toColumns(UID.message, { status: STATUS.cancelled, cancelledAt: now, updatedAt: now }));
+      if (!changed) {
+        const current = await this.findOneOrFail(message.id);
+        throw new RuleError('status', 'not-cancellable', `Message ${message.id} is ${current.status}; only scheduled or queued messages can be cancelled`, 409);
+      }
+      return this.findOneOrFail(message.id);
+    },
+
+    /** Puts a failed, cancelled or unknown message back in the queue, due now. */
+    async retry(ref: string | number): Promise<Message> {
+      const message = await this.findOneOrFail(ref);
+      const now = new Date();
+      const changed = await strapi.db
+        .connection(tableOf(UID.message))
+        .where({ id: message.id, direction: 'out' })
+        .whereIn('status', RETRYABLE)
+        .update(
+          toColumns(UID.message, {
+            status: STATUS.queued,
+            dueAt: now,
+            queuedAt: now,
+            nextAttemptAt: null,
+            errorCode: null,
+            errorText: null,
+            updatedAt: now,
+          })
+        );
+      if (!changed) {
+        throw new RuleError('status', 'not-retryable', `Message ${message.id} is ${message.status}; only failed, undeliverable, unknown or cancelled messages can be retried`, 409);
+      }
+      const queued = await this.findOneOrFail(message.id);
+      getService('dispatcher').wake();
+      return queued;
+    },
+  };
+};
+
+export type MessagesService = ReturnType<typeof createMessagesService>;
+export default createMessagesService;

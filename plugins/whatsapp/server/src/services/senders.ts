@@ -1,0 +1,83 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import type { ProviderName } from '../constants';
+import { RuleError } from '../utils/errors';
+
+export type Sender = Record<string, any> & {
+  id: number;
+  name: string;
+  provider: ProviderName;
+  number: string;
+  messagesPerSecond: number;
+};
+
+/** The sandbox's own sender: always there, so sandbox mode works with nothing configured. */
+export const SANDBOX_NUMBER = 'sandbox';
+
+/** Sending numbers. Secrets stay in the environment; a sender row only says which provider. */
+const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** At boot: one sender per configured provider, created or updated from the environment. */
+  async syncFromEnv() {
+    const env = process.env;
+    const wanted: Array<Pick<Sender, 'name' | 'provider' | 'number'> & { messagesPerSecond: number }> = [
+      { name: 'Sandbox', provider: 'sandbox', number: SANDBOX_NUMBER, messagesPerSecond: 1000 },
+    ];
+    if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_WHATSAPP_FROM) {
+      wanted.push({ name: 'Twilio WhatsApp', provider: 'twilio', number: env.TWILIO_WHATSAPP_FROM.replace(/^whatsapp:/, ''), messagesPerSecond: 80 });
+    }
+    if (env.META_ACCESS_TOKEN && env.META_PHONE_NUMBER_ID) {
+      wanted.push({ name: 'Meta WhatsApp', provider: 'meta', number: env.META_WHATSAPP_NUMBER || `meta:${env.META_PHONE_NUMBER_ID}`, messagesPerSecond: 80 });
+    }
+    const now = new Date();
+    for (const sender of wanted) {
+      const existing = await strapi.db.query(UID.sender).findOne({ where: { number: sender.number } });
+      if (existing) {
+        await strapi.db.query(UID.sender).update({ where: { id: existing.id }, data: { provider: sender.provider, active: true, updatedAt: now } });
+      } else {
+        await strapi.db.query(UID.sender).create({ data: { ...sender, credentials: 'default', active: true, createdAt: now, updatedAt: now } });
+      }
+    }
+    // Providers no longer configured stop being used, but their history stays.
+    const configured = new Set(wanted.map((s) => s.provider));
+    const all: Sender[] = await strapi.db.query(UID.sender).findMany({});
+    for (const sender of all) {
+      if (!configured.has(sender.provider) && sender.active) {
+        await strapi.db.query(UID.sender).update({ where: { id: sender.id }, data: { active: false, updatedAt: now } });
+      }
+    }
+  },
+
+  async list(): Promise<Sender[]> {
+    return strapi.db.query(UID.sender).findMany({ orderBy: { id: 'asc' } });
+  },
+
+  async findById(id: number): Promise<Sender | null> {
+    return strapi.db.query(UID.sender).findOne({ where: { id } });
+  },
+
+  /**
+   * The sender a message goes from: the one named (id, number or provider name), else the one
+   * flagged default, else the first configured real provider (Meta, then Twilio), else the sandbox.
+   */
+  async resolve(ref?: string | number | null): Promise<Sender> {
+    const active: Sender[] = await strapi.db.query(UID.sender).findMany({ where: { active: true }, orderBy: { id: 'asc' } });
+    if (ref !== undefined && ref !== null && ref !== '') {
+      const key = String(ref);
+      const found = active.find(
+        (s) => String(s.id) === key || s.documentId === key || s.number === key || s.provider === key || s.name === key
+      );
+      if (!found) throw new RuleError('sender', 'unknown', `No active sender "${key}"`);
+      return found;
+    }
+    const byPreference =
+      active.find((s) => s.isDefault) ??
+      active.find((s) => s.provider === 'meta') ??
+      active.find((s) => s.provider === 'twilio') ??
+      active.find((s) => s.provider === 'sandbox');
+    if (!byPreference) throw new RuleError('sender', 'unknown', 'No sender is configured');
+    return byPreference;
+  },
+});
+
+export type SendersService = ReturnType<typeof createSendersService>;
+export default createSendersService;

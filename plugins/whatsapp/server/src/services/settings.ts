@@ -1,0 +1,134 @@
+import type { Core } from '@strapi/strapi';
+import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, PLUGIN_ID, UID } from '../constants';
+
+export interface Settings {
+  sandbox: boolean;
+  defaultCountry: string;
+  transactionalConsent: 'implicit' | 'required';
+  optOutKeywords: string[];
+  optInKeywords: string[];
+  failureRateThreshold: number;
+  /** Test-only: makes the sandbox provider fail with this provider error code. */
+  sandboxFailure: { code: string; kind: string; message?: string } | null;
+}
+
+export interface Actor {
+  id?: number;
+  email?: string;
+}
+
+const EDITABLE: (keyof Settings)[] = [
+  'sandbox',
+  'defaultCountry',
+  'transactionalConsent',
+  'optOutKeywords',
+  'optInKeywords',
+  'failureRateThreshold',
+  'sandboxFailure',
+];
+
+/**
+ * The plugin's settings: one row, created at boot from the environment's defaults, changed by
+ * administrators. Every change writes an audit entry (who, before, after, when). Read on every
+ * send, so the row is cached in memory and refreshed on write.
+ */
+const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  // Cached briefly: read on every send, and short enough that instances sharing a database
+  // see an administrator's toggle within a second.
+  const TTL_MS = 1000;
+  let cache: Settings | null = null;
+  let cachedAt = 0;
+
+  const defaults = (): Settings => ({
+    sandbox: Boolean(strapi.config.get(`plugin::${PLUGIN_ID}.sandbox`)),
+    defaultCountry: (process.env.WHATSAPP_DEFAULT_COUNTRY || 'MX').toUpperCase(),
+    transactionalConsent: 'implicit',
+    optOutKeywords: DEFAULT_OPT_OUT_KEYWORDS,
+    optInKeywords: DEFAULT_OPT_IN_KEYWORDS,
+    failureRateThreshold: 0.1,
+    sandboxFailure: null,
+  });
+
+  const fromRow = (row: Record<string, unknown>): Settings => {
+    const d = defaults();
+    return {
+      sandbox: row.sandbox === null || row.sandbox === undefined ? d.sandbox : Boolean(row.sandbox),
+      defaultCountry: (row.defaultCountry as string) || d.defaultCountry,
+      transactionalConsent: (row.transactionalConsent as Settings['transactionalConsent']) || d.transactionalConsent,
+      optOutKeywords: (row.optOutKeywords as string[]) || d.optOutKeywords,
+      optInKeywords: (row.optInKeywords as string[]) || d.optInKeywords,
+      failureRateThreshold:
+        row.failureRateThreshold === null || row.failureRateThreshold === undefined
+          ? d.failureRateThreshold
+          : Number(row.failureRateThreshold),
+      sandboxFailure: (row.sandboxFailure as Settings['sandboxFailure']) ?? null,
+    };
+  };
+
+  const loadRow = () => strapi.db.query(UID.setting).findOne({});
+
+  return {
+    /** Creates the settings row from the environment on first boot. */
+    async init() {
+      const row = await loadRow();
+      if (!row) {
+        const d = defaults();
+        await strapi.db.query(UID.setting).create({ data: { ...d } });
+      }
+      cache = null;
+      return this.get();
+    },
+
+    async get(): Promise<Settings> {
+      if (cache && Date.now() - cachedAt < TTL_MS) return cache;
+      const row = await loadRow();
+      cache = row ? fromRow(row) : defaults();
+      cachedAt = Date.now();
+      return cache;
+    },
+
+    /** Sandbox mode as it stands now (the admin toggle, else the environment's default). */
+    async isSandbox() {
+      return (await this.get()).sandbox;
+    },
+
+    /** Applies a validated change and audits it. Returns the new settings. */
+    async update(patch: Partial<Settings>, actor: Actor): Promise<Settings> {
+      const before = await this.get();
+      const changes = Object.fromEntries(
+        Object.entries(patch).filter(
+          ([key, value]) => EDITABLE.includes(key as keyof Settings) && JSON.stringify(before[key as keyof Settings]) !== JSON.stringify(value)
+        )
+      ) as Partial<Settings>;
+      if (Object.keys(changes).length === 0) return before;
+
+      const row = await loadRow();
+      await strapi.db.transaction(async () => {
+        await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: changes });
+        await strapi.db.query(UID.auditEntry).create({
+          data: {
+            actorId: actor.id ?? null,
+            actorEmail: actor.email ?? null,
+            action: 'settings.update',
+            before: Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof Settings]])),
+            after: changes,
+            at: new Date(),
+          },
+        });
+      });
+      cache = null;
+      return this.get();
+    },
+
+    async audit(params: { limit?: number } = {}) {
+      return strapi.db.query(UID.auditEntry).findMany({ orderBy: { id: 'desc' }, limit: params.limit ?? 50 });
+    },
+
+    clearCache() {
+      cache = null;
+    },
+  };
+};
+
+export type SettingsService = ReturnType<typeof createSettingsService>;
+export default createSettingsService;

@@ -1,0 +1,163 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { extractVariables, renderTemplate, TemplateError, MAX_TEXT_LENGTH } from '../lib/template';
+import { notFound, RuleError } from '../utils/errors';
+import type { OutboundMessage } from '../providers/types';
+
+export type Template = Record<string, any> & {
+  id: number;
+  documentId: string;
+  name: string;
+  body: string;
+  category: 'marketing' | 'utility' | 'authentication';
+};
+
+export interface TemplateInput {
+  name: string;
+  category?: Template['category'];
+  language?: string;
+  body: string;
+  mediaHeader?: 'none' | 'document' | 'image';
+  metaName?: string | null;
+  metaLanguage?: string | null;
+  metaParameters?: string[] | null;
+  metaParameterFormat?: 'positional' | 'named';
+  twilioContentSid?: string | null;
+  twilioVariables?: Record<string, string> | null;
+  fallbackChannel?: 'none' | 'sms' | 'email';
+  createsFollowUp?: boolean;
+  active?: boolean;
+}
+
+type Variables = Record<string, unknown>;
+
+/** A TemplateError as the API reports it: the field path names the variable. */
+const asRuleError = (error: unknown, basePath: string) => {
+  if (!(error instanceof TemplateError)) return error;
+  if (error.rule === 'missing-variable' || error.rule === 'invalid-variable') {
+    return new RuleError(`variables.${error.variable}`, error.rule === 'missing-variable' ? 'required' : 'invalid', error.message);
+  }
+  if (error.rule === 'too-long') return new RuleError(basePath, 'max-length', error.message);
+  return new RuleError(basePath, 'template-syntax', error.message);
+};
+
+/**
+ * Templates: strict Handlebars bodies (a missing variable is an error naming it), the variables
+ * they use, WhatsApp's 4,096-character limit, and the mapping to the provider's approved
+ * template (Meta name + language + ordered parameters; Twilio Content SID + variables).
+ */
+const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async findOne(ref: string | number): Promise<Template | null> {
+    const key = String(ref);
+    const where = /^\d+$/.test(key) ? { id: Number(key) } : { $or: [{ documentId: key }, { name: key }] };
+    return strapi.db.query(UID.template).findOne({ where });
+  },
+
+  async findOneOrFail(ref: string | number): Promise<Template> {
+    const template = await this.findOne(ref);
+    if (!template) throw notFound(`Template ${ref} not found`);
+    return template;
+  },
+
+  /** Checks a body and its provider mapping; returns the variables the body uses. */
+  check(input: Partial<TemplateInput>): string[] {
+    let variables: string[] = [];
+    if (input.body !== undefined) {
+      try {
+        variables = extractVariables(input.body);
+      } catch (error) {
+        throw asRuleError(error, 'body');
+      }
+      if (input.body.length > MAX_TEXT_LENGTH) {
+        throw new RuleError('body', 'max-length', `The body is ${input.body.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+      }
+    }
+    const known = new Set(variables);
+    for (const [i, name] of (input.metaParameters ?? []).entries()) {
+      if (!known.has(name)) {
+        throw new RuleError(`metaParameters.${i}`, 'unknown-variable', `Meta parameter ${i + 1} uses "${name}", which the body does not use`);
+      }
+    }
+    for (const [key, name] of Object.entries(input.twilioVariables ?? {})) {
+      if (!known.has(name)) {
+        throw new RuleError(`twilioVariables.${key}`, 'unknown-variable', `Twilio variable ${key} uses "${name}", which the body does not use`);
+      }
+    }
+    return variables;
+  },
+
+  async create(input: TemplateInput): Promise<Template> {
+    const variables = this.check(input);
+    if (await strapi.db.query(UID.template).findOne({ where: { name: input.name } })) {
+      throw new RuleError('name', 'unique', `A template named "${input.name}" already exists`, 409);
+    }
+    const now = new Date();
+    return strapi.db.query(UID.template).create({ data: { ...input, variables, createdAt: now, updatedAt: now } });
+  },
+
+  async update(ref: string | number, input: Partial<TemplateInput>): Promise<Template> {
+    const template = await this.findOneOrFail(ref);
+    const merged = { ...template, ...input };
+    const variables = this.check({ body: merged.body, metaParameters: merged.metaParameters, twilioVariables: merged.twilioVariables });
+    if (input.name && input.name !== template.name) {
+      const other = await strapi.db.query(UID.template).findOne({ where: { name: input.name } });
+      if (other) throw new RuleError('name', 'unique', `A template named "${input.name}" already exists`, 409);
+    }
+    return strapi.db.query(UID.template).update({
+      where: { id: template.id },
+      data: { ...input, variables, updatedAt: new Date() },
+    });
+  },
+
+  async delete(ref: string | number) {
+    const template = await this.findOneOrFail(ref);
+    await strapi.db.query(UID.template).delete({ where: { id: template.id } });
+    return template;
+  },
+
+  async list(params: { page: number; pageSize: number; search?: string; category?: string }) {
+    const where: Record<string, unknown> = {};
+    if (params.search) where.name = { $containsi: params.search };
+    if (params.category) where.category = params.category;
+    const [results, total] = await Promise.all([
+      strapi.db.query(UID.template).findMany({ where, orderBy: { name: 'asc' }, offset: (params.page - 1) * params.pageSize, limit: params.pageSize }),
+      strapi.db.query(UID.template).count({ where }),
+    ]);
+    return { results, total };
+  },
+
+  /** Renders strictly; the error names the missing variable. */
+  render(template: Pick<Template, 'body'>, variables: Variables, options: { locale?: string; timeZone?: string } = {}) {
+    try {
+      return renderTemplate(template.body, variables, options);
+    } catch (error) {
+      throw asRuleError(error, 'body');
+    }
+  },
+
+  /** The provider's approved template with its parameters filled in, for the dispatcher. */
+  providerTemplate(template: Template, variables: Variables, options: { locale?: string; timeZone?: string } = {}): OutboundMessage['template'] {
+    const value = (name: string) => this.render({ body: `{{${name}}}` }, variables, options);
+    const result: NonNullable<OutboundMessage['template']> = {};
+    if (template.metaName) {
+      result.meta = {
+        name: template.metaName,
+        language: template.metaLanguage || template.language || 'es_MX',
+        parameters: ((template.metaParameters as string[] | null) ?? []).map((name) => ({ name, value: value(name) })),
+        parameterFormat: template.metaParameterFormat || 'positional',
+      };
+    }
+    if (template.twilioContentSid) {
+      result.twilio = {
+        contentSid: template.twilioContentSid,
+        variables: Object.fromEntries(
+          Object.entries((template.twilioVariables as Record<string, string> | null) ?? {}).map(([key, name]) => [key, value(name)])
+        ),
+      };
+    }
+    return result.meta || result.twilio ? result : undefined;
+  },
+});
+
+export type TemplatesService = ReturnType<typeof createTemplatesService>;
+export default createTemplatesService;

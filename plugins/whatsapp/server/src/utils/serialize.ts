@@ -1,0 +1,111 @@
+import { toDate } from '.';
+
+/** The public shape of plugin records: no lease internals, dates as ISO strings. */
+const iso = (value: unknown) => toDate(value)?.toISOString() ?? null;
+const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? null);
+
+export const serializeMessage = (m: Record<string, any>, extra: Record<string, unknown> = {}) => ({
+  id: m.id,
+  documentId: m.documentId,
+  direction: m.direction,
+  status: m.status,
+  to: m.to,
+  from: m.from,
+  contactId: m.contactId,
+  senderId: m.senderId,
+  template: m.templateName ?? null,
+  templateId: m.templateId ?? null,
+  variables: json(m.variables),
+  body: m.body,
+  media: json(m.media),
+  category: m.category,
+  channel: m.channel,
+  dueAt: iso(m.dueAt),
+  attempts: Number(m.attempts ?? 0),
+  nextAttemptAt: iso(m.nextAttemptAt),
+  provider: m.provider ?? null,
+  providerMessageId: m.providerMessageId ?? null,
+  errorCode: m.errorCode ?? null,
+  errorText: m.errorText ?? null,
+  idempotencyKey: m.idempotencyKey ?? null,
+  campaignId: m.campaignId ?? null,
+  automationId: m.automationId ?? null,
+  conversationId: m.conversationId ?? null,
+  related: m.relatedType ? { type: m.relatedType, id: m.relatedId } : null,
+  statusTimes: {
+    queued: iso(m.queuedAt),
+    sent: iso(m.sentAt),
+    delivered: iso(m.deliveredAt),
+    read: iso(m.readAt),
+    failed: iso(m.failedAt),
+    cancelled: iso(m.cancelledAt),
+    received: iso(m.receivedAt),
+  },
+  createdAt: iso(m.createdAt),
+  updatedAt: iso(m.updatedAt),
+  ...extra,
+});
+
+export const serializeAttempt = (a: Record<string, any>) => ({
+  number: a.number,
+  at: iso(a.at),
+  provider: a.provider,
+  channel: a.channel,
+  httpStatus: a.httpStatus ?? null,
+  providerCode: a.providerCode ?? null,
+  outcome: a.outcome,
+  errorText: a.errorText ?? null,
+  durationMs: a.durationMs ?? null,
+});
+
+export const serializeContact = (c: Record<string, any>) => ({
+  id: c.id,
+  documentId: c.documentId,
+  phone: c.phone,
+  name: c.name ?? null,
+  email: c.email ?? null,
+  locale: c.locale ?? null,
+  timeZone: c.timeZone ?? null,
+  tags: json(c.tags) ?? [],
+  source: c.source,
+  isLead: Boolean(c.isLead),
+  profileName: c.profileName ?? null,
+  marketingConsent: Boolean(c.marketingConsent),
+  transactionalConsent: Boolean(c.transactionalConsent),
+  consentUpdatedAt: iso(c.consentUpdatedAt),
+  optedOutAt: iso(c.optedOutAt),
+  lastInboundAt: iso(c.lastInboundAt),
+  related: c.relatedType ? { type: c.relatedType, id: c.relatedId } : null,
+  createdAt: iso(c.createdAt),
+  updatedAt: iso(c.updatedAt),
+});
+
+export const serializeTemplate = (t: Record<string, any>) => ({
+  id: t.id,
+  documentId: t.documentId,
+  name: t.name,
+  category: t.category,
+  language: t.language,
+  body: t.body,
+  variables: json(t.variables) ?? [],
+  mediaHeader: t.mediaHeader ?? 'none',
+  meta: t.metaName
+    ? { name: t.metaName, language: t.metaLanguage ?? t.language, parameters: json(t.metaParameters) ?? [], parameterFormat: t.metaParameterFormat ?? 'positional' }
+    : null,
+  twilio: t.twilioContentSid ? { contentSid: t.twilioContentSid, variables: json(t.twilioVariables) ?? {} } : null,
+  fallbackChannel: t.fallbackChannel ?? 'none',
+  createsFollowUp: Boolean(t.createsFollowUp),
+  active: t.active !== false,
+  createdAt: iso(t.createdAt),
+  updatedAt: iso(t.updatedAt),
+});
+
+export const serializeConsent = (c: Record<string, any>) => ({
+  id: c.id,
+  purpose: c.purpose,
+  granted: Boolean(c.granted),
+  method: c.method,
+  evidence: c.evidence ?? null,
+  actor: c.actor ?? null,
+  at: iso(c.at),
+});

@@ -1,0 +1,352 @@
+/**
+ * A loopback fake of Meta's WhatsApp Cloud API (Graph API), the part this product uses:
+ *
+ *   POST /{version}/{phone-number-id}/messages   (JSON, Authorization: Bearer <token>)
+ *
+ * Answers with the real wire format: `{messaging_product, contacts:[{input, wa_id}],
+ * messages:[{id: "wamid…"}]}` on success, Graph's `{"error":{message, type, code,
+ * error_data, error_subcode, fbtrace_id}}` otherwise — with HTTP 400 for nearly every error
+ * whatever it means (rate limit 130429, re-engagement 131047, undeliverable 131026…), which
+ * is exactly what provider code must cope with. References:
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
+ *
+ * Point the app at it with META_GRAPH_BASE_URL=fake.url and META_GRAPH_VERSION=fake.version.
+ * Only the configured version is served: a request built with another version gets Graph's
+ * "Unknown path components" error, so a hard-coded version in the product shows up.
+ */
+import { randomBytes } from 'crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'http';
+import {
+  AnswerScript,
+  BodyTooLargeError,
+  CountWaiters,
+  playScripted,
+  readBody,
+  retryAfterHeader,
+  sendJson,
+  startLoopbackServer,
+  type LoopbackServer,
+  type RawAnswer,
+} from './http';
+import { validateMessage, type MetaFailure, type MetaMessageType, type MetaTemplateSpec } from './meta-validation';
+
+export type { MetaFailure, MetaMessageType, MetaTemplateSpec } from './meta-validation';
+
+export interface FakeMetaOptions {
+  accessToken: string;
+  phoneNumberId: string;
+  /** Graph API version served, default `v21.0`. */
+  version?: string;
+  /** When given, template sends are checked against these (name, language, body parameter count). */
+  templates?: MetaTemplateSpec[];
+}
+
+export interface MetaMediaObject {
+  id?: string;
+  link?: string;
+  caption?: string;
+  filename?: string;
+}
+
+export interface MetaTemplateParameter {
+  type: string;
+  text?: string;
+  /** Named parameters ({{first_name}}) carry their name. */
+  parameter_name?: string;
+  image?: MetaMediaObject;
+  document?: MetaMediaObject;
+  video?: MetaMediaObject;
+  payload?: string;
+}
+
+export interface MetaTemplateComponent {
+  type: 'header' | 'body' | 'button';
+  sub_type?: string;
+  index?: string | number;
+  parameters?: MetaTemplateParameter[];
+}
+
+/** A message payload as the Cloud API accepts it (only what passed validation reaches `sent`). */
+export interface MetaMessagePayload {
+  messaging_product: 'whatsapp';
+  recipient_type?: 'individual';
+  to: string;
+  type?: MetaMessageType;
+  biz_opaque_callback_data?: string;
+  context?: { message_id: string };
+  text?: { body: string; preview_url?: boolean };
+  template?: { name: string; language: { code: string; policy?: string }; components?: MetaTemplateComponent[] };
+  image?: MetaMediaObject;
+  document?: MetaMediaObject;
+  audio?: MetaMediaObject;
+  video?: MetaMediaObject;
+  interactive?: Record<string, unknown>;
+  location?: Record<string, unknown>;
+  reaction?: { message_id: string; emoji: string };
+}
+
+export interface MetaRecordedRequest {
+  /** Date.now() when the request arrived. */
+  at: number;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body, or null when it was not JSON. */
+  body: unknown;
+  rawBody: string;
+}
+
+/** A message the Cloud API accepted. */
+export interface MetaSentMessage {
+  /** The `wamid.…` returned. */
+  id: string;
+  at: number;
+  /** `to` as sent. */
+  to: string;
+  waId: string;
+  type: MetaMessageType;
+  payload: MetaMessagePayload;
+}
+
+export interface MetaSendResponse {
+  messaging_product: 'whatsapp';
+  contacts: { input: string; wa_id: string }[];
+  messages: { id: string; message_status?: 'accepted' }[];
+}
+
+export interface MetaErrorBody {
+  error: {
+    message: string;
+    type: string;
+    code: number;
+    error_data?: { messaging_product: 'whatsapp'; details: string };
+    error_subcode?: number;
+    fbtrace_id: string;
+  };
+}
+
+export interface FakeMeta {
+  /** `http://127.0.0.1:<port>`: use as META_GRAPH_BASE_URL. */
+  readonly url: string;
+  readonly port: number;
+  readonly version: string;
+  readonly phoneNumberId: string;
+  /** Every request received, in arrival order (including rejected ones). */
+  readonly requests: MetaRecordedRequest[];
+  /** Only the messages accepted, with their wamid. */
+  readonly sent: MetaSentMessage[];
+  /** The next request(s) get this Graph error (HTTP 400 unless `status`). */
+  failNext(failure: MetaFailure & { times?: number }): void;
+  /** The next request(s) get this exact answer (e.g. a proxy's 503 HTML page). */
+  failNextRaw(raw: RawAnswer & { times?: number }): void;
+  /** The next request(s) are answered normally, but only after `ms`. */
+  delayNext(ms: number, times?: number): void;
+  /** The next request(s) are never answered (until the client gives up or close()). */
+  hangNext(times?: number): void;
+  /** Every message to this number (digits; `+` and formatting ignored) fails this way, until reset(). */
+  failFor(toDigits: string, failure: MetaFailure): void;
+  /** Resolves once `count` messages were accepted in total. */
+  waitForSent(count: number, timeoutMs?: number): Promise<MetaSentMessage[]>;
+  /** Forgets requests, sent messages, scripted answers and sticky failures. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPE = 'application/json; charset=UTF-8';
+const INVALID_TOKEN = 'Invalid OAuth access token - Cannot parse access token';
+
+/**
+ * The WhatsApp ID the Cloud API reports for a number: its digits, except that Mexican
+ * mobiles keep the "1" Mexico dropped from dialling in 2019 (52 + 10 digits → 521 + 10 digits).
+ * Argentine mobiles already carry their "9" (549…) and stay as they are.
+ */
+export function waIdFor(to: string): string {
+  const digits = to.replace(/\D/g, '');
+  if (/^52\d{10}$/.test(digits)) return `521${digits.slice(2)}`;
+  return digits;
+}
+
+/**
+ * A message id shaped like the real ones: `wamid.` + base64 of a small protobuf-like record
+ * holding the recipient's wa_id and an 18-hex-character id (real example:
+ * wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA).
+ */
+export function makeWamid(waId: string): string {
+  const id = randomBytes(9).toString('hex').toUpperCase();
+  const record = Buffer.concat([
+    Buffer.from([0x1c, 0x18, waId.length]),
+    Buffer.from(waId, 'ascii'),
+    Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, id.length]),
+    Buffer.from(id, 'ascii'),
+    Buffer.from([0x00]),
+  ]);
+  return `wamid.${record.toString('base64')}`;
+}
+
+/** Graph's trace ids look like `AbC1-dEf2_gHi3JkL4mNo5p`. */
+function fbtraceId(): string {
+  return `A${randomBytes(17).toString('base64url').slice(0, 22)}`;
+}
+
+/** Graph's error body for a WhatsApp error (the format failNext and validation errors use). */
+export function metaErrorBody(failure: MetaFailure): MetaErrorBody {
+  const message = failure.message.startsWith('(#') ? failure.message : `(#${failure.code}) ${failure.message}`;
+  return {
+    error: {
+      message,
+      type: failure.type ?? 'OAuthException',
+      code: failure.code,
+      error_data: { messaging_product: 'whatsapp', details: failure.details ?? failure.message },
+      ...(failure.subcode === undefined ? {} : { error_subcode: failure.subcode }),
+      fbtrace_id: fbtraceId(),
+    },
+  };
+}
+
+function graphError(message: string, type: string, code: number, subcode?: number): MetaErrorBody {
+  return { error: { message, type, code, ...(subcode === undefined ? {} : { error_subcode: subcode }), fbtrace_id: fbtraceId() } };
+}
+
+export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta> {
+  const version = options.version ?? 'v21.0';
+  const requests: MetaRecordedRequest[] = [];
+  const sent: MetaSentMessage[] = [];
+  const sentWaiters = new CountWaiters(sent, 'accepted Meta messages');
+  const script = new AnswerScript<MetaFailure>();
+  const stickyFailures = new Map<string, MetaFailure>();
+  const messagesPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/([^/]+)/messages$`);
+
+  function answer(res: ServerResponse, status: number, body: MetaErrorBody | MetaSendResponse, extra: Record<string, string> = {}): void {
+    const traceId = 'error' in body ? body.error.fbtrace_id : fbtraceId();
+    sendJson(res, status, body, CONTENT_TYPE, { 'x-fb-trace-id': traceId, ...extra });
+  }
+
+  function answerFailure(res: ServerResponse, failure: MetaFailure): void {
+    answer(res, failure.status ?? 400, metaErrorBody(failure), retryAfterHeader(failure.retryAfter));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const url = new URL(req.url ?? '/', server.url);
+    const path = url.pathname;
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) answerFailure(res, { status: 413, code: 100, message: 'Invalid parameter', details: error.message });
+      return;
+    }
+    const rawBody = raw.toString('utf8');
+    const body = parseJson(rawBody);
+    requests.push({ at, method: req.method ?? 'GET', path, headers: req.headers, body, rawBody });
+
+    const route = messagesPath.exec(path);
+    if (!route) {
+      answer(res, 400, graphError(`Unknown path components: ${path}`, 'OAuthException', 2500));
+      return;
+    }
+
+    if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
+
+    // Graph takes the token from the Authorization header or the access_token query parameter.
+    const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? url.searchParams.get('access_token');
+    if (bearer !== options.accessToken) {
+      answer(res, 401, graphError(INVALID_TOKEN, 'OAuthException', 190), {
+        'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${INVALID_TOKEN}"`,
+      });
+      return;
+    }
+
+    const objectId = decodeURIComponent(route[1]);
+    if (objectId !== options.phoneNumberId || req.method !== 'POST') {
+      const verb = (req.method ?? 'GET').toLowerCase();
+      const message =
+        `Unsupported ${verb} request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, ` +
+        'or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api';
+      answer(res, 400, graphError(message, 'GraphMethodException', 100, 33));
+      return;
+    }
+
+    if (body === null && rawBody.trim() !== '') {
+      answerFailure(res, { code: 100, message: 'Invalid parameter', details: 'The request body is not valid JSON.' });
+      return;
+    }
+    // An empty body is a request without parameters, as Graph sees it.
+    const invalid = validateMessage(body ?? {}, options.templates);
+    if (invalid) {
+      answerFailure(res, invalid);
+      return;
+    }
+
+    const payload = body as MetaMessagePayload;
+    const waId = waIdFor(payload.to);
+    // Keyed by wa_id, so 52… and 521… (the same Mexican mobile) are one recipient.
+    const sticky = stickyFailures.get(waId);
+    if (sticky) {
+      answerFailure(res, sticky);
+      return;
+    }
+
+    const id = makeWamid(waId);
+    const type = payload.type ?? 'text';
+    sent.push({ id, at, to: payload.to, waId, type, payload });
+    sentWaiters.notify();
+    answer(res, 200, {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: payload.to, wa_id: waId }],
+      // Template sends report their pacing status; other types carry the id alone.
+      messages: [type === 'template' ? { id, message_status: 'accepted' } : { id }],
+    });
+  }
+
+  const server: LoopbackServer = await startLoopbackServer(handle);
+
+  return {
+    url: server.url,
+    port: server.port,
+    version,
+    phoneNumberId: options.phoneNumberId,
+    requests,
+    sent,
+    failNext({ times, ...failure }) {
+      script.add({ kind: 'fail', failure }, times);
+    },
+    failNextRaw({ times, ...raw }) {
+      script.add({ kind: 'raw', raw }, times);
+    },
+    delayNext(ms, times) {
+      script.add({ kind: 'delay', ms }, times);
+    },
+    hangNext(times) {
+      script.add({ kind: 'hang' }, times);
+    },
+    failFor(toDigits, failure) {
+      stickyFailures.set(waIdFor(toDigits), failure);
+    },
+    waitForSent(count, timeoutMs = 5000) {
+      return sentWaiters.wait(count, timeoutMs);
+    },
+    reset() {
+      requests.length = 0;
+      sent.length = 0;
+      script.clear();
+      stickyFailures.clear();
+    },
+    async close() {
+      sentWaiters.cancel('fake Meta closed');
+      await server.close();
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
