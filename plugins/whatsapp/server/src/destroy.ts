@@ -4,6 +4,7 @@ import { getService } from './utils';
 /** Stops the scheduler and lets the dispatcher finish what it holds: no timers left behind. */
 const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
   await getService('scheduler').stop();
+  getService('providers').close();
 };
 
 export default destroy;

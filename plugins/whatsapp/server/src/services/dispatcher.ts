@@ -2,9 +2,11 @@ import os from 'os';
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
+import { quietUntil } from '../lib/quiet-hours';
 import { ProviderError } from '../providers/errors';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
 import { getService } from '../utils';
+import type { Contact } from './contacts';
 import type { Message } from './messages';
 import type { Sender } from './senders';
 import type { Settings } from './settings';
@@ -22,27 +24,52 @@ export const retryDelays = () =>
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isFinite(n) && n >= 0);
 
+/**
+ * Permanent WhatsApp failures that another channel can fix: the number is not on WhatsApp or
+ * the message cannot be delivered there. Opt-outs never fall back (the person said stop), nor
+ * do invalid numbers (SMS would fail the same way).
+ */
+const FALLBACK_CODES = new Set(['131026', '63003', '63024', '63032']);
+
+interface Batch {
+  senders: Map<number, Sender | null>;
+  templates: Map<number, Template | null>;
+  contacts: Map<number, Contact>;
+  settings: Settings;
+}
+
 interface Outcome {
   message: Message;
-  attempt: Record<string, unknown>;
+  attempts: Record<string, unknown>[];
   update: Record<string, unknown>;
   revokeConsent?: boolean;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const parseJson = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : ((value as T) ?? null));
+
 /**
- * Claims due messages in batches, sends them through their sender's provider with bounded
- * concurrency, logs every attempt and decides: sent, retry later, or failed.
+ * Claims due messages in batches, spaces them within each sender's rate, sends them through the
+ * sender's provider with bounded concurrency, logs every attempt and decides: sent, retry
+ * later, fall back to SMS / email, or failed.
  */
 const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batchSize = numberFromEnv('WHATSAPP_BATCH_SIZE', 200);
   const concurrency = numberFromEnv('WHATSAPP_CONCURRENCY', 64);
+  // Two batches in flight: one is being sent while the other is claimed or recorded.
+  const parallelBatches = numberFromEnv('WHATSAPP_PARALLEL_BATCHES', 2);
   const leaseMs = numberFromEnv('WHATSAPP_LEASE_SECONDS', 60) * 1000;
   const maxAttempts = numberFromEnv('WHATSAPP_MAX_ATTEMPTS', 4);
+  const inDoubtMode = process.env.WHATSAPP_IN_DOUBT === 'resend' ? 'resend' : 'hold';
+  const inDoubtGraceMs = numberFromEnv('WHATSAPP_IN_DOUBT_GRACE_SECONDS', 120) * 1000;
+  const SWEEP_EVERY_MS = 5000;
 
   let draining: Promise<void> | null = null;
   let wakeAgain = false;
-  let stopped = false;
+  let stopped = true;
+  let lastSweep = 0;
+  let timer: NodeJS.Timeout | null = null;
 
   const classify = (provider: WhatsAppProvider, error: unknown): ErrorClass => {
     try {
@@ -52,91 +79,127 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const build = async (message: Message, templates: Map<number, Template | null>): Promise<OutboundMessage> => {
+  const build = (message: Message, batch: Batch): OutboundMessage => {
     const outbound: OutboundMessage = { id: message.id, to: message.to, from: message.from, body: message.body ?? undefined };
-    if (message.templateId) {
-      if (!templates.has(message.templateId)) {
-        templates.set(message.templateId, await getService('templates').findOne(message.templateId));
-      }
-      const template = templates.get(message.templateId);
-      if (template) {
-        const variables = (typeof message.variables === 'string' ? JSON.parse(message.variables) : message.variables) ?? {};
-        outbound.template = getService('templates').providerTemplate(template, variables);
-      }
+    const template = message.templateId ? batch.templates.get(message.templateId) : null;
+    if (template) {
+      const contact = batch.contacts.get(message.contactId);
+      outbound.template = getService('templates').providerTemplate(template, parseJson<Record<string, unknown>>(message.variables) ?? {}, {
+        locale: contact?.locale ?? undefined,
+        timeZone: contact?.timeZone ?? undefined,
+      });
     }
-    const media = typeof message.media === 'string' ? JSON.parse(message.media) : message.media;
+    const media = parseJson<{ fileId: number; mime: string; name: string; kind: 'image' | 'document' }>(message.media);
     if (media?.fileId) {
       outbound.media = { url: getService('media').publicUrl(media.fileId), mime: media.mime, filename: media.name, kind: media.kind };
     }
     return outbound;
   };
 
-  const decide = (message: Message, provider: WhatsAppProvider, error: unknown, durationMs: number): Outcome => {
+  const attemptRow = (message: Message, provider: string, channel: string, started: number, extra: Record<string, unknown>) => ({
+    messageId: message.id,
+    number: Number(message.attempts),
+    at: new Date(),
+    provider,
+    channel,
+    durationMs: Date.now() - started,
+    ...extra,
+  });
+
+  /** SMS or email when WhatsApp failed for good and the template allows it. */
+  const fallback = async (message: Message, batch: Batch, failed: Outcome): Promise<Outcome | null> => {
+    const template = message.templateId ? batch.templates.get(message.templateId) : null;
+    const channel = template?.fallbackChannel;
+    if (!channel || channel === 'none') return null;
+    const started = Date.now();
+    const contact = batch.contacts.get(message.contactId);
+    const text = String(message.body ?? '');
+    try {
+      let provider = 'sandbox';
+      let providerMessageId: string;
+      if (channel === 'sms') {
+        const sms = getService('providers').sms(batch.settings);
+        if (!sms) return null;
+        provider = sms.name;
+        const from = process.env.TWILIO_SMS_FROM || message.from;
+        providerMessageId = (await sms.send({ id: message.id, to: message.to, from, body: text })).providerMessageId;
+      } else {
+        if (!contact?.email) return null;
+        if (batch.settings.sandbox) {
+          providerMessageId = `sandbox-email-${crypto.randomBytes(6).toString('hex')}`;
+        } else {
+          provider = 'email';
+          const subject = text.split('\n')[0].slice(0, 78) || 'Mensaje';
+          await strapi.plugin('email').service('email').send({ to: contact.email, subject, text });
+          providerMessageId = `email-${message.id}-${Date.now()}`;
+        }
+      }
+      const now = new Date();
+      return {
+        message,
+        attempts: [...failed.attempts, attemptRow(message, provider, channel, started, { outcome: 'sent' })],
+        update: {
+          ...failed.update,
+          status: STATUS.sent,
+          sentAt: now,
+          failedAt: null,
+          channel,
+          provider,
+          providerMessageId,
+        },
+      };
+    } catch (error) {
+      const text = (error as Error)?.message ?? String(error);
+      return {
+        ...failed,
+        attempts: [...failed.attempts, attemptRow(message, channel === 'sms' ? 'twilio-sms' : 'email', channel, started, { outcome: 'failed', errorText: text.slice(0, 1000), providerCode: (error as ProviderError)?.code ?? null })],
+      };
+    }
+  };
+
+  const decide = async (message: Message, batch: Batch, provider: WhatsAppProvider, error: unknown, started: number): Promise<Outcome> => {
     const verdict = classify(provider, error);
     const providerError = error instanceof ProviderError ? error : null;
     const code = providerError?.code ?? (providerError?.timeout ? 'timeout' : undefined) ?? 'error';
     const text = (error as Error)?.message ?? String(error);
     const attempts = Number(message.attempts);
     const now = new Date();
-    const attempt = {
-      messageId: message.id,
-      number: attempts,
-      at: now,
-      provider: provider.name,
-      channel: 'whatsapp',
-      httpStatus: providerError?.status ?? null,
-      providerCode: code,
-      errorText: text.slice(0, 1000),
-      durationMs,
-    };
+    const base = { httpStatus: providerError?.status ?? null, providerCode: code, errorText: text.slice(0, 1000) };
+
     if ((verdict.kind === 'transient' || verdict.kind === 'rate-limited') && attempts < maxAttempts) {
       const delays = retryDelays();
       const hinted = verdict.kind === 'rate-limited' ? verdict.retryAfterSeconds : undefined;
-      const delaySeconds = hinted ?? delays[Math.min(attempts - 1, delays.length - 1)] ?? 60;
+      const delaySeconds = hinted ?? providerError?.retryAfterSeconds ?? delays[Math.min(attempts - 1, delays.length - 1)] ?? 60;
       const next = new Date(now.getTime() + delaySeconds * 1000);
       return {
         message,
-        attempt: { ...attempt, outcome: 'retry' },
+        attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: 'retry' })],
         update: { status: STATUS.queued, dueAt: next, nextAttemptAt: next, errorCode: code, errorText: text, provider: provider.name },
       };
     }
     const outcome = verdict.kind === 'opted-out' ? 'opted-out' : verdict.kind === 'outside-window' ? 'outside-window' : 'failed';
-    return {
+    const failed: Outcome = {
       message,
-      attempt: { ...attempt, outcome },
+      attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome })],
       update: { status: STATUS.failed, failedAt: now, errorCode: code, errorText: text, provider: provider.name, nextAttemptAt: null },
       revokeConsent: verdict.kind === 'opted-out',
     };
+    const canFallBack = verdict.kind === 'outside-window' || (verdict.kind === 'permanent' && FALLBACK_CODES.has(String(code)));
+    return (canFallBack && (await fallback(message, batch, failed))) || failed;
   };
 
-  const sendOne = async (
-    message: Message,
-    senders: Map<number, Sender | null>,
-    templates: Map<number, Template | null>,
-    settings: Settings
-  ): Promise<Outcome> => {
-    const sender = senders.get(message.senderId) ?? null;
-    const provider = getService('providers').forSender(sender ?? { provider: 'sandbox' }, settings);
+  const sendOne = async (message: Message, batch: Batch): Promise<Outcome> => {
+    const sender = batch.senders.get(message.senderId) ?? null;
+    const provider = getService('providers').forSender(sender ?? { provider: 'sandbox' }, batch.settings);
     const started = Date.now();
     try {
-      const outbound = await build(message, templates);
-      const result = await provider.send(outbound);
-      const now = new Date();
+      const result = await provider.send(build(message, batch));
       return {
         message,
-        attempt: {
-          messageId: message.id,
-          number: Number(message.attempts),
-          at: now,
-          provider: provider.name,
-          channel: 'whatsapp',
-          httpStatus: result.httpStatus ?? null,
-          outcome: 'sent',
-          durationMs: now.getTime() - started,
-        },
+        attempts: [attemptRow(message, provider.name, 'whatsapp', started, { httpStatus: result.httpStatus ?? null, outcome: 'sent' })],
         update: {
           status: STATUS.sent,
-          sentAt: now,
+          sentAt: new Date(),
           provider: provider.name,
           providerMessageId: result.providerMessageId,
           channel: 'whatsapp',
@@ -146,30 +209,15 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
         },
       };
     } catch (error) {
-      return decide(message, provider, error, Date.now() - started);
+      return decide(message, batch, provider, error, started);
     }
-  };
-
-  /** Runs `fn` over items with at most `limit` in flight. */
-  const pool = async <T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i]);
-      }
-    });
-    await Promise.all(workers);
-    return results;
   };
 
   const record = async (outcomes: Outcome[]) => {
+    if (!outcomes.length) return;
     const queue = getService('queue');
-    await queue.logAttempts(outcomes.map((o) => o.attempt));
-    for (const outcome of outcomes) {
-      await queue.complete(outcome.message.id, owner, outcome.update);
-    }
+    await queue.logAttempts(outcomes.flatMap((o) => o.attempts));
+    await queue.completeMany(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
     for (const outcome of outcomes.filter((o) => o.revokeConsent)) {
       const contact = outcome.message.contactId ? await getService('contacts').findOne(outcome.message.contactId) : null;
       if (contact?.marketingConsent) {
@@ -177,39 +225,158 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
           purpose: 'marketing',
           granted: false,
           method: 'provider',
-          evidence: `Provider refused message ${outcome.message.id} (${outcome.attempt.providerCode}): the recipient opted out`,
+          evidence: `Provider refused message ${outcome.message.id} (${outcome.update.errorCode}): the recipient opted out`,
         });
       }
     }
   };
 
+  const loadBatch = async (claimed: Message[]): Promise<Batch> => {
+    const ids = (key: keyof Message) => [...new Set(claimed.map((m) => m[key]).filter(Boolean))] as number[];
+    const [settings, senderRows, templateRows, contactRows] = await Promise.all([
+      getService('settings').get(),
+      ids('senderId').length ? strapi.db.query(UID.sender).findMany({ where: { id: { $in: ids('senderId') } } }) : [],
+      ids('templateId').length ? strapi.db.query(UID.template).findMany({ where: { id: { $in: ids('templateId') } } }) : [],
+      ids('contactId').length ? strapi.db.query(UID.contact).findMany({ where: { id: { $in: ids('contactId') } } }) : [],
+    ]);
+    return {
+      settings,
+      senders: new Map((senderRows as Sender[]).map((s) => [s.id, s])),
+      templates: new Map((templateRows as Template[]).map((t) => [t.id, t])),
+      contacts: new Map((contactRows as Contact[]).map((c) => [c.id, c])),
+    };
+  };
+
+  /** Quiet hours move a message's due time to the end of the quiet period; they never drop it. */
+  const quietHoursEnd = (message: Message, batch: Batch): Date | null => {
+    const { settings } = batch;
+    if (message.category !== 'marketing' && !settings.quietHoursTransactional) return null;
+    const sender = batch.senders.get(message.senderId);
+    const window =
+      sender?.quietHoursStart && sender?.quietHoursEnd
+        ? { start: sender.quietHoursStart, end: sender.quietHoursEnd }
+        : settings.quietHoursStart && settings.quietHoursEnd
+          ? { start: settings.quietHoursStart, end: settings.quietHoursEnd }
+          : null;
+    if (!window) return null;
+    const timeZone = batch.contacts.get(message.contactId)?.timeZone || settings.defaultTimeZone;
+    try {
+      return quietUntil(new Date(), window, timeZone);
+    } catch {
+      return null;
+    }
+  };
+
+  /**
+   * Gives each message a send time within its sender's rate. At most two seconds of a sender's
+   * capacity is reserved per batch; the rest goes straight back to the queue for the next one.
+   */
+  const schedule = async (messages: Message[], batch: Batch) => {
+    const queue = getService('queue');
+    const bySender = new Map<number, Message[]>();
+    for (const m of messages) bySender.set(m.senderId, [...(bySender.get(m.senderId) ?? []), m]);
+    const planned: { message: Message; at: number }[] = [];
+    const released: number[] = [];
+    for (const [senderId, group] of bySender) {
+      const sender = batch.senders.get(senderId);
+      const perSecond = Math.max(1, Number(sender?.messagesPerSecond) || 80);
+      const keep = group.slice(0, Math.max(1, Math.floor(perSecond * 2)));
+      released.push(...group.slice(keep.length).map((m) => m.id));
+      if (!sender) {
+        keep.forEach((message) => planned.push({ message, at: Date.now() }));
+        continue;
+      }
+      const intervalUs = Math.round(1_000_000 / perSecond);
+      const startUs = await queue.reserveSlots(sender.id, keep.length, intervalUs);
+      keep.forEach((message, i) => planned.push({ message, at: Math.floor((startUs + i * intervalUs) / 1000) }));
+    }
+    await queue.release(released, owner);
+    return planned.sort((a, b) => a.at - b.at);
+  };
+
+  /** Runs `fn` over items with at most `limit` in flight. */
+  const pool = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length) await fn(items[next++]);
+      })
+    );
+  };
+
   const runOnce = async (): Promise<number> => {
-    const claimed = await getService('queue').claim(owner, batchSize, leaseMs);
+    const queue = getService('queue');
+    const claimed = await queue.claim(owner, batchSize, leaseMs);
     if (!claimed.length) return 0;
-    const settings = await getService('settings').get();
-    const senderIds = [...new Set(claimed.map((m) => m.senderId).filter(Boolean))];
-    const senderRows: Sender[] = senderIds.length ? await strapi.db.query(UID.sender).findMany({ where: { id: { $in: senderIds } } }) : [];
-    const senders = new Map<number, Sender | null>(senderRows.map((s) => [s.id, s]));
-    const templates = new Map<number, Template | null>();
-    const outcomes = await pool(claimed, concurrency, (message) => sendOne(message, senders, templates, settings));
+    const batch = await loadBatch(claimed);
+
+    const due: Message[] = [];
+    for (const message of claimed) {
+      const until = quietHoursEnd(message, batch);
+      if (until) await queue.postpone(message.id, owner, until);
+      else due.push(message);
+    }
+
+    const planned = await schedule(due, batch);
+    const outcomes: Outcome[] = [];
+    const unsent: number[] = [];
+    await pool(planned, concurrency, async ({ message, at }) => {
+      const wait = at - Date.now();
+      if (wait > 0) await sleep(wait);
+      // Shutting down: what has not gone out yet goes back to the queue, untouched.
+      if (stopped) {
+        unsent.push(message.id);
+        return;
+      }
+      outcomes.push(await sendOne(message, batch));
+    });
     await record(outcomes);
+    await queue.release(unsent, owner);
     return claimed.length;
+  };
+
+  const sweep = async () => {
+    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = Date.now();
+    const swept = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceMs);
+    if (swept) strapi.log.warn(`[whatsapp] ${swept} in-doubt message(s) ${inDoubtMode === 'resend' ? 'queued again' : 'marked unknown'}`);
+  };
+
+  /** Wakes exactly when the next scheduled message is due, if that is sooner than the next tick. */
+  const armTimer = async () => {
+    if (stopped) return;
+    const next = await getService('queue').nextDueAt();
+    if (!next) return;
+    const delay = next.getTime() - Date.now();
+    if (delay > 0 && delay < 1000) {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        api.wake();
+      }, delay);
+    }
   };
 
   const drain = async () => {
     do {
       wakeAgain = false;
       try {
-        while (!stopped && (await runOnce()) > 0) {
-          /* keep going while there is work */
-        }
+        await sweep();
+        await Promise.all(
+          Array.from({ length: parallelBatches }, async () => {
+            while (!stopped && (await runOnce()) > 0) {
+              /* keep going while there is work */
+            }
+          })
+        );
+        await armTimer();
       } catch (error) {
         if (!stopped) strapi.log.error(`[whatsapp] dispatcher: ${(error as Error).message}`);
       }
     } while (wakeAgain && !stopped);
   };
 
-  return {
+  const api = {
     owner,
 
     /** Runs the dispatcher now (or once more after the current run). Never throws. */
@@ -229,15 +396,19 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       while (draining) await draining;
     },
 
+    /** Stops claiming; sends in flight finish, claimed-but-unsent rows go back to the queue. */
     async stop() {
       stopped = true;
-      await this.idle();
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await api.idle();
     },
 
     start() {
       stopped = false;
     },
   };
+  return api;
 };
 
 export type DispatcherService = ReturnType<typeof createDispatcherService>;

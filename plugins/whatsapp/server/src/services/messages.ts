@@ -78,6 +78,18 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         // Provider mapping values are rendered at send time; render them now too so a missing
         // variable fails here, not later in the dispatcher.
         templates.providerTemplate(template, variables, renderOptions);
+        // Outside the sandbox a template needs the provider's approved counterpart.
+        if (!(await getService('settings').isSandbox())) {
+          const missing =
+            sender.provider === 'twilio' && !template.twilioContentSid
+              ? 'a Twilio Content SID'
+              : sender.provider === 'meta' && !template.metaName
+                ? 'a Meta template name'
+                : null;
+          if (missing) {
+            throw new RuleError('template', 'provider-mapping', `Template "${template.name}" has no ${missing}, which ${sender.provider} needs to send it`);
+          }
+        }
         category = template.category;
         templateId = template.id;
         templateName = template.name;

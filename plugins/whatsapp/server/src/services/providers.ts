@@ -6,6 +6,9 @@ import type { ErrorClass, WhatsAppProvider } from '../providers/types';
 import type { Settings } from './settings';
 import type { Sender } from './senders';
 
+/** How long a provider request may take before it counts as a (transient) timeout. */
+const timeoutMs = () => Number(process.env.WHATSAPP_PROVIDER_TIMEOUT_MS) || 15_000;
+
 const publicUrl = () => (process.env.PUBLIC_URL || 'http://localhost:1337').replace(/\/$/, '');
 
 /**
@@ -31,6 +34,7 @@ const createProvidersService = ({ strapi: _strapi }: { strapi: Core.Strapi }) =>
         authToken: process.env.TWILIO_AUTH_TOKEN || '',
         apiBaseUrl: process.env.TWILIO_API_BASE_URL || undefined,
         statusCallbackBaseUrl: publicUrl(),
+        timeoutMs: timeoutMs(),
         channel,
       })
     );
@@ -42,6 +46,7 @@ const createProvidersService = ({ strapi: _strapi }: { strapi: Core.Strapi }) =>
         phoneNumberId: process.env.META_PHONE_NUMBER_ID || '',
         graphBaseUrl: process.env.META_GRAPH_BASE_URL || undefined,
         graphVersion: process.env.META_GRAPH_VERSION || undefined,
+        timeoutMs: timeoutMs(),
       })
     );
 
@@ -52,7 +57,12 @@ const createProvidersService = ({ strapi: _strapi }: { strapi: Core.Strapi }) =>
         const failure = settings.sandboxFailure;
         return createSandboxProvider({
           failWith: failure
-            ? () => ({ code: failure.code, kind: failure.kind as ErrorClass['kind'], message: failure.message ?? `Sandbox failure ${failure.code}` })
+            ? () => ({
+                code: failure.code,
+                kind: failure.kind as ErrorClass['kind'],
+                message: failure.message ?? `Sandbox failure ${failure.code}`,
+                retryAfterSeconds: failure.retryAfterSeconds,
+              })
             : undefined,
         });
       }
@@ -68,7 +78,9 @@ const createProvidersService = ({ strapi: _strapi }: { strapi: Core.Strapi }) =>
       return twilio('sms');
     },
 
-    reset() {
+    /** Closes idle keep-alive sockets (shutdown). */
+    close() {
+      for (const provider of cache.values()) (provider as { close?: () => void }).close?.();
       cache.clear();
     },
   };

@@ -8,8 +8,15 @@ export interface Settings {
   optOutKeywords: string[];
   optInKeywords: string[];
   failureRateThreshold: number;
+  /** Time zone of contacts that have none (quiet hours are local time). */
+  defaultTimeZone: string;
+  /** Quiet hours ('HH:MM', local to the contact); null = none. Senders may override. */
+  quietHoursStart: string | null;
+  quietHoursEnd: string | null;
+  /** Whether transactional messages also wait out quiet hours (marketing always does). */
+  quietHoursTransactional: boolean;
   /** Test-only: makes the sandbox provider fail with this provider error code. */
-  sandboxFailure: { code: string; kind: string; message?: string } | null;
+  sandboxFailure: { code: string; kind: string; message?: string; retryAfterSeconds?: number } | null;
 }
 
 export interface Actor {
@@ -25,6 +32,10 @@ const EDITABLE: (keyof Settings)[] = [
   'optInKeywords',
   'failureRateThreshold',
   'sandboxFailure',
+  'defaultTimeZone',
+  'quietHoursStart',
+  'quietHoursEnd',
+  'quietHoursTransactional',
 ];
 
 /**
@@ -47,6 +58,10 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     optInKeywords: DEFAULT_OPT_IN_KEYWORDS,
     failureRateThreshold: 0.1,
     sandboxFailure: null,
+    defaultTimeZone: process.env.WHATSAPP_DEFAULT_TIME_ZONE || 'America/Mexico_City',
+    quietHoursStart: null,
+    quietHoursEnd: null,
+    quietHoursTransactional: false,
   });
 
   const fromRow = (row: Record<string, unknown>): Settings => {
@@ -62,6 +77,10 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
           ? d.failureRateThreshold
           : Number(row.failureRateThreshold),
       sandboxFailure: (row.sandboxFailure as Settings['sandboxFailure']) ?? null,
+      defaultTimeZone: (row.defaultTimeZone as string) || d.defaultTimeZone,
+      quietHoursStart: (row.quietHoursStart as string) || null,
+      quietHoursEnd: (row.quietHoursEnd as string) || null,
+      quietHoursTransactional: Boolean(row.quietHoursTransactional),
     };
   };
 

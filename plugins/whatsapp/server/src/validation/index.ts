@@ -123,8 +123,27 @@ export const settingsSchema = yup
     optOutKeywords: yup.array(yup.string().trim().required()).min(1),
     optInKeywords: yup.array(yup.string().trim().required()).min(1),
     failureRateThreshold: yup.number().min(0).max(1),
+    defaultTimeZone: yup
+      .string()
+      .test('tz', 'defaultTimeZone must be an IANA time zone such as America/Mexico_City', (tz) => {
+        if (!tz) return true;
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    quietHoursStart: yup.string().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHoursStart must be HH:MM (24 h)', excludeEmptyString: true }),
+    quietHoursEnd: yup.string().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHoursEnd must be HH:MM (24 h)', excludeEmptyString: true }),
+    quietHoursTransactional: yup.boolean().strict(),
     sandboxFailure: yup
-      .object({ code: yup.string().required(), kind: yup.string().oneOf(['transient', 'rate-limited', 'permanent', 'opted-out', 'outside-window']).required(), message: yup.string() })
+      .object({
+        code: yup.string().required(),
+        kind: yup.string().oneOf(['transient', 'rate-limited', 'permanent', 'opted-out', 'outside-window']).required(),
+        message: yup.string(),
+        retryAfterSeconds: yup.number().min(0),
+      })
       .nullable()
       .default(undefined),
   })
