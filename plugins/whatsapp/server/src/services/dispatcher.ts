@@ -102,6 +102,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     at: new Date(),
     provider,
     channel,
+    worker: owner,
     durationMs: Date.now() - started,
     ...extra,
   });
@@ -371,7 +372,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         await armTimer();
       } catch (error) {
-        if (!stopped) strapi.log.error(`[whatsapp] dispatcher: ${(error as Error).message}`);
+        strapi.log.error(`[whatsapp] dispatcher: ${(error as Error).stack ?? error}`);
       }
     } while (wakeAgain && !stopped);
   };
