@@ -275,7 +275,11 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   const schedule = async (messages: Message[], batch: Batch) => {
     const queue = getService('queue');
     const bySender = new Map<number, Message[]>();
-    for (const m of messages) bySender.set(m.senderId, [...(bySender.get(m.senderId) ?? []), m]);
+    for (const m of messages) {
+      const group = bySender.get(m.senderId);
+      if (group) group.push(m);
+      else bySender.set(m.senderId, [m]);
+    }
     const planned: { message: Message; at: number }[] = [];
     const released: number[] = [];
     for (const [senderId, group] of bySender) {

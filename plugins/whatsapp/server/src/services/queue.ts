@@ -24,15 +24,26 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     async claim(owner: string, limit: number, leaseMs: number): Promise<Message[]> {
       const now = new Date();
       const t = table();
-      const lock = isPostgres() ? 'FOR UPDATE SKIP LOCKED' : '';
-      const result = await knex().raw(
-        `UPDATE ?? SET status = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-         WHERE id IN (
-           SELECT id FROM ?? WHERE status IN (?, ?) AND due_at <= ? ORDER BY due_at, id LIMIT ? ${lock}
-         )
-         RETURNING *`,
-        [t, STATUS.sending, owner, new Date(now.getTime() + leaseMs), now, t, STATUS.queued, STATUS.scheduled, now, limit]
-      );
+      const set = 'SET status = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?';
+      const setBindings = [STATUS.sending, owner, new Date(now.getTime() + leaseMs), now];
+      const dueBindings = [STATUS.queued, STATUS.scheduled, now, limit];
+      // PostgreSQL: the locked selection is a CTE, evaluated exactly once. Written as
+      // `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` the planner may re-run the
+      // subquery per row and claim far more than n (measured: 1,399 rows for n = 200, in 1 s).
+      const result = isPostgres()
+        ? await knex().raw(
+            `WITH due AS (
+               SELECT id FROM ?? WHERE status IN (?, ?) AND due_at <= ? ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED
+             )
+             UPDATE ?? AS m ${set} FROM due WHERE m.id = due.id RETURNING m.*`,
+            [t, ...dueBindings, t, ...setBindings]
+          )
+        : await knex().raw(
+            `UPDATE ?? ${set}
+             WHERE id IN (SELECT id FROM ?? WHERE status IN (?, ?) AND due_at <= ? ORDER BY due_at, id LIMIT ?)
+             RETURNING *`,
+            [t, ...setBindings, t, ...dueBindings]
+          );
       return rowsOf(result).map((row) => fromColumns<Message>(UID.message, row));
     },
 
@@ -45,8 +56,14 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     async completeMany(owner: string, outcomes: { id: number; data: Record<string, unknown> }[]) {
       if (!outcomes.length) return;
       const now = new Date();
+      // The common case, plain WhatsApp sends, is one statement on PostgreSQL (measured: the
+      // per-row loop held the dispatcher near 800 msg/s on 2 cores; see bench/).
+      const plain = isPostgres() ? outcomes.filter((o) => o.data.status === STATUS.sent && o.data.channel === 'whatsapp') : [];
+      if (plain.length) await this.completeSent(owner, plain, now);
+      const rest = plain.length ? outcomes.filter((o) => !plain.includes(o)) : outcomes;
+      if (!rest.length) return;
       await knex().transaction(async (trx) => {
-        for (const { id, data } of outcomes) {
+        for (const { id, data } of rest) {
           const { status, sentAt, ...rest } = data;
           const columns: Record<string, unknown> = toColumns(UID.message, { ...rest, leaseOwner: null, leaseUntil: null, updatedAt: now });
           columns.status = trx.raw('CASE WHEN status = ? THEN ? ELSE status END', [STATUS.sending, status]);
@@ -54,6 +71,22 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
           await trx(table()).where({ id, lease_owner: owner }).update(columns);
         }
       });
+    },
+
+    /** Records many successful WhatsApp sends in one UPDATE … FROM (VALUES …) (PostgreSQL). */
+    async completeSent(owner: string, outcomes: { id: number; data: Record<string, unknown> }[], now: Date) {
+      const values = outcomes.map(() => '(?::integer, ?::text, ?::text, ?::timestamptz)').join(', ');
+      const bindings = outcomes.flatMap(({ id, data }) => [id, data.provider, data.providerMessageId, data.sentAt]);
+      await knex().raw(
+        `UPDATE ?? AS t SET
+           status = CASE WHEN t.status = ? THEN ? ELSE t.status END,
+           provider = v.provider, provider_message_id = v.pmid, sent_at = COALESCE(t.sent_at, v.sent_at),
+           channel = 'whatsapp', error_code = NULL, error_text = NULL, next_attempt_at = NULL,
+           lease_owner = NULL, lease_until = NULL, updated_at = ?
+         FROM (VALUES ${values}) AS v(id, provider, pmid, sent_at)
+         WHERE t.id = v.id AND t.lease_owner = ?`,
+        [table(), STATUS.sending, STATUS.sent, now, ...bindings, owner]
+      );
     },
 
     /** Gives claimed rows back untouched (shutdown, or more than the sender may send now). */

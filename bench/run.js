@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: compiles the app, runs each benchmark on PostgreSQL and SQLite, prints a
+ * table and writes bench/results/<name>-<date>.json and bench/results/latest.json.
+ * BENCH_N (default 5000) sets the number of messages; BENCH_DATABASES=postgres,sqlite.
+ */
+require('./register-ts');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { appDir } = require('./app');
+
+async function main() {
+  const { compileStrapi } = require('@strapi/strapi');
+  process.env.ENV_PATH = path.join(appDir, 'tests', '.env.test');
+  await compileStrapi({ appDir });
+  const { runDispatchBench } = require('./dispatch');
+
+  const n = Number(process.env.BENCH_N || 5000);
+  const databases = (process.env.BENCH_DATABASES || 'postgres,sqlite').split(',');
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const results = { date: new Date().toISOString(), machine, dispatch: [] };
+
+  for (const database of databases) {
+    console.log(`\n[bench] dispatch on ${database}: ${n} messages, provider latency ${process.env.BENCH_PROVIDER_LATENCY_MS || 20} ms`);
+    const r = await runDispatchBench(database, { n, steadySeconds: Number(process.env.BENCH_STEADY_SECONDS || 10) });
+    results.dispatch.push(r);
+    console.log(r);
+  }
+
+  console.log('\n| database | messages | sent/s end to end | fake provider raw/s | ratio | p50 / p99 lateness at 100 msg/s | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results.dispatch) {
+    console.log(`| ${r.database} | ${r.messages} | ${r.sentPerSecond} | ${r.providerRawPerSecond} | ${r.ratioToRaw} | ${r.steady.latenessP50Ms} ms / ${r.steady.latenessP99Ms} ms | ${r.peakRssMb} MB |`);
+  }
+  console.log(`\nmachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}`);
+
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `dispatch-${results.date.slice(0, 10)}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`written: ${path.relative(appDir, file)}`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
