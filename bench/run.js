@@ -15,13 +15,15 @@ async function main() {
   process.env.ENV_PATH = path.join(appDir, 'tests', '.env.test');
   await compileStrapi({ appDir });
   const { runDispatchBench } = require('./dispatch');
+  const { runWebhookBench } = require('./webhooks');
 
   const n = Number(process.env.BENCH_N || 5000);
   const databases = (process.env.BENCH_DATABASES || 'postgres,sqlite').split(',');
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` };
-  const results = { date: new Date().toISOString(), machine, dispatch: [] };
+  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [] };
+  const only = (process.env.BENCH_ONLY || 'dispatch,webhooks').split(',');
 
-  for (const database of databases) {
+  for (const database of only.includes('dispatch') ? databases : []) {
     console.log(`\n[bench] dispatch on ${database}: ${n} messages, provider latency ${process.env.BENCH_PROVIDER_LATENCY_MS || 20} ms`);
     const r = await runDispatchBench(database, { n, steadySeconds: Number(process.env.BENCH_STEADY_SECONDS || 10) });
     results.dispatch.push(r);
@@ -33,11 +35,22 @@ async function main() {
   for (const r of results.dispatch) {
     console.log(`| ${r.database} | ${r.messages} | ${r.sentPerSecond} | ${r.providerRawPerSecond} | ${r.ratioToRaw} | ${r.steady.latenessP50Ms} ms / ${r.steady.latenessP99Ms} ms | ${r.peakRssMb} MB |`);
   }
+  // Webhooks: on PostgreSQL (the production database), as the issue asks.
+  if (only.includes('webhooks')) {
+    const webhookN = Number(process.env.BENCH_WEBHOOKS_N || 3000);
+    console.log(`\n[bench] webhooks on postgres: ${webhookN} signed Meta status webhooks, 32 connections`);
+    const r = await runWebhookBench('postgres', { n: webhookN });
+    results.webhooks.push(r);
+    console.log(r);
+    console.log('\n| database | requests | webhooks/s | p50 / p99 | /_health/s | ratio | stored / applied / delivered |');
+    console.log('|---|---|---|---|---|---|---|');
+    console.log(`| ${r.database} | ${r.requests} | ${r.webhooks.perSecond} | ${r.webhooks.p50Ms} / ${r.webhooks.p99Ms} ms | ${r.health.perSecond} | ${r.ratioToHealth} | ${r.stored} / ${r.applied} / ${r.delivered} |`);
+  }
   console.log(`\nmachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}`);
 
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `dispatch-${results.date.slice(0, 10)}.json`);
+  const file = path.join(dir, `bench-${results.date.slice(0, 10)}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(`written: ${path.relative(appDir, file)}`);
