@@ -10,6 +10,9 @@ export const UID = {
   attempt: 'plugin::whatsapp.attempt',
   setting: 'plugin::whatsapp.setting',
   auditEntry: 'plugin::whatsapp.audit-entry',
+  webhookEvent: 'plugin::whatsapp.webhook-event',
+  conversation: 'plugin::whatsapp.conversation',
+  followUp: 'plugin::whatsapp.follow-up',
 } as const;
 
 /** Message life cycle. Outbound: scheduled → queued → sending → sent → delivered → read. */
@@ -58,3 +61,11 @@ export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'ALTA'];
 
 /** The customer-service window: free text only within 24 h of the contact's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Server-sent events pushed to the admin inbox (services/live.ts). */
+export const LIVE_EVENTS = {
+  conversationUpdated: 'conversation.updated',
+  messageCreated: 'message.created',
+  messageStatus: 'message.status',
+} as const;
+export type LiveEventType = (typeof LIVE_EVENTS)[keyof typeof LIVE_EVENTS];

@@ -6,7 +6,7 @@ import { getService } from './utils';
 import { RuleError } from './utils/errors';
 
 /** Written only by the plugin itself (raw queries), never through the Document Service. */
-const READ_ONLY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry]);
+const READ_ONLY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry, UID.webhookEvent]);
 const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
 /** A rule error as the Content Manager shows it (a validation error on the field). */

@@ -6,6 +6,9 @@ import message from './message';
 import attempt from './attempt';
 import setting from './setting';
 import auditEntry from './audit-entry';
+import webhookEvent from './webhook-event';
+import conversation from './conversation';
+import followUp from './follow-up';
 
 export default {
   'contact': contact,
@@ -16,4 +19,7 @@ export default {
   'attempt': attempt,
   'setting': setting,
   'audit-entry': auditEntry,
+  'webhook-event': webhookEvent,
+  'conversation': conversation,
+  'follow-up': followUp,
 };

@@ -4,6 +4,8 @@ import templates from './templates';
 import contacts from './contacts';
 import settings from './settings';
 import media from './media';
+import webhooks from './webhooks';
+import inbox from './inbox';
 
 export default {
   health,
@@ -12,4 +14,6 @@ export default {
   contacts,
   settings,
   media,
+  webhooks,
+  inbox,
 };

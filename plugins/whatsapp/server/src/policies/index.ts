@@ -1,1 +1,7 @@
-export default {};
+import twilioSignature from './twilio-signature';
+import metaSignature from './meta-signature';
+
+export default {
+  'twilio-signature': twilioSignature,
+  'meta-signature': metaSignature,
+};

@@ -11,6 +11,10 @@ import queue from './queue';
 import providers from './providers';
 import dispatcher from './dispatcher';
 import scheduler from './scheduler';
+import live from './live';
+import webhooks from './webhooks';
+import inbound from './inbound';
+import inbox from './inbox';
 
 export default {
   health,
@@ -26,4 +30,8 @@ export default {
   providers,
   dispatcher,
   scheduler,
+  live,
+  webhooks,
+  inbound,
+  inbox,
 };

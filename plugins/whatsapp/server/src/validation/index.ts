@@ -11,7 +11,7 @@ const scalar = yup.mixed().test('scalar', '${path} must be a string, number, boo
   value === null || value === undefined || ['string', 'number', 'boolean'].includes(typeof value) || value instanceof Date
 );
 
-const variables = yup
+export const variables = yup
   .object()
   .test('variables', 'variables must be an object of values (strings, numbers, booleans, nested objects)', (value) => {
     if (value === undefined || value === null) return true;
@@ -21,8 +21,20 @@ const variables = yup
     return walk(value, 0);
   });
 
+/** An IANA time zone name (America/Mexico_City), as Intl knows them. */
+const timeZone = (field: string) =>
+  yup.string().test('tz', `${field} must be an IANA time zone such as America/Mexico_City`, (tz) => {
+    if (!tz) return true;
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
 /** A reference: a positive integer id, or a non-empty string (documentId, name, number). */
-const idLike = () =>
+export const idLike = () =>
   yup
     .mixed()
     .test(
@@ -85,18 +97,7 @@ const contactFields = {
   name: yup.string().trim().max(255).nullable(),
   email: yup.string().email().nullable(),
   locale: yup.string().trim().max(20).nullable(),
-  timeZone: yup
-    .string()
-    .nullable()
-    .test('tz', 'timeZone must be an IANA time zone such as America/Mexico_City', (tz) => {
-      if (!tz) return true;
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+  timeZone: timeZone('timeZone').nullable(),
   tags: yup.array(yup.string().trim().required()).nullable(),
   relatedType: yup.string().nullable(),
   relatedId: yup.string().nullable(),
@@ -123,17 +124,7 @@ export const settingsSchema = yup
     optOutKeywords: yup.array(yup.string().trim().required()).min(1),
     optInKeywords: yup.array(yup.string().trim().required()).min(1),
     failureRateThreshold: yup.number().min(0).max(1),
-    defaultTimeZone: yup
-      .string()
-      .test('tz', 'defaultTimeZone must be an IANA time zone such as America/Mexico_City', (tz) => {
-        if (!tz) return true;
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }),
+    defaultTimeZone: timeZone('defaultTimeZone'),
     quietHoursStart: yup.string().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHoursStart must be HH:MM (24 h)', excludeEmptyString: true }),
     quietHoursEnd: yup.string().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHoursEnd must be HH:MM (24 h)', excludeEmptyString: true }),
     quietHoursTransactional: yup.boolean().strict(),

@@ -1,0 +1,71 @@
+import { SERVICE_WINDOW_MS } from '../constants';
+import { toDate } from '.';
+
+/** The public shape of conversations and follow-ups (dates as ISO strings, links as `{ type, id }`). */
+const iso = (value: unknown) => toDate(value)?.toISOString() ?? null;
+
+/** One line of a message for the inbox list: whitespace squeezed, cut at `max` characters. */
+export const preview = (text: string, max = 120) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+export interface ConversationContact {
+  id: number;
+  documentId?: string;
+  phone: string;
+  name?: string | null;
+  profileName?: string | null;
+  isLead?: boolean | number | null;
+}
+
+export const serializeConversation = (c: Record<string, any>, contact: ConversationContact | null, now = Date.now()) => {
+  const lastInbound = toDate(c.lastInboundAt);
+  const windowClosesAt = lastInbound ? new Date(lastInbound.getTime() + SERVICE_WINDOW_MS) : null;
+  return {
+    id: c.id,
+    documentId: c.documentId,
+    status: c.status,
+    unreadCount: Number(c.unreadCount ?? 0),
+    assigneeId: c.assigneeId ?? null,
+    contactId: c.contactId,
+    senderId: c.senderId,
+    contact: contact
+      ? {
+          id: contact.id,
+          documentId: contact.documentId ?? null,
+          phone: contact.phone,
+          name: contact.name ?? null,
+          profileName: contact.profileName ?? null,
+          isLead: Boolean(contact.isLead),
+        }
+      : null,
+    lastInboundAt: iso(c.lastInboundAt),
+    lastMessageAt: iso(c.lastMessageAt),
+    lastMessagePreview: c.lastMessagePreview ?? null,
+    // Free text is allowed until then; after it only an approved template.
+    windowOpen: windowClosesAt !== null && windowClosesAt.getTime() > now,
+    windowClosesAt: windowClosesAt?.toISOString() ?? null,
+    related: c.relatedType ? { type: c.relatedType, id: c.relatedId } : null,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+};
+
+export const serializeFollowUp = (f: Record<string, any>) => ({
+  id: f.id,
+  documentId: f.documentId,
+  title: f.title,
+  status: f.status,
+  due: iso(f.due),
+  assigneeId: f.assigneeId ?? null,
+  contactId: f.contactId,
+  conversationId: f.conversationId ?? null,
+  messageId: f.messageId ?? null,
+  replyToMessageId: f.replyToMessageId ?? null,
+  related: f.relatedType ? { type: f.relatedType, id: f.relatedId } : null,
+  doneAt: iso(f.doneAt),
+  doneById: f.doneById ?? null,
+  createdAt: iso(f.createdAt),
+  updatedAt: iso(f.updatedAt),
+});

@@ -1,0 +1,492 @@
+/**
+ * Step 4, provider webhooks: signatures (Meta over the raw bytes, Twilio over PUBLIC_URL with the
+ * twilio package), store-first with one row per event, repeats applied once, statuses that only
+ * move forward, in-doubt sends settled by our id, multi-entry Meta payloads, the startup sweep.
+ */
+import { startStrapi, type TestApp } from './helpers/strapi';
+import { createApiToken } from './helpers/auth';
+import { count, messageRow, UID, waitForStatus } from './helpers/whatsapp';
+import { startFakes, TEST_CREDENTIALS, type Fakes } from './fakes';
+import { metaJson, signMeta, signTwilio } from './fakes/sign';
+import {
+  INBOX_UID,
+  metaPayload,
+  metaStatus,
+  metaText,
+  postMeta,
+  postTwilio,
+  settleWebhooks,
+  twilioInbound,
+  twilioSid,
+  twilioStatus,
+  unix,
+  wamid,
+} from './helpers/webhooks';
+
+const PUBLIC_URL = 'https://crm.example.com';
+const env = {
+  PUBLIC_URL,
+  WHATSAPP_SANDBOX: 'true',
+  TWILIO_ACCOUNT_SID: TEST_CREDENTIALS.twilioAccountSid,
+  TWILIO_AUTH_TOKEN: TEST_CREDENTIALS.twilioAuthToken,
+  TWILIO_WHATSAPP_FROM: TEST_CREDENTIALS.twilioWhatsAppFrom,
+  META_ACCESS_TOKEN: TEST_CREDENTIALS.metaAccessToken,
+  META_PHONE_NUMBER_ID: TEST_CREDENTIALS.metaPhoneNumberId,
+  META_WHATSAPP_NUMBER: TEST_CREDENTIALS.metaWhatsAppNumber,
+};
+
+describe('provider webhooks', () => {
+  let app: TestApp;
+  let contactId: number;
+  let metaSenderId: number;
+  let twilioSenderId: number;
+
+  const events = () => count(app.strapi, INBOX_UID.webhookEvent);
+  const eventRows = (where: Record<string, unknown> = {}) => app.strapi.db.query(INBOX_UID.webhookEvent as any).findMany({ where, orderBy: { id: 'asc' } });
+  const stored = async () => ({ events: await events(), messages: await count(app.strapi, UID.message), contacts: await count(app.strapi, UID.contact) });
+
+  /** One of our messages as the dispatcher leaves it (a fixture row, so no provider is needed). */
+  const outbound = async (data: Record<string, unknown>) => {
+    const now = new Date();
+    return app.strapi.db.query(UID.message as any).create({
+      data: {
+        direction: 'out',
+        contactId,
+        to: '+525512345678',
+        from: '+15550001111',
+        senderId: metaSenderId,
+        body: 'Hola María, su vehículo está listo.',
+        category: 'utility',
+        channel: 'whatsapp',
+        attempts: 1,
+        dueAt: now,
+        queuedAt: now,
+        createdAt: now,
+        updatedAt: now,
+        ...data,
+      },
+    });
+  };
+
+  beforeAll(async () => {
+    app = await startStrapi({ env });
+    const contact = await app.strapi.db.query(UID.contact as any).create({ data: { phone: '+525512345678', name: 'María', marketingConsent: true, source: 'manual' } });
+    contactId = contact.id;
+    const senders = await app.strapi.db.query(UID.sender as any).findMany({});
+    metaSenderId = senders.find((s: any) => s.provider === 'meta').id;
+    twilioSenderId = senders.find((s: any) => s.provider === 'twilio').id;
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  afterEach(async () => {
+    await settleWebhooks(app.strapi);
+  });
+
+  describe('Meta verification handshake', () => {
+    const verify = (query: string) => app.http().get(`/api/whatsapp/webhooks/meta?${query}`);
+
+    it('echoes hub.challenge as text/plain when the verify token is ours', async () => {
+      const res = await verify('hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=test-verify-token').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.text).toBe('1158201444');
+    });
+
+    it('refuses a wrong token or mode with 403', async () => {
+      await verify('hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=guess').expect(403);
+      await verify('hub.mode=unsubscribe&hub.challenge=1158201444&hub.verify_token=test-verify-token').expect(403);
+      await verify('hub.challenge=1158201444').expect(403);
+    });
+  });
+
+  describe('Meta signatures (X-Hub-Signature-256 over the raw body)', () => {
+    // Meta escapes non-ASCII and slashes; the signature is over those exact bytes.
+    const payload = metaPayload(metaText('5215512345678', 'María José', '¿Está listo mi coche? Vi https://taller.example.com/ot/1001'));
+    const raw = metaJson(payload);
+
+    it('the raw body really has Meta\'s escapes', () => {
+      expect(raw).toContain('\\u00bf');
+      expect(raw).toContain('\\u00e1');
+      expect(raw).toContain('https:\\/\\/taller.example.com\\/ot\\/1001');
+      expect(raw).not.toBe(JSON.stringify(payload));
+    });
+
+    it('refuses a missing signature (401), a wrong one and one over re-serialized JSON (403): nothing stored', async () => {
+      const before = await stored();
+      await postMeta(app, payload, { raw, signature: null }).expect(401);
+      await postMeta(app, payload, { raw, signature: `sha256=${'0'.repeat(64)}` }).expect(403);
+      await postMeta(app, payload, { raw, signature: 'sha256=not-hex' }).expect(403);
+      await postMeta(app, payload, { raw, secret: 'someone-elses-secret' }).expect(403);
+      // Signed over JSON.stringify(parsed) while the bytes sent are Meta's: refused.
+      await postMeta(app, payload, { raw, signature: signMeta(process.env.META_APP_SECRET!, JSON.stringify(payload)) }).expect(403);
+      await settleWebhooks(app.strapi);
+      expect(await stored()).toEqual(before);
+    });
+
+    it('accepts the payload signed over its raw bytes, \\u00e1 and \\/ escapes included, and stores the decoded text', async () => {
+      const res = await postMeta(app, payload, { raw }).expect(200);
+      expect(res.body.data).toEqual({ received: 1, stored: 1 });
+      await settleWebhooks(app.strapi);
+      const id = (payload.entry[0].changes[0].value.messages as any)[0].id;
+      const message = await app.strapi.db.query(UID.message as any).findOne({ where: { providerMessageId: id } });
+      expect(message).toMatchObject({ direction: 'in', status: 'received', provider: 'meta', contactId, body: '¿Está listo mi coche? Vi https://taller.example.com/ot/1001' });
+    });
+
+    it('a valid signature on a malformed body: 400, nothing stored or applied', async () => {
+      const before = await stored();
+      const bad = [
+        { object: 'whatsapp_business_account', entry: 'nope' },
+        { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { statuses: [{ status: 'delivered', timestamp: unix() }] } }] }] },
+        // The first status is fine; the second has no id: the whole request is refused, the first not applied either.
+        metaPayload({ statuses: [metaStatus(wamid(), 'delivered'), { status: 'read', timestamp: unix() }] }),
+        metaPayload({ messages: [{ from: '5215512345678', id: wamid(), timestamp: 'yesterday', type: 'text', text: { body: 'hola' } }] }),
+      ];
+      for (const body of bad) {
+        const res = await postMeta(app, body).expect(400);
+        expect(res.body.error.name).toBe('ValidationError');
+      }
+      const notJson = '{"object":"whatsapp_business_account","entry":[';
+      await postMeta(app, null, { raw: notJson }).expect(400);
+      await settleWebhooks(app.strapi);
+      expect(await stored()).toEqual(before);
+    });
+  });
+
+  describe('Twilio signatures (X-Twilio-Signature over PUBLIC_URL + path + params)', () => {
+    const params = () => twilioInbound('+5215512345678', { Body: 'Hola, ¿a qué hora abren?' });
+
+    it('refuses a missing (401) or wrong (403) signature, or one signed with another token: nothing stored', async () => {
+      const before = await stored();
+      await postTwilio(app, params(), { signature: null }).expect(401);
+      await postTwilio(app, params(), { signature: 'c2lnbmF0dXJl' }).expect(403);
+      await postTwilio(app, params(), { token: 'another-auth-token' }).expect(403);
+      // A signature over other parameters than those posted.
+      const posted = params();
+      const signature = signTwilio(process.env.TWILIO_AUTH_TOKEN!, `${PUBLIC_URL}/api/whatsapp/webhooks/twilio`, { ...posted, Body: 'otra cosa' });
+      await postTwilio(app, posted, { signature }).expect(403);
+      await settleWebhooks(app.strapi);
+      expect(await stored()).toEqual(before);
+    });
+
+    it('behind a proxy: the Host differs from PUBLIC_URL and the request is still valid; a signature over the Host URL is not', async () => {
+      const proxied = { Host: 'strapi.internal:1337', 'X-Forwarded-Host': 'crm.example.com', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '54.172.60.1' };
+      const ok = await postTwilio(app, params(), { headers: proxied }).expect(200);
+      expect(ok.headers['content-type']).toMatch(/xml/);
+      expect(ok.text).toContain('<Response>');
+
+      const before = await stored();
+      await postTwilio(app, params(), { headers: proxied, signedUrl: 'http://strapi.internal:1337/api/whatsapp/webhooks/twilio' }).expect(403);
+      await settleWebhooks(app.strapi);
+      expect((await stored()).events).toBe(before.events);
+    });
+
+    it('a signed form without MessageSid is malformed: 400, nothing stored', async () => {
+      const before = await stored();
+      const { MessageSid: _m, SmsMessageSid: _s, SmsSid: _t, ...rest } = params();
+      await postTwilio(app, rest).expect(400);
+      expect(await stored()).toEqual(before);
+    });
+  });
+
+  describe('statuses', () => {
+    it('in order: sent → delivered → read, each time from the provider', async () => {
+      const id = wamid();
+      const sentAt = new Date(Date.now() - 60_000);
+      const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt });
+      const t1 = new Date(Date.now() - 50_000);
+      const t2 = new Date(Date.now() - 40_000);
+      const t3 = new Date(Date.now() - 30_000);
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'sent', { at: t1, ourId: message.id })] })).expect(200);
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered', { at: t2, ourId: message.id })] })).expect(200);
+      await settleWebhooks(app.strapi);
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'delivered' });
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'read', { at: t3, ourId: message.id })] })).expect(200);
+      await settleWebhooks(app.strapi);
+      const row = await messageRow(app.strapi, message.id);
+      expect(row.status).toBe('read');
+      // The dispatcher's send time is kept; delivered and read are the provider's (whole seconds).
+      expect(new Date(row.sentAt).getTime()).toBe(sentAt.getTime());
+      expect(new Date(row.deliveredAt).getTime()).toBe(Math.floor(t2.getTime() / 1000) * 1000);
+      expect(new Date(row.readAt).getTime()).toBe(Math.floor(t3.getTime() / 1000) * 1000);
+      const applied = await eventRows({ messageId: message.id });
+      expect(applied.map((e: any) => [e.eventKey, e.outcome])).toEqual([
+        [`${id}:sent`, 'applied'],
+        [`${id}:delivered`, 'applied'],
+        [`${id}:read`, 'applied'],
+      ]);
+    });
+
+    it('out of order (read, delivered, sent in one payload): ends at read, each time filled once, lease untouched', async () => {
+      const id = wamid();
+      const leaseUntil = new Date(Date.now() + 60_000);
+      const message = await outbound({ status: 'sending', provider: 'meta', providerMessageId: id, leaseOwner: 'worker-a', leaseUntil });
+      const [t1, t2, t3] = [90, 80, 70].map((s) => new Date(Math.floor(Date.now() / 1000 - s) * 1000));
+      await postMeta(
+        app,
+        metaPayload({ statuses: [metaStatus(id, 'read', { at: t3 }), metaStatus(id, 'delivered', { at: t2 }), metaStatus(id, 'sent', { at: t1 })] })
+      ).expect(200);
+      await settleWebhooks(app.strapi);
+      const row = await messageRow(app.strapi, message.id);
+      expect(row).toMatchObject({ status: 'read', leaseOwner: 'worker-a' });
+      expect(new Date(row.leaseUntil).getTime()).toBe(leaseUntil.getTime());
+      expect([row.sentAt, row.deliveredAt, row.readAt].map((d) => new Date(d).getTime())).toEqual([t1, t2, t3].map((d) => d.getTime()));
+    });
+
+    it('repeated deliveries are stored and applied once', async () => {
+      const id = wamid();
+      const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+      const payload = metaPayload({ statuses: [metaStatus(id, 'delivered')] });
+      const first = await postMeta(app, payload).expect(200);
+      await settleWebhooks(app.strapi);
+      const after = await messageRow(app.strapi, message.id);
+      const again = await postMeta(app, payload).expect(200);
+      const twice = await postMeta(app, payload).expect(200);
+      await settleWebhooks(app.strapi);
+      expect([first.body.data.stored, again.body.data.stored, twice.body.data.stored]).toEqual([1, 0, 0]);
+      expect(await count(app.strapi, INBOX_UID.webhookEvent, { eventKey: `${id}:delivered` })).toBe(1);
+      expect(await messageRow(app.strapi, message.id)).toEqual(after);
+    });
+
+    it('failed after sent is kept (with Meta\'s error); failed after delivered is ignored', async () => {
+      const failedId = wamid();
+      const sent = await outbound({ status: 'sent', provider: 'meta', providerMessageId: failedId, sentAt: new Date() });
+      const deliveredId = wamid();
+      const delivered = await outbound({ status: 'delivered', provider: 'meta', providerMessageId: deliveredId, sentAt: new Date(), deliveredAt: new Date() });
+      const error = { code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } };
+      await postMeta(app, metaPayload({ statuses: [metaStatus(failedId, 'failed', { errors: [error] }), metaStatus(deliveredId, 'failed', { errors: [error] })] })).expect(200);
+      await settleWebhooks(app.strapi);
+      const failedRow = await messageRow(app.strapi, sent.id);
+      expect(failedRow).toMatchObject({ status: 'failed', errorCode: '131026', errorText: 'Message undeliverable: Message Undeliverable.' });
+      expect(failedRow.failedAt).toBeTruthy();
+      const kept = await messageRow(app.strapi, delivered.id);
+      expect(kept).toMatchObject({ status: 'delivered', errorCode: null, failedAt: null });
+    });
+
+    it('settles an in-doubt send by our id: a "sending" row whose worker died takes the status and the wamid', async () => {
+      const message = await outbound({ status: 'sending', provider: null, providerMessageId: null, leaseOwner: 'crashed-worker', leaseUntil: new Date(Date.now() + 30_000) });
+      const id = wamid();
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'sent', { ourId: message.id })] })).expect(200);
+      await settleWebhooks(app.strapi);
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'sent', provider: 'meta', providerMessageId: id, leaseOwner: 'crashed-worker' });
+    });
+
+    it('settles an "unknown" message by our id through Twilio\'s callback URL', async () => {
+      const message = await outbound({
+        status: 'unknown',
+        senderId: twilioSenderId,
+        provider: null,
+        providerMessageId: null,
+        errorCode: 'in-doubt',
+        errorText: 'The worker stopped while sending',
+      });
+      const sid = twilioSid();
+      await postTwilio(app, twilioStatus(sid, 'delivered', '+525512345678'), { query: `message=${message.id}` }).expect(200);
+      await settleWebhooks(app.strapi);
+      const row = await messageRow(app.strapi, message.id);
+      expect(row).toMatchObject({ status: 'delivered', provider: 'twilio', providerMessageId: sid, errorCode: null, errorText: null });
+      expect(row.deliveredAt).toBeTruthy();
+    });
+
+    it('an unknown message id is recorded on the event, not an error', async () => {
+      const id = wamid();
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered', { ourId: 99999999 })] })).expect(200);
+      await postTwilio(app, twilioStatus(twilioSid(), 'delivered', '+525512345678')).expect(200);
+      await settleWebhooks(app.strapi);
+      const [event] = await eventRows({ eventKey: `${id}:delivered` });
+      expect(event).toMatchObject({ outcome: 'unmatched', messageId: null, error: null });
+      expect(event.appliedAt).toBeTruthy();
+    });
+
+    it('Meta "deleted" and "warning" statuses are stored and safely ignored', async () => {
+      const id = wamid();
+      const message = await outbound({ status: 'delivered', provider: 'meta', providerMessageId: id, sentAt: new Date(), deliveredAt: new Date() });
+      const before = await messageRow(app.strapi, message.id);
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'deleted'), metaStatus(id, 'warning')] })).expect(200);
+      await settleWebhooks(app.strapi);
+      expect((await eventRows({ messageId: message.id })).map((e: any) => e.outcome)).toEqual(['ignored', 'ignored']);
+      expect(await messageRow(app.strapi, message.id)).toEqual(before);
+    });
+
+    it('Twilio: queued/sending never move a sent message back; undelivered becomes undeliverable with the error', async () => {
+      const sid = twilioSid();
+      const message = await outbound({ status: 'sent', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, sentAt: new Date() });
+      await postTwilio(app, twilioStatus(sid, 'queued', '+525512345678'), { query: `message=${message.id}` }).expect(200);
+      await postTwilio(app, twilioStatus(sid, 'sending', '+525512345678'), { query: `message=${message.id}` }).expect(200);
+      await settleWebhooks(app.strapi);
+      expect((await messageRow(app.strapi, message.id)).status).toBe('sent');
+      await postTwilio(app, twilioStatus(sid, 'undelivered', '+525512345678', { ErrorCode: '30008', ErrorMessage: 'Unknown error' }), { query: `message=${message.id}` }).expect(200);
+      await settleWebhooks(app.strapi);
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'undeliverable', errorCode: '30008', errorText: 'Unknown error' });
+    });
+
+    it('Twilio: sent, delivered, read in order, repeats ignored', async () => {
+      const sid = twilioSid();
+      const message = await outbound({ status: 'sending', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, leaseOwner: 'w', leaseUntil: new Date(Date.now() + 60_000) });
+      for (const status of ['sent', 'delivered', 'delivered', 'read', 'sent']) {
+        await postTwilio(app, twilioStatus(sid, status, '+525512345678'), { query: `message=${message.id}` }).expect(200);
+      }
+      await settleWebhooks(app.strapi);
+      const row = await messageRow(app.strapi, message.id);
+      expect(row.status).toBe('read');
+      expect(row.sentAt && row.deliveredAt && row.readAt).toBeTruthy();
+      expect(await count(app.strapi, INBOX_UID.webhookEvent, { messageId: message.id })).toBe(3);
+    });
+
+    describe('opted-out and permanent failures', () => {
+      const consentOf = async (id: number) => (await app.strapi.db.query(UID.contact as any).findOne({ where: { id } })).marketingConsent;
+      let other: number;
+      beforeEach(async () => {
+        const contact = await app.strapi.db.query(UID.contact as any).create({ data: { phone: `+5255${Math.floor(10000000 + Math.random() * 89999999)}`, marketingConsent: true } });
+        other = contact.id;
+      });
+
+      it('Meta 131050 records the error and revokes marketing consent (method provider)', async () => {
+        const id = wamid();
+        const message = await outbound({ contactId: other, status: 'sent', provider: 'meta', providerMessageId: id, category: 'marketing' });
+        const error = { code: 131050, title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.', message: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.', error_data: { details: 'User stopped marketing messages' } };
+        await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'failed', { errors: [error] })] })).expect(200);
+        await settleWebhooks(app.strapi);
+        expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'failed', errorCode: '131050' });
+        expect(await consentOf(other)).toBe(false);
+        const ledger = await app.strapi.db.query(UID.consent as any).findMany({ where: { contactId: other } });
+        expect(ledger).toEqual([expect.objectContaining({ purpose: 'marketing', granted: false, method: 'provider' })]);
+      });
+
+      it('Twilio 21610 revokes consent; 63016 (outside the window) only records the code', async () => {
+        const sid = twilioSid();
+        const message = await outbound({ contactId: other, senderId: twilioSenderId, status: 'sent', provider: 'twilio', providerMessageId: sid });
+        await postTwilio(app, twilioStatus(sid, 'failed', '+525512345678', { ErrorCode: '63016' }), { query: `message=${message.id}` }).expect(200);
+        await settleWebhooks(app.strapi);
+        expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'failed', errorCode: '63016', errorText: expect.stringMatching(/24-hour/) });
+        expect(await consentOf(other)).toBe(true);
+
+        const sid2 = twilioSid();
+        const second = await outbound({ contactId: other, senderId: twilioSenderId, status: 'sent', provider: 'twilio', providerMessageId: sid2 });
+        await postTwilio(app, twilioStatus(sid2, 'failed', '+525512345678', { ErrorCode: '21610', ErrorMessage: 'Attempt to send to unsubscribed recipient' }), { query: `message=${second.id}` }).expect(200);
+        await settleWebhooks(app.strapi);
+        expect(await messageRow(app.strapi, second.id)).toMatchObject({ status: 'failed', errorCode: '21610' });
+        expect(await consentOf(other)).toBe(false);
+      });
+    });
+  });
+
+  it('a multi-entry Meta payload (2 entries × statuses and messages) is stored one row per event and applied whole', async () => {
+    const ids = [wamid(), wamid(), wamid(), wamid()];
+    const rows = [];
+    for (const id of ids) rows.push(await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() }));
+    const first = metaText('5215512345678', 'María', 'Gracias, ahí estaré');
+    const second = metaText('573001234567', 'Camila', 'Hola, quiero una cotización');
+    const payload = metaPayload(
+      { ...first, statuses: [metaStatus(ids[0], 'delivered'), metaStatus(ids[1], 'read'), metaStatus(ids[2], 'delivered')] },
+      { ...second, statuses: [metaStatus(ids[3], 'failed', { errors: [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }] }), metaStatus(ids[2], 'read')] }
+    );
+    const res = await postMeta(app, payload).expect(200);
+    expect(res.body.data).toEqual({ received: 7, stored: 7 });
+    await settleWebhooks(app.strapi);
+    const statuses = await Promise.all(rows.map(async (r) => (await messageRow(app.strapi, r.id)).status));
+    expect(statuses).toEqual(['delivered', 'read', 'read', 'failed']);
+    const inbound = await app.strapi.db.query(UID.message as any).findMany({
+      where: { providerMessageId: { $in: [(first.messages as any)[0].id, (second.messages as any)[0].id] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(inbound.map((m: any) => [m.from, m.body, m.status])).toEqual([
+      ['+525512345678', 'Gracias, ahí estaré', 'received'],
+      ['+573001234567', 'Hola, quiero una cotización', 'received'],
+    ]);
+  });
+
+  it('an event that can never apply (a sender that is no phone number) is marked failed; the others still apply', async () => {
+    const id = wamid();
+    const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+    const broken = metaText('123', 'Nadie', 'hola');
+    await postMeta(app, metaPayload({ ...broken, statuses: [metaStatus(id, 'delivered')] })).expect(200);
+    await settleWebhooks(app.strapi);
+    const [event] = await eventRows({ eventKey: (broken.messages as any)[0].id });
+    expect(event).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/not a phone number/) });
+    expect(event.appliedAt).toBeTruthy();
+    expect((await messageRow(app.strapi, message.id)).status).toBe('delivered');
+  });
+
+  it('answers fast: the request returns before the events are applied', async () => {
+    const id = wamid();
+    const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+    const started = Date.now();
+    await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered')] })).expect(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await settleWebhooks(app.strapi);
+    expect((await messageRow(app.strapi, message.id)).status).toBe('delivered');
+  });
+
+  it('a sweep at startup applies what was stored but not applied before a stop', async () => {
+    const id = wamid();
+    const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+    // Stop applying, as if the process died right after answering.
+    await app.strapi.plugin('whatsapp').service('webhooks').stop();
+    await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'read')] })).expect(200);
+    const [pending] = await eventRows({ eventKey: `${id}:read` });
+    expect(pending.appliedAt).toBeNull();
+    expect((await messageRow(app.strapi, message.id)).status).toBe('sent');
+
+    await app.stop({ keepDatabase: true });
+    app = await startStrapi({ env, db: app.db });
+    await settleWebhooks(app.strapi);
+    const [applied] = await eventRows({ eventKey: `${id}:read` });
+    expect(applied).toMatchObject({ outcome: 'applied', messageId: message.id });
+    expect((await messageRow(app.strapi, message.id)).status).toBe('read');
+  });
+});
+
+describe('provider webhooks end to end (dispatcher → fake provider → status webhook)', () => {
+  let app: TestApp;
+  let fakes: Fakes;
+  let token: string;
+
+  const send = (data: Record<string, unknown>) =>
+    app.http().post('/api/whatsapp/messages').set('Authorization', token).send({ data }).expect(201).then((r) => r.body.data);
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    app = await startStrapi({ env: { ...fakes.env, PUBLIC_URL, WHATSAPP_SANDBOX: 'false' } });
+    token = await createApiToken(app.strapi);
+    await app.strapi.plugin('whatsapp').service('templates').create({
+      name: 'listo',
+      category: 'utility',
+      body: 'Hola {{nombre}}, su vehículo está listo.',
+      metaName: 'vehiculo_listo',
+      metaLanguage: 'es_MX',
+      metaParameters: ['nombre'],
+      twilioContentSid: 'HX0123456789abcdef0123456789abcdef',
+      twilioVariables: { '1': 'nombre' },
+    });
+  });
+  afterEach(() => fakes.reset());
+  afterAll(async () => {
+    await app?.stop();
+    await fakes?.close();
+  });
+
+  it('Meta: the wamid Meta returned, then delivered and read, matched by it and by biz_opaque_callback_data', async () => {
+    const message = await send({ to: '55 1234 5678', template: 'listo', variables: { nombre: 'María' } });
+    const [sent] = await fakes.meta.waitForSent(1);
+    await waitForStatus(app.strapi, message.id, ['sent']);
+    const ourId = Number((sent.payload as { biz_opaque_callback_data: string }).biz_opaque_callback_data);
+    expect(ourId).toBe(message.id);
+    await postMeta(app, metaPayload({ statuses: [metaStatus(sent.id, 'delivered', { ourId, recipient: sent.waId })] })).expect(200);
+    await postMeta(app, metaPayload({ statuses: [metaStatus(sent.id, 'read', { ourId, recipient: sent.waId })] })).expect(200);
+    await settleWebhooks(app.strapi);
+    const row = await messageRow(app.strapi, message.id);
+    expect(row).toMatchObject({ status: 'read', provider: 'meta', providerMessageId: sent.id });
+    expect(row.sentAt && row.deliveredAt && row.readAt).toBeTruthy();
+  });
+
+  it("Twilio: the status callback URL the message carried is the URL Twilio signs, and it finds the message", async () => {
+    const message = await send({ to: '+5491123456789', sender: 'twilio', template: 'listo', variables: { nombre: 'Lucas' } });
+    const [sent] = await fakes.twilio.waitForSent(1);
+    await waitForStatus(app.strapi, message.id, ['sent']);
+    const callback = new URL(sent.statusCallback!);
+    expect(callback.origin).toBe(PUBLIC_URL);
+    await postTwilio(app, twilioStatus(sent.sid, 'delivered', '+5491123456789'), { query: callback.search.slice(1), signedUrl: sent.statusCallback! }).expect(200);
+    await settleWebhooks(app.strapi);
+    expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'delivered', provider: 'twilio', providerMessageId: sent.sid });
+  });
+});
