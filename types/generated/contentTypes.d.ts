@@ -1154,6 +1154,584 @@ export interface PluginUsersPermissionsUser
   };
 }
 
+export interface PluginWhatsappAttempt extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_attempts';
+  info: {
+    displayName: 'WhatsApp send attempt';
+    pluralName: 'attempts';
+    singularName: 'attempt';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    at: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    channel: Schema.Attribute.String;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    durationMs: Schema.Attribute.Integer;
+    errorText: Schema.Attribute.Text;
+    httpStatus: Schema.Attribute.Integer;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.attempt'
+    > &
+      Schema.Attribute.Private;
+    messageId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    number: Schema.Attribute.Integer & Schema.Attribute.Required;
+    outcome: Schema.Attribute.Enumeration<
+      ['sent', 'retry', 'failed', 'opted-out', 'outside-window']
+    > &
+      Schema.Attribute.Required;
+    provider: Schema.Attribute.String;
+    providerCode: Schema.Attribute.String;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    worker: Schema.Attribute.String;
+  };
+}
+
+export interface PluginWhatsappAuditEntry extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_audit_entries';
+  info: {
+    displayName: 'WhatsApp audit entry';
+    pluralName: 'audit-entries';
+    singularName: 'audit-entry';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    action: Schema.Attribute.String & Schema.Attribute.Required;
+    actorEmail: Schema.Attribute.String;
+    actorId: Schema.Attribute.Integer;
+    after: Schema.Attribute.JSON;
+    at: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    before: Schema.Attribute.JSON;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.audit-entry'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappConsent extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_consents';
+  info: {
+    displayName: 'WhatsApp consent';
+    pluralName: 'consents';
+    singularName: 'consent';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    actor: Schema.Attribute.String;
+    at: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    contactId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    evidence: Schema.Attribute.Text;
+    granted: Schema.Attribute.Boolean & Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.consent'
+    > &
+      Schema.Attribute.Private;
+    method: Schema.Attribute.Enumeration<
+      ['form', 'csv', 'keyword', 'admin', 'api', 'provider']
+    > &
+      Schema.Attribute.Required;
+    phone: Schema.Attribute.String;
+    publishedAt: Schema.Attribute.DateTime;
+    purpose: Schema.Attribute.Enumeration<['marketing', 'transactional']> &
+      Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappContact extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_contacts';
+  info: {
+    displayName: 'WhatsApp contact';
+    pluralName: 'contacts';
+    singularName: 'contact';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    consentUpdatedAt: Schema.Attribute.DateTime;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    email: Schema.Attribute.Email;
+    isLead: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    lastInboundAt: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.contact'
+    > &
+      Schema.Attribute.Private;
+    marketingConsent: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
+    name: Schema.Attribute.String;
+    optedOutAt: Schema.Attribute.DateTime;
+    phone: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 16;
+      }>;
+    profileName: Schema.Attribute.String;
+    publishedAt: Schema.Attribute.DateTime;
+    relatedId: Schema.Attribute.String;
+    relatedType: Schema.Attribute.String;
+    source: Schema.Attribute.Enumeration<
+      ['manual', 'csv', 'inbound', 'automation', 'api']
+    > &
+      Schema.Attribute.DefaultTo<'manual'>;
+    tags: Schema.Attribute.JSON;
+    timeZone: Schema.Attribute.String;
+    transactionalConsent: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappConversation
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_conversations';
+  info: {
+    description: "A contact's thread with one of our sending numbers (the shared inbox)";
+    displayName: 'WhatsApp conversation';
+    pluralName: 'conversations';
+    singularName: 'conversation';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    assigneeId: Schema.Attribute.Integer;
+    contactId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    lastInboundAt: Schema.Attribute.DateTime;
+    lastMessageAt: Schema.Attribute.DateTime;
+    lastMessagePreview: Schema.Attribute.String;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.conversation'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    relatedId: Schema.Attribute.String;
+    relatedType: Schema.Attribute.String;
+    senderId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    status: Schema.Attribute.Enumeration<['open', 'closed']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'open'>;
+    unreadCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappFollowUp extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_follow_ups';
+  info: {
+    description: "A task for staff created from a customer's reply";
+    displayName: 'WhatsApp follow-up';
+    pluralName: 'follow-ups';
+    singularName: 'follow-up';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    assigneeId: Schema.Attribute.Integer;
+    contactId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    conversationId: Schema.Attribute.Integer;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    doneAt: Schema.Attribute.DateTime;
+    doneById: Schema.Attribute.Integer;
+    due: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.follow-up'
+    > &
+      Schema.Attribute.Private;
+    messageId: Schema.Attribute.Integer;
+    publishedAt: Schema.Attribute.DateTime;
+    relatedId: Schema.Attribute.String;
+    relatedType: Schema.Attribute.String;
+    replyToMessageId: Schema.Attribute.Integer;
+    status: Schema.Attribute.Enumeration<['open', 'done']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'open'>;
+    title: Schema.Attribute.String & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_messages';
+  info: {
+    displayName: 'WhatsApp message';
+    pluralName: 'messages';
+    singularName: 'message';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    attempts: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    automationId: Schema.Attribute.Integer;
+    body: Schema.Attribute.Text;
+    campaignId: Schema.Attribute.Integer;
+    cancelledAt: Schema.Attribute.DateTime;
+    category: Schema.Attribute.Enumeration<
+      ['marketing', 'utility', 'authentication', 'service']
+    > &
+      Schema.Attribute.DefaultTo<'service'>;
+    channel: Schema.Attribute.Enumeration<['whatsapp', 'sms', 'email']> &
+      Schema.Attribute.DefaultTo<'whatsapp'>;
+    contactId: Schema.Attribute.Integer;
+    conversationId: Schema.Attribute.Integer;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    deliveredAt: Schema.Attribute.DateTime;
+    direction: Schema.Attribute.Enumeration<['out', 'in']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'out'>;
+    dueAt: Schema.Attribute.DateTime;
+    errorCode: Schema.Attribute.String;
+    errorText: Schema.Attribute.Text;
+    failedAt: Schema.Attribute.DateTime;
+    from: Schema.Attribute.String;
+    idempotencyKey: Schema.Attribute.String & Schema.Attribute.Unique;
+    leaseOwner: Schema.Attribute.String;
+    leaseUntil: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.message'
+    > &
+      Schema.Attribute.Private;
+    media: Schema.Attribute.JSON;
+    nextAttemptAt: Schema.Attribute.DateTime;
+    provider: Schema.Attribute.String;
+    providerMessageId: Schema.Attribute.String;
+    publishedAt: Schema.Attribute.DateTime;
+    queuedAt: Schema.Attribute.DateTime;
+    readAt: Schema.Attribute.DateTime;
+    receivedAt: Schema.Attribute.DateTime;
+    relatedId: Schema.Attribute.String;
+    relatedType: Schema.Attribute.String;
+    senderId: Schema.Attribute.Integer;
+    sentAt: Schema.Attribute.DateTime;
+    status: Schema.Attribute.Enumeration<
+      [
+        'scheduled',
+        'queued',
+        'sending',
+        'sent',
+        'delivered',
+        'read',
+        'failed',
+        'cancelled',
+        'undeliverable',
+        'unknown',
+        'received',
+      ]
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'queued'>;
+    templateId: Schema.Attribute.Integer;
+    templateName: Schema.Attribute.String;
+    to: Schema.Attribute.String;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    variables: Schema.Attribute.JSON;
+  };
+}
+
+export interface PluginWhatsappSender extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_senders';
+  info: {
+    displayName: 'WhatsApp sender';
+    pluralName: 'senders';
+    singularName: 'sender';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    active: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    credentials: Schema.Attribute.String &
+      Schema.Attribute.DefaultTo<'default'>;
+    isDefault: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.sender'
+    > &
+      Schema.Attribute.Private;
+    messagesPerSecond: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<80>;
+    name: Schema.Attribute.String & Schema.Attribute.Required;
+    nextFreeAt: Schema.Attribute.BigInteger & Schema.Attribute.DefaultTo<'0'>;
+    number: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique;
+    provider: Schema.Attribute.Enumeration<['twilio', 'meta', 'sandbox']> &
+      Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    quietHoursEnd: Schema.Attribute.String;
+    quietHoursStart: Schema.Attribute.String;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappSetting extends Struct.SingleTypeSchema {
+  collectionName: 'whatsapp_settings';
+  info: {
+    displayName: 'WhatsApp settings';
+    pluralName: 'settings';
+    singularName: 'setting';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    defaultCountry: Schema.Attribute.String;
+    defaultTimeZone: Schema.Attribute.String;
+    failureRateThreshold: Schema.Attribute.Decimal;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.setting'
+    > &
+      Schema.Attribute.Private;
+    optInKeywords: Schema.Attribute.JSON;
+    optOutKeywords: Schema.Attribute.JSON;
+    publishedAt: Schema.Attribute.DateTime;
+    quietHoursEnd: Schema.Attribute.String;
+    quietHoursStart: Schema.Attribute.String;
+    quietHoursTransactional: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
+    sandbox: Schema.Attribute.Boolean;
+    sandboxFailure: Schema.Attribute.JSON;
+    transactionalConsent: Schema.Attribute.Enumeration<
+      ['implicit', 'required']
+    > &
+      Schema.Attribute.DefaultTo<'implicit'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface PluginWhatsappTemplate extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_templates';
+  info: {
+    displayName: 'WhatsApp template';
+    pluralName: 'templates';
+    singularName: 'template';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    active: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    body: Schema.Attribute.Text & Schema.Attribute.Required;
+    category: Schema.Attribute.Enumeration<
+      ['marketing', 'utility', 'authentication']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'utility'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    createsFollowUp: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
+    fallbackChannel: Schema.Attribute.Enumeration<['none', 'sms', 'email']> &
+      Schema.Attribute.DefaultTo<'none'>;
+    language: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'es_MX'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.template'
+    > &
+      Schema.Attribute.Private;
+    mediaHeader: Schema.Attribute.Enumeration<['none', 'document', 'image']> &
+      Schema.Attribute.DefaultTo<'none'>;
+    metaLanguage: Schema.Attribute.String;
+    metaName: Schema.Attribute.String;
+    metaParameterFormat: Schema.Attribute.Enumeration<['positional', 'named']> &
+      Schema.Attribute.DefaultTo<'positional'>;
+    metaParameters: Schema.Attribute.JSON;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique;
+    publishedAt: Schema.Attribute.DateTime;
+    twilioContentSid: Schema.Attribute.String;
+    twilioVariables: Schema.Attribute.JSON;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    variables: Schema.Attribute.JSON;
+  };
+}
+
+export interface PluginWhatsappWebhookEvent
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_webhook_events';
+  info: {
+    description: 'One status or inbound message reported by a provider, stored before it is applied';
+    displayName: 'WhatsApp webhook event';
+    pluralName: 'webhook-events';
+    singularName: 'webhook-event';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    appliedAt: Schema.Attribute.DateTime;
+    attempts: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    error: Schema.Attribute.Text;
+    eventKey: Schema.Attribute.String & Schema.Attribute.Required;
+    kind: Schema.Attribute.Enumeration<['status', 'message']> &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.webhook-event'
+    > &
+      Schema.Attribute.Private;
+    lockedBy: Schema.Attribute.String;
+    lockedUntil: Schema.Attribute.DateTime;
+    messageId: Schema.Attribute.Integer;
+    outcome: Schema.Attribute.Enumeration<
+      ['applied', 'unmatched', 'ignored', 'failed']
+    >;
+    payload: Schema.Attribute.JSON;
+    provider: Schema.Attribute.String & Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    receivedAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ContentTypeSchemas {
@@ -1181,6 +1759,17 @@ declare module '@strapi/strapi' {
       'plugin::users-permissions.permission': PluginUsersPermissionsPermission;
       'plugin::users-permissions.role': PluginUsersPermissionsRole;
       'plugin::users-permissions.user': PluginUsersPermissionsUser;
+      'plugin::whatsapp.attempt': PluginWhatsappAttempt;
+      'plugin::whatsapp.audit-entry': PluginWhatsappAuditEntry;
+      'plugin::whatsapp.consent': PluginWhatsappConsent;
+      'plugin::whatsapp.contact': PluginWhatsappContact;
+      'plugin::whatsapp.conversation': PluginWhatsappConversation;
+      'plugin::whatsapp.follow-up': PluginWhatsappFollowUp;
+      'plugin::whatsapp.message': PluginWhatsappMessage;
+      'plugin::whatsapp.sender': PluginWhatsappSender;
+      'plugin::whatsapp.setting': PluginWhatsappSetting;
+      'plugin::whatsapp.template': PluginWhatsappTemplate;
+      'plugin::whatsapp.webhook-event': PluginWhatsappWebhookEvent;
     }
   }
 }

@@ -64,9 +64,14 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!rest.length) return;
       await knex().transaction(async (trx) => {
         for (const { id, data } of rest) {
-          const { status, sentAt, ...rest } = data;
+          const { status, sentAt, errorCode, errorText, ...rest } = data;
           const columns: Record<string, unknown> = toColumns(UID.message, { ...rest, leaseOwner: null, leaseUntil: null, updatedAt: now });
-          columns.status = trx.raw('CASE WHEN status = ? THEN ? ELSE status END', [STATUS.sending, status]);
+          // Status and error belong together: a webhook that already moved the row on keeps both.
+          const ifStillSending = (column: string, value: unknown) =>
+            trx.raw(`CASE WHEN status = ? THEN ? ELSE ${column} END`, [STATUS.sending, value ?? null]);
+          columns.status = ifStillSending('status', status);
+          if (errorCode !== undefined) columns.error_code = ifStillSending('error_code', errorCode);
+          if (errorText !== undefined) columns.error_text = ifStillSending('error_text', errorText);
           if (sentAt) columns.sent_at = trx.raw('COALESCE(sent_at, ?)', [sentAt]);
           await trx(table()).where({ id, lease_owner: owner }).update(columns);
         }
@@ -81,11 +86,13 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         `UPDATE ?? AS t SET
            status = CASE WHEN t.status = ? THEN ? ELSE t.status END,
            provider = v.provider, provider_message_id = v.pmid, sent_at = COALESCE(t.sent_at, v.sent_at),
-           channel = 'whatsapp', error_code = NULL, error_text = NULL, next_attempt_at = NULL,
+           channel = 'whatsapp', next_attempt_at = NULL,
+           error_code = CASE WHEN t.status = ? THEN NULL ELSE t.error_code END,
+           error_text = CASE WHEN t.status = ? THEN NULL ELSE t.error_text END,
            lease_owner = NULL, lease_until = NULL, updated_at = ?
          FROM (VALUES ${values}) AS v(id, provider, pmid, sent_at)
          WHERE t.id = v.id AND t.lease_owner = ?`,
-        [table(), STATUS.sending, STATUS.sent, now, ...bindings, owner]
+        [table(), STATUS.sending, STATUS.sent, STATUS.sending, STATUS.sending, now, ...bindings, owner]
       );
     },
 
