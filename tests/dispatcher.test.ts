@@ -169,6 +169,25 @@ describe('dispatcher', () => {
     }
   });
 
+  it('paces a campaign: one message every N seconds, whatever the sender allows', async () => {
+    const campaign = await app.strapi.db.query('plugin::whatsapp.campaign' as any).create({ data: { name: 'Promo noviembre', status: 'running', pacingSeconds: 1 } });
+    const messages = app.strapi.plugin('whatsapp').service('messages');
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const { message } = await messages.create({ to: '+525512345678', template: 'aviso', variables: { nombre: `C${i}` } }, { campaignId: campaign.id });
+      ids.push(message.id);
+    }
+    const sent = await fakes.meta.waitForSent(4, 8000);
+    const times = sent.filter((s) => ids.includes(opaqueId(s.payload))).map((s) => s.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(4);
+    // Slots are exactly 1 s apart; arrival at the fake jitters by the request time under load.
+    for (let i = 1; i < times.length; i += 1) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(700);
+    expect(times[3] - times[0]).toBeGreaterThanOrEqual(2800);
+    await settle(app.strapi);
+    const rows = await app.strapi.db.query(UID.message as any).findMany({ where: { id: { $in: ids } } });
+    expect(rows.every((r: any) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+  });
+
   it('holds marketing messages during quiet hours (in the contact time zone) and lets transactional ones through', async () => {
     const clock = (offsetMinutes: number) =>
       new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Mexico_City', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(

@@ -1238,6 +1238,52 @@ export interface PluginWhatsappAuditEntry extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface PluginWhatsappCampaign extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_campaigns';
+  info: {
+    description: "A bulk send. For now: its pacing, which the dispatcher enforces like a sender's rate limit";
+    displayName: 'WhatsApp campaign';
+    pluralName: 'campaigns';
+    singularName: 'campaign';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.campaign'
+    > &
+      Schema.Attribute.Private;
+    name: Schema.Attribute.String & Schema.Attribute.Required;
+    nextFreeAt: Schema.Attribute.BigInteger & Schema.Attribute.DefaultTo<'0'>;
+    pacingSeconds: Schema.Attribute.Decimal &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
+    publishedAt: Schema.Attribute.DateTime;
+    status: Schema.Attribute.Enumeration<
+      ['draft', 'running', 'paused', 'cancelled', 'completed']
+    > &
+      Schema.Attribute.DefaultTo<'draft'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface PluginWhatsappConsent extends Struct.CollectionTypeSchema {
   collectionName: 'whatsapp_consents';
   info: {
@@ -1761,6 +1807,7 @@ declare module '@strapi/strapi' {
       'plugin::users-permissions.user': PluginUsersPermissionsUser;
       'plugin::whatsapp.attempt': PluginWhatsappAttempt;
       'plugin::whatsapp.audit-entry': PluginWhatsappAuditEntry;
+      'plugin::whatsapp.campaign': PluginWhatsappCampaign;
       'plugin::whatsapp.consent': PluginWhatsappConsent;
       'plugin::whatsapp.contact': PluginWhatsappContact;
       'plugin::whatsapp.conversation': PluginWhatsappConversation;

@@ -10,6 +10,7 @@ export const UID = {
   attempt: 'plugin::whatsapp.attempt',
   setting: 'plugin::whatsapp.setting',
   auditEntry: 'plugin::whatsapp.audit-entry',
+  campaign: 'plugin::whatsapp.campaign',
   webhookEvent: 'plugin::whatsapp.webhook-event',
   conversation: 'plugin::whatsapp.conversation',
   followUp: 'plugin::whatsapp.follow-up',

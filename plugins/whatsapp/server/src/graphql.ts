@@ -11,7 +11,7 @@ import { toApplicationError } from './utils/errors';
 export const registerGraphql = (strapi: Core.Strapi) => {
   const extension = strapi.plugin('graphql').service('extension');
 
-  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender, UID.webhookEvent, UID.conversation, UID.followUp]) {
+  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender, UID.webhookEvent, UID.conversation, UID.followUp, UID.campaign]) {
     extension.shadowCRUD(uid).disable();
   }
   extension.shadowCRUD(UID.message).disableMutations();

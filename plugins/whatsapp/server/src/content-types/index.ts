@@ -6,6 +6,7 @@ import message from './message';
 import attempt from './attempt';
 import setting from './setting';
 import auditEntry from './audit-entry';
+import campaign from './campaign';
 import webhookEvent from './webhook-event';
 import conversation from './conversation';
 import followUp from './follow-up';
@@ -19,6 +20,7 @@ export default {
   'attempt': attempt,
   'setting': setting,
   'audit-entry': auditEntry,
+  campaign,
   'webhook-event': webhookEvent,
   'conversation': conversation,
   'follow-up': followUp,

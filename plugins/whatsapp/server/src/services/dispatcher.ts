@@ -33,6 +33,7 @@ const FALLBACK_CODES = new Set(['131026', '63003', '63024', '63032']);
 
 interface Batch {
   senders: Map<number, Sender | null>;
+  campaigns: Map<number, { id: number; pacingSeconds?: number | string | null }>;
   templates: Map<number, Template | null>;
   contacts: Map<number, Contact>;
   settings: Settings;
@@ -234,17 +235,19 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const loadBatch = async (claimed: Message[]): Promise<Batch> => {
     const ids = (key: keyof Message) => [...new Set(claimed.map((m) => m[key]).filter(Boolean))] as number[];
-    const [settings, senderRows, templateRows, contactRows] = await Promise.all([
+    const [settings, senderRows, templateRows, contactRows, campaignRows] = await Promise.all([
       getService('settings').get(),
       ids('senderId').length ? strapi.db.query(UID.sender).findMany({ where: { id: { $in: ids('senderId') } } }) : [],
       ids('templateId').length ? strapi.db.query(UID.template).findMany({ where: { id: { $in: ids('templateId') } } }) : [],
       ids('contactId').length ? strapi.db.query(UID.contact).findMany({ where: { id: { $in: ids('contactId') } } }) : [],
+      ids('campaignId').length ? strapi.db.query(UID.campaign).findMany({ where: { id: { $in: ids('campaignId') } } }) : [],
     ]);
     return {
       settings,
       senders: new Map((senderRows as Sender[]).map((s) => [s.id, s])),
       templates: new Map((templateRows as Template[]).map((t) => [t.id, t])),
       contacts: new Map((contactRows as Contact[]).map((c) => [c.id, c])),
+      campaigns: new Map((campaignRows as { id: number; pacingSeconds?: number }[]).map((c) => [c.id, c])),
     };
   };
 
@@ -269,10 +272,43 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * Campaign pacing: a campaign with `pacingSeconds` sends one message every that many seconds,
+   * whatever the sender could do. Returns the earliest send time of each message it lets
+   * through now; the others are postponed to the campaign's next free slot.
+   */
+  const pace = async (messages: Message[], batch: Batch) => {
+    const queue = getService('queue');
+    const notBefore = new Map<number, number>();
+    const byCampaign = new Map<number, Message[]>();
+    for (const m of messages) {
+      const pacing = Number(batch.campaigns.get(m.campaignId)?.pacingSeconds ?? 0);
+      if (!m.campaignId || !(pacing > 0)) continue;
+      const group = byCampaign.get(m.campaignId);
+      if (group) group.push(m);
+      else byCampaign.set(m.campaignId, [m]);
+    }
+    const postponed = new Set<number>();
+    const horizonUs = 2_000_000;
+    for (const [campaignId, group] of byCampaign) {
+      const intervalUs = Math.round(Number(batch.campaigns.get(campaignId)!.pacingSeconds) * 1_000_000);
+      const keep = group.slice(0, Math.max(1, Math.floor(horizonUs / intervalUs)));
+      const { startUs, busyUntilUs } = await queue.reserveCampaignSlots(campaignId, keep.length, intervalUs, horizonUs);
+      const later = startUs === undefined ? group : group.slice(keep.length);
+      const laterAt = new Date(Math.ceil((startUs === undefined ? busyUntilUs! : startUs + keep.length * intervalUs) / 1000));
+      for (const m of later) {
+        await queue.postpone(m.id, owner, laterAt);
+        postponed.add(m.id);
+      }
+      if (startUs !== undefined) keep.forEach((m, i) => notBefore.set(m.id, Math.floor((startUs + i * intervalUs) / 1000)));
+    }
+    return { due: messages.filter((m) => !postponed.has(m.id)), notBefore };
+  };
+
+  /**
    * Gives each message a send time within its sender's rate. At most two seconds of a sender's
    * capacity is reserved per batch; the rest goes straight back to the queue for the next one.
    */
-  const schedule = async (messages: Message[], batch: Batch) => {
+  const schedule = async (messages: Message[], batch: Batch, notBefore: Map<number, number>) => {
     const queue = getService('queue');
     const bySender = new Map<number, Message[]>();
     for (const m of messages) {
@@ -288,12 +324,14 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       const keep = group.slice(0, Math.max(1, Math.floor(perSecond * 2)));
       released.push(...group.slice(keep.length).map((m) => m.id));
       if (!sender) {
-        keep.forEach((message) => planned.push({ message, at: Date.now() }));
+        keep.forEach((message) => planned.push({ message, at: Math.max(Date.now(), notBefore.get(message.id) ?? 0) }));
         continue;
       }
       const intervalUs = Math.round(1_000_000 / perSecond);
       const startUs = await queue.reserveSlots(sender.id, keep.length, intervalUs);
-      keep.forEach((message, i) => planned.push({ message, at: Math.floor((startUs + i * intervalUs) / 1000) }));
+      keep.forEach((message, i) =>
+        planned.push({ message, at: Math.max(Math.floor((startUs + i * intervalUs) / 1000), notBefore.get(message.id) ?? 0) })
+      );
     }
     await queue.release(released, owner);
     return planned.sort((a, b) => a.at - b.at);
@@ -322,7 +360,8 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       else due.push(message);
     }
 
-    const planned = await schedule(due, batch);
+    const paced = await pace(due, batch);
+    const planned = await schedule(paced.due, batch, paced.notBefore);
     const outcomes: Outcome[] = [];
     const unsent: number[] = [];
     await pool(planned, concurrency, async ({ message, at }) => {

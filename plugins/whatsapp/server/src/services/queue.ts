@@ -173,6 +173,25 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       return end - n * intervalUs;
     },
 
+    /**
+     * Campaign pacing (one message every N seconds), the same mechanism on the campaign row,
+     * with a horizon: slots are only handed out up to `horizonUs` ahead, so a paced campaign
+     * never holds leases for minutes. When the campaign is busy beyond the horizon, says until when.
+     */
+    async reserveCampaignSlots(campaignId: number, n: number, intervalUs: number, horizonUs: number): Promise<{ startUs?: number; busyUntilUs?: number }> {
+      const nowUs = Date.now() * 1000;
+      const greatest = isPostgres() ? 'GREATEST' : 'MAX';
+      const t = tableOf(UID.campaign);
+      const result = await knex().raw(
+        `UPDATE ?? SET next_free_at = ${greatest}(COALESCE(next_free_at, 0), ?) + ? WHERE id = ? AND COALESCE(next_free_at, 0) <= ? RETURNING next_free_at`,
+        [t, nowUs, n * intervalUs, campaignId, nowUs + horizonUs]
+      );
+      const row = rowsOf(result)[0];
+      if (row) return { startUs: Number(row.next_free_at) - n * intervalUs };
+      const current = await knex()(t).where({ id: campaignId }).first('next_free_at');
+      return { busyUntilUs: Number(current?.next_free_at ?? nowUs) };
+    },
+
     /** When the earliest waiting message is due (so the scheduler can wake exactly then). */
     async nextDueAt(): Promise<Date | null> {
       const row = await knex()(table()).whereIn('status', [STATUS.queued, STATUS.scheduled]).min({ due: 'due_at' }).first();
