@@ -23,8 +23,11 @@ export interface MetaProvider extends WhatsAppProvider {
 
 const NAME = 'meta';
 
+/** Meta's Graph API host: the default only; META_GRAPH_BASE_URL configures it. */
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+
 export function createMetaProvider(options: MetaProviderOptions): MetaProvider {
-  const base = (options.graphBaseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
+  const base = (options.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
   const url = `${base}/${options.graphVersion ?? 'v21.0'}/${encodeURIComponent(options.phoneNumberId)}/messages`;
   const http = createJsonHttpClient({ provider: NAME, timeoutMs: options.timeoutMs ?? 15000 });
   const headers = { authorization: `Bearer ${options.accessToken}` };

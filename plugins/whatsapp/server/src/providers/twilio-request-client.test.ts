@@ -1,9 +1,9 @@
-import { RebasingRequestClient } from './twilio-request-client';
+import { RebasingRequestClient, TWILIO_API_BASE_URL } from './twilio-request-client';
 
 const client = (apiBaseUrl: string) => new RebasingRequestClient({ apiBaseUrl, timeoutMs: 1000, provider: 'twilio' });
 
 describe('RebasingRequestClient.rebase', () => {
-  const uri = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?PageSize=1';
+  const uri = `${TWILIO_API_BASE_URL}/2010-04-01/Accounts/AC1/Messages.json?PageSize=1`;
 
   it('sends api.twilio.com requests to the configured base', () => {
     expect(client('http://127.0.0.1:4010').rebase(uri)).toBe('http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json?PageSize=1');
@@ -15,7 +15,7 @@ describe('RebasingRequestClient.rebase', () => {
   });
 
   it('leaves the default base and other hosts alone', () => {
-    expect(client('https://api.twilio.com').rebase(uri)).toBe(uri);
+    expect(client(TWILIO_API_BASE_URL).rebase(uri)).toBe(uri);
     expect(client('http://127.0.0.1:4010').rebase('https://content.twilio.com/v1/Content')).toBe('https://content.twilio.com/v1/Content');
     expect(client('http://127.0.0.1:4010').rebase('https://example.com/twilio.com')).toBe('https://example.com/twilio.com');
   });

@@ -1,7 +1,7 @@
 /**
  * twilio-node's HTTP client, adjusted for us:
  * - keep-alive sockets and our timeout;
- * - requests to https://api.twilio.com can be sent to another base URL (a local fake in tests,
+ * - requests to api.twilio.com can be sent to another base URL (a local fake in tests,
  *   a proxy in production);
  * - error answers become ProviderErrors HERE, where the headers are still known (twilio-node's
  *   RestException drops them, and with them Retry-After); network errors and timeouts too.
@@ -12,7 +12,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
 import { parseTwilioError, timeoutError, toProviderError } from './errors';
 
-export const TWILIO_API_BASE_URL = 'https://api.twilio.com';
+export const TWILIO_API_BASE_URL = 'https://api.twilio.com'; // default only: TWILIO_API_BASE_URL configures it
 
 export interface RebasingRequestClientOptions {
   /** Where to send what twilio-node addresses to api.twilio.com (no trailing slash needed). */
@@ -52,7 +52,7 @@ export class RebasingRequestClient extends twilio.RequestClient {
     return response;
   }
 
-  /** `https://api.twilio.com/2010-04-01/…` (or a regional `api.<edge>.<region>.twilio.com`) → our base. */
+  /** `api.twilio.com/2010-04-01/…` (or a regional `api.<edge>.<region>.twilio.com`) → our base. */
   rebase(uri: string): string {
     if (this.apiBaseUrl === TWILIO_API_BASE_URL) return uri;
     const url = new URL(uri);
