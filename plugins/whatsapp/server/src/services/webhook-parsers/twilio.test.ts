@@ -52,8 +52,8 @@ describe('parseTwilioWebhook', () => {
   });
 
   it('reads media, location and buttons', () => {
-    const [media] = parseTwilioWebhook(inbound({ NumMedia: '1', MediaContentType0: 'image/png', MediaUrl0: 'https://api.twilio.com/m/1', Body: '' }), null) as InboundEvent[];
-    expect(media).toMatchObject({ type: 'image', text: '[image]', content: { kind: 'image', mime: 'image/png', url: 'https://api.twilio.com/m/1' } });
+    const [media] = parseTwilioWebhook(inbound({ NumMedia: '1', MediaContentType0: 'image/png', MediaUrl0: 'https://media.example.test/m/1', Body: '' }), null) as InboundEvent[];
+    expect(media).toMatchObject({ type: 'image', text: '[image]', content: { kind: 'image', mime: 'image/png', url: 'https://media.example.test/m/1' } });
     const [location] = parseTwilioWebhook(inbound({ Latitude: '19.43', Longitude: '-99.13', Body: '' }), null) as InboundEvent[];
     expect(location.content).toEqual({ kind: 'location', latitude: 19.43, longitude: -99.13, name: undefined, address: undefined });
     const [button] = parseTwilioWebhook(inbound({ ButtonText: 'Baja', ButtonPayload: 'STOP' }), null) as InboundEvent[];
