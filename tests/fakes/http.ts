@@ -54,6 +54,16 @@ export class AnswerScript<F> {
   clear(): void {
     this.queue.length = 0;
   }
+
+  /** The four scripting methods both fakes expose, written once. */
+  controls() {
+    return {
+      failNext: ({ times, ...failure }: F & { times?: number }) => this.add({ kind: 'fail', failure: failure as unknown as F }, times),
+      failNextRaw: ({ times, ...raw }: RawAnswer & { times?: number }) => this.add({ kind: 'raw', raw }, times),
+      delayNext: (ms: number, times?: number) => this.add({ kind: 'delay', ms }, times),
+      hangNext: (times?: number) => this.add({ kind: 'hang' }, times),
+    };
+  }
 }
 
 export interface LoopbackServer {

@@ -311,18 +311,7 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     phoneNumberId: options.phoneNumberId,
     requests,
     sent,
-    failNext({ times, ...failure }) {
-      script.add({ kind: 'fail', failure }, times);
-    },
-    failNextRaw({ times, ...raw }) {
-      script.add({ kind: 'raw', raw }, times);
-    },
-    delayNext(ms, times) {
-      script.add({ kind: 'delay', ms }, times);
-    },
-    hangNext(times) {
-      script.add({ kind: 'hang' }, times);
-    },
+    ...script.controls(),
     failFor(toDigits, failure) {
       stickyFailures.set(waIdFor(toDigits), failure);
     },

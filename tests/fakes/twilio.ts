@@ -240,18 +240,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     accountSid: options.accountSid,
     requests,
     sent,
-    failNext({ times, ...failure }) {
-      script.add({ kind: 'fail', failure }, times);
-    },
-    failNextRaw({ times, ...raw }) {
-      script.add({ kind: 'raw', raw }, times);
-    },
-    delayNext(ms, times) {
-      script.add({ kind: 'delay', ms }, times);
-    },
-    hangNext(times) {
-      script.add({ kind: 'hang' }, times);
-    },
+    ...script.controls(),
     failFor(to, failure) {
       stickyFailures.set(stripChannel(to), failure);
     },
