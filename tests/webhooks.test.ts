@@ -407,6 +407,34 @@ describe('provider webhooks', () => {
     expect((await messageRow(app.strapi, message.id)).status).toBe('delivered');
   });
 
+  it('concurrent requests (sharing inserts) each count their own new events; a repeat across requests is stored and applied once', async () => {
+    const ids = Array.from({ length: 12 }, () => wamid());
+    const messages = await Promise.all(ids.map((id) => outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() })));
+    const before = await events();
+    // 24 requests at once: each status twice, plus one for a message we never sent.
+    const stranger = wamid();
+    const payloads = [...ids, ...ids].map((id) => metaPayload({ statuses: [metaStatus(id, 'delivered')] }));
+    payloads.push(metaPayload({ statuses: [metaStatus(stranger, 'delivered')] }));
+    const answers = await Promise.all(payloads.map((payload) => postMeta(app, payload).expect(200)));
+    await settleWebhooks(app.strapi);
+
+    const storedCounts = answers.map((a) => a.body.data.stored);
+    expect(storedCounts.reduce((a: number, b: number) => a + b, 0)).toBe(13);
+    // Each pair of identical requests: exactly one of them stored the event.
+    for (let i = 0; i < ids.length; i += 1) expect(storedCounts[i] + storedCounts[i + ids.length]).toBe(1);
+    expect(await events()).toBe(before + 13);
+    const rows = await eventRows({ eventKey: { $in: [...ids, stranger].map((id) => `${id}:delivered`) } });
+    expect(rows).toHaveLength(13);
+    for (const [i, id] of ids.entries()) {
+      expect(rows.find((r: any) => r.eventKey === `${id}:delivered`)).toMatchObject({ outcome: 'applied', messageId: messages[i].id });
+      const row = await messageRow(app.strapi, messages[i].id);
+      expect(row.status).toBe('delivered');
+      expect(row.deliveredAt).toBeTruthy();
+    }
+    expect(rows.find((r: any) => r.eventKey === `${stranger}:delivered`)).toMatchObject({ outcome: 'unmatched', messageId: null });
+    expect(rows.every((r: any) => r.appliedAt && r.lockedBy === null)).toBe(true);
+  });
+
   it('answers fast: the request returns before the events are applied', async () => {
     const id = wamid();
     const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });

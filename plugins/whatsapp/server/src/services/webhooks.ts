@@ -5,6 +5,7 @@ import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
 import type { MessageStatus } from '../constants';
 import { META_ERRORS, TWILIO_ERRORS } from '../providers/classify';
+import { coalesce } from '../lib/coalesce';
 import { isFailure, STATUS_TIME, statusesBelow } from '../lib/status-order';
 import { getService, toDate } from '../utils';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
@@ -22,11 +23,22 @@ interface StoredEvent {
   attempts: number;
 }
 
+interface StoreRequest {
+  provider: WebhookProvider;
+  events: WebhookEvent[];
+}
+
 interface Applied {
   outcome: EventOutcome;
   messageId?: number | null;
   error?: string;
 }
+
+/** The connection or a transaction on it. */
+type Knex = Core.Strapi['db']['connection'];
+
+/** What a batch does once its transaction has committed. */
+type AfterCommit = (() => unknown)[];
 
 /** An event that can never be applied (a sender number that is not a phone number): not retried. */
 export class UnappliableEventError extends Error {}
@@ -117,21 +129,38 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     return claimed;
   };
 
+  const outcomeColumns = (result: Applied, now: Date) =>
+    toColumns(UID.webhookEvent, {
+      appliedAt: now,
+      outcome: result.outcome,
+      messageId: result.messageId ?? null,
+      error: result.error ?? null,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    });
+
   const finish = async (id: number, result: Applied) => {
+    await knex()(events()).where({ id }).update(outcomeColumns(result, new Date()));
+  };
+
+  /** Marks applied events with their outcomes: one statement per kind of outcome, not per event. */
+  const finishMany = async (db: Knex, outcomes: [number, Applied][]) => {
     const now = new Date();
-    await knex()(events())
-      .where({ id })
-      .update(
-        toColumns(UID.webhookEvent, {
-          appliedAt: now,
-          outcome: result.outcome,
-          messageId: result.messageId ?? null,
-          error: result.error ?? null,
-          lockedBy: null,
-          lockedUntil: null,
-          updatedAt: now,
-        })
-      );
+    const messageIdColumn = columnOf(UID.webhookEvent, 'messageId');
+    const byOutcome = new Map<EventOutcome, [number, Applied][]>();
+    for (const entry of outcomes) byOutcome.set(entry[1].outcome, [...(byOutcome.get(entry[1].outcome) ?? []), entry]);
+    for (const [outcome, group] of byOutcome) {
+      const set: Record<string, unknown> = outcomeColumns({ outcome }, now);
+      const withMessage = group.filter(([, result]) => result.messageId != null);
+      if (withMessage.length) {
+        set[messageIdColumn] = db.raw(
+          `CASE id ${withMessage.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} ELSE NULL END`,
+          withMessage.flatMap(([id, result]) => [id, result.messageId])
+        );
+      }
+      await db(events()).whereIn('id', group.map(([id]) => id)).update(set);
+    }
   };
 
   /** A failed apply is tried again later (a few times, further apart), then left marked failed. */
@@ -163,16 +192,16 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The message a status is about: by the provider's id first, else by the id we sent along. */
-  const findOutbound = async (provider: WebhookProvider, status: StatusEvent) => {
+  const findOutbound = async (db: Knex, provider: WebhookProvider, status: StatusEvent) => {
     const names = PROVIDER_NAMES[provider];
     const columns = ['id', 'status', 'contact_id', 'conversation_id'];
-    const byProviderId = await knex()(messages())
+    const byProviderId = await db(messages())
       .select(columns)
       .where({ direction: 'out', provider_message_id: status.providerMessageId })
       .whereIn('provider', names)
       .first();
     if (byProviderId || !status.ourMessageId) return byProviderId;
-    return knex()(messages())
+    return db(messages())
       .select(columns)
       .where({ id: status.ourMessageId, direction: 'out' })
       .where((q) => q.whereNull('provider').orWhereIn('provider', names))
@@ -184,9 +213,12 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
    * so a late `sent` after `delivered` only fills `sentAt`, and a repeated status changes nothing.
    * The lease columns belong to the dispatcher and are never written here; the dispatcher's
    * completion keeps a status a webhook already moved past `sending`.
+   *
+   * Writes only through `db` (a batch's transaction): what must happen after the commit (the
+   * consent ledger, live events) is handed back in `after`.
    */
-  const applyStatus = async (provider: WebhookProvider, status: StatusEvent, receivedAt: Date): Promise<Applied> => {
-    const row = await findOutbound(provider, status);
+  const applyStatus = async (db: Knex, provider: WebhookProvider, status: StatusEvent, receivedAt: Date, after: AfterCommit): Promise<Applied> => {
+    const row = await findOutbound(db, provider, status);
     if (!row) return { outcome: 'unmatched' };
     const messageId = Number(row.id);
     if (!status.status) return { outcome: 'ignored', messageId };
@@ -194,14 +226,13 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     const reported = status.status;
     const at = status.at ? new Date(status.at) : receivedAt;
     const below = statusesBelow(reported);
-    const k = knex();
     const marks = below.map(() => '?').join(', ');
-    const whenForward = (then: unknown, otherwise: string) => k.raw(`CASE WHEN status IN (${marks}) THEN ? ELSE ${otherwise} END`, [...below, then]);
+    const whenForward = (then: unknown, otherwise: string) => db.raw(`CASE WHEN status IN (${marks}) THEN ? ELSE ${otherwise} END`, [...below, then]);
 
     const set: Record<string, unknown> = {
       status: whenForward(reported, 'status'),
-      provider: k.raw('COALESCE(provider, ?)', [provider]),
-      provider_message_id: k.raw('COALESCE(provider_message_id, ?)', [status.providerMessageId]),
+      provider: db.raw('COALESCE(provider, ?)', [provider]),
+      provider_message_id: db.raw('COALESCE(provider_message_id, ?)', [status.providerMessageId]),
       updated_at: new Date(),
     };
     const timeAttribute = STATUS_TIME[reported];
@@ -209,30 +240,38 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const column = columnOf(UID.message, timeAttribute);
       // Each status time is written once; a failure time only when the failure is kept.
       set[column] = isFailure(reported)
-        ? k.raw(`CASE WHEN status IN (${marks}) THEN COALESCE(??, ?) ELSE ?? END`, [...below, column, at, column])
-        : k.raw('COALESCE(??, ?)', [column, at]);
+        ? db.raw(`CASE WHEN status IN (${marks}) THEN COALESCE(??, ?) ELSE ?? END`, [...below, column, at, column])
+        : db.raw('COALESCE(??, ?)', [column, at]);
     }
     if (isFailure(reported) && status.error) {
       set.error_code = whenForward(status.error.code, 'error_code');
       set.error_text = whenForward(status.error.text || ERROR_TABLES[provider][status.error.code]?.reason || null, 'error_text');
     } else if (!isFailure(reported)) {
       // The provider has it after all: a message held as "in doubt" is no longer.
-      set.error_code = k.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_code END`, [...below, 'in-doubt']);
-      set.error_text = k.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_text END`, [...below, 'in-doubt']);
+      set.error_code = db.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_code END`, [...below, 'in-doubt']);
+      set.error_text = db.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_text END`, [...below, 'in-doubt']);
     }
-    await k(messages()).where({ id: messageId }).whereNotIn('status', ['cancelled', 'received']).update(set);
+    const [updated] = await db(messages())
+      .where({ id: messageId })
+      .whereNotIn('status', ['cancelled', 'received'])
+      .update(set)
+      .returning(['status', 'contact_id', 'conversation_id']);
+    const now = updated ?? row;
 
     if (status.error && ERROR_TABLES[provider][status.error.code]?.kind === 'opted-out') {
-      await revokeOptedOut(Number(row.contact_id), provider, status.error.code, messageId);
+      const contactId = Number(row.contact_id);
+      const code = status.error.code;
+      after.push(() => revokeOptedOut(contactId, provider, code, messageId));
     }
-    const updated = await k(messages()).select('status', 'contact_id', 'conversation_id').where({ id: messageId }).first();
-    getService('live').publish(LIVE_EVENTS.messageStatus, {
-      id: messageId,
-      status: updated?.status as MessageStatus,
-      reported,
-      contactId: updated?.contact_id ?? null,
-      conversationId: updated?.conversation_id ?? null,
-    });
+    after.push(() =>
+      getService('live').publish(LIVE_EVENTS.messageStatus, {
+        id: messageId,
+        status: now.status as MessageStatus,
+        reported,
+        contactId: now.contact_id ?? null,
+        conversationId: now.conversation_id ?? null,
+      })
+    );
     return { outcome: 'applied', messageId };
   };
 
@@ -249,11 +288,51 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
-  const apply = async (event: StoredEvent): Promise<Applied> => {
-    if (event.payload.kind === 'status') return applyStatus(event.provider, event.payload, event.receivedAt);
-    const inbound: InboundEvent = event.payload;
-    const { messageId } = await getService('inbound').receive(event.provider, inbound, event.receivedAt);
+  const applyInbound = async (event: StoredEvent & { payload: InboundEvent }): Promise<Applied> => {
+    const { messageId } = await getService('inbound').receive(event.provider, event.payload, event.receivedAt);
     return { outcome: 'applied', messageId };
+  };
+
+  const runAfterCommit = async (after: AfterCommit) => {
+    for (const effect of after) {
+      try {
+        await effect();
+      } catch (error) {
+        strapi.log.warn(`[whatsapp] after applying a webhook status: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  /**
+   * Status events in one transaction: the message updates and the events' outcomes commit
+   * together, once for the whole run instead of twice per event. If anything in it fails, the
+   * run is rolled back and each event is applied on its own, so one bad event holds back no other.
+   */
+  const applyStatuses = async (run: StoredEvent[]) => {
+    const after: AfterCommit = [];
+    try {
+      await knex().transaction(async (trx) => {
+        const outcomes: [number, Applied][] = [];
+        for (const event of run) {
+          outcomes.push([event.id, await applyStatus(trx, event.provider, event.payload as StatusEvent, event.receivedAt, after)]);
+        }
+        await finishMany(trx, outcomes);
+      });
+    } catch (error) {
+      if (run.length === 1) return postpone(run[0], error);
+      for (const event of run) await applyStatuses([event]);
+      return;
+    }
+    await runAfterCommit(after);
+  };
+
+  const applyOne = async (event: StoredEvent) => {
+    try {
+      await finish(event.id, await applyInbound(event as StoredEvent & { payload: InboundEvent }));
+    } catch (error) {
+      if (error instanceof UnappliableEventError) await finish(event.id, { outcome: 'failed', error: error.message });
+      else await postpone(event, error);
+    }
   };
 
   /** Gives claimed events back untouched (Strapi is stopping), so the next start applies them at once. */
@@ -265,18 +344,23 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       .update({ locked_by: null, locked_until: null, attempts: knex().raw('attempts - 1'), updated_at: new Date() });
   };
 
+  /** A claimed batch in arrival order: runs of statuses together, inbound messages one by one. */
   const applyBatch = async (): Promise<number> => {
     const batch = await claim();
-    for (const [i, event] of batch.entries()) {
+    let i = 0;
+    while (i < batch.length) {
       if (stopped) {
         await release(batch.slice(i).map((e) => e.id));
         break;
       }
-      try {
-        await finish(event.id, await apply(event));
-      } catch (error) {
-        if (error instanceof UnappliableEventError) await finish(event.id, { outcome: 'failed', error: error.message });
-        else await postpone(event, error);
+      if (batch[i].payload.kind === 'status') {
+        let end = i;
+        while (end < batch.length && batch[end].payload.kind === 'status') end += 1;
+        await applyStatuses(batch.slice(i, end));
+        i = end;
+      } else {
+        await applyOne(batch[i]);
+        i += 1;
       }
     }
     return batch.length;
@@ -289,34 +373,62 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     } while (wakeAgain && !stopped);
   };
 
+  /**
+   * One INSERT … ON CONFLICT DO NOTHING for the events of every request that arrived while the
+   * previous insert was committing (see lib/coalesce): the commit is what a webhook waits for,
+   * and under load thirty requests share one. Each request learns how many of its own were new.
+   */
+  const storeRows = coalesce<StoreRequest, number>(
+    async (requests) => {
+      const now = new Date();
+      const owners = new Map<string, number>();
+      const rows: Record<string, unknown>[] = [];
+      requests.forEach(({ provider, events: list }, index) => {
+        for (const event of list) {
+          const id = `${provider}\u0000${event.key}`;
+          // The same event in two concurrent requests: the first one owns it.
+          if (owners.has(id)) continue;
+          owners.set(id, index);
+          rows.push(
+            toColumns(UID.webhookEvent, {
+              documentId: createId(),
+              provider,
+              eventKey: event.key,
+              kind: event.kind,
+              payload: JSON.stringify(event),
+              receivedAt: now,
+              attempts: 0,
+              createdAt: now,
+              updatedAt: now,
+            })
+          );
+        }
+      });
+      const stored = requests.map(() => 0);
+      const providerColumn = columnOf(UID.webhookEvent, 'provider');
+      const keyColumn = columnOf(UID.webhookEvent, 'eventKey');
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const inserted: Record<string, unknown>[] = await knex()(events())
+          .insert(rows.slice(i, i + INSERT_CHUNK))
+          .onConflict([providerColumn, keyColumn])
+          .ignore()
+          .returning([providerColumn, keyColumn]);
+        for (const row of inserted) {
+          const owner = owners.get(`${row[providerColumn]}\u0000${row[keyColumn]}`);
+          if (owner !== undefined) stored[owner] += 1;
+        }
+      }
+      return stored;
+    },
+    { maxWeight: INSERT_CHUNK, weight: (request) => request.events.length }
+  );
+
   const service = {
     /** Stores the events of one request; returns how many were new (the rest were repeats). */
     async store(provider: WebhookProvider, list: WebhookEvent[]): Promise<number> {
-      const now = new Date();
       const unique = [...new Map(list.map((event) => [event.key, event])).values()];
-      const rows = unique.map((event) =>
-        toColumns(UID.webhookEvent, {
-          documentId: createId(),
-          provider,
-          eventKey: event.key,
-          kind: event.kind,
-          payload: JSON.stringify(event),
-          receivedAt: now,
-          attempts: 0,
-          createdAt: now,
-          updatedAt: now,
-        })
-      );
-      let stored = 0;
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const inserted = await knex()(events())
-          .insert(rows.slice(i, i + INSERT_CHUNK))
-          .onConflict([columnOf(UID.webhookEvent, 'provider'), columnOf(UID.webhookEvent, 'eventKey')])
-          .ignore()
-          .returning('id');
-        stored += inserted.length;
-      }
-      return stored;
+      if (!unique.length) return 0;
+      return storeRows({ provider, events: unique });
     },
 
     /** Applies pending events once the current request has been answered. */

@@ -1,0 +1,44 @@
+/**
+ * The load generator of bench/webhooks, in a worker thread: keeps CONNECTIONS keep-alive requests
+ * in flight until every request has been answered, then posts rate and latency percentiles.
+ */
+const http = require('http');
+const { parentPort, workerData } = require('worker_threads');
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+async function load({ port, requests, connections }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies = [];
+  let failures = 0;
+  const statuses = {};
+  const one = ({ method, path, headers, body }) =>
+    new Promise((resolve) => {
+      const started = process.hrtime.bigint();
+      const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+          if (res.statusCode >= 300) failures += 1;
+          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failures += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(Array.from({ length: connections }, async () => { while (next < requests.length) await one(requests[next++]); }));
+  const seconds = (Date.now() - started) / 1000;
+  agent.destroy();
+  return { perSecond: Math.round(requests.length / seconds), p50Ms: Number(percentile(latencies, 50).toFixed(1)), p99Ms: Number(percentile(latencies, 99).toFixed(1)), failures, statuses };
+}
+
+load(workerData).then((result) => parentPort.postMessage(result));
