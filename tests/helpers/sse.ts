@@ -21,11 +21,16 @@ export interface EventStream {
   close(): void;
 }
 
-export async function openEventStream(app: TestApp, path: string, authorization?: string): Promise<EventStream> {
-  const server = app.strapi.server.httpServer;
-  // supertest reuses a listening server instead of opening its own.
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+/** Opens the stream on a test app, or on another instance's loopback port. */
+export async function openEventStream(target: TestApp | number, path: string, authorization?: string): Promise<EventStream> {
+  let port: number;
+  if (typeof target === 'number') port = target;
+  else {
+    const server = target.strapi.server.httpServer;
+    // supertest reuses a listening server instead of opening its own.
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  }
 
   return new Promise((resolve, reject) => {
     const request = http.get({ host: '127.0.0.1', port, path, headers: { Accept: 'text/event-stream', ...(authorization ? { Authorization: authorization } : {}) } }, (response) => {

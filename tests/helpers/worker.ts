@@ -7,6 +7,8 @@ import dotenv from 'dotenv';
 export interface Worker {
   process: ChildProcess;
   owner: string;
+  /** The loopback port it answers HTTP on, when started with TEST_WORKER_HTTP=true. */
+  port: number | null;
   stop(): Promise<void>;
   kill(): Promise<void>;
 }
@@ -22,12 +24,13 @@ export function startWorker(env: Record<string, string>): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    child.on('message', (message: { type?: string; owner?: string }) => {
+    child.on('message', (message: { type?: string; owner?: string; port?: number | null }) => {
       if (message?.type !== 'ready') return;
       clearTimeout(timer);
       resolve({
         process: child,
         owner: message.owner ?? '',
+        port: message.port ?? null,
         async stop() {
           child.send('stop');
           await exited;

@@ -10,6 +10,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   getService('dispatcher').start();
   getService('scheduler').start();
+  // Live inbox events shared with the other instances (PostgreSQL LISTEN / NOTIFY).
+  await getService('live').start();
   // Webhook events stored but not applied before the last stop (a crash after the answer).
   getService('webhooks').start();
 };

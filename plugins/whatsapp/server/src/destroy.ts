@@ -3,7 +3,7 @@ import { getService } from './utils';
 
 /** Stops the scheduler and lets the dispatcher finish what it holds: no timers left behind. */
 const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
-  getService('live').close();
+  await getService('live').close();
   await getService('webhooks').stop();
   await getService('scheduler').stop();
   getService('providers').close();

@@ -2,6 +2,8 @@ import { PassThrough } from 'stream';
 import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
 import type { LiveEventType } from '../constants';
+import { isPostgres } from '../utils/sql';
+import { createPgBus, type PgBus } from './live-bus';
 
 export interface LiveEvent {
   type: LiveEventType;
@@ -19,15 +21,17 @@ interface Client {
 }
 
 /**
- * Live updates for the admin inbox: an in-process event bus and its server-sent events endpoint.
- * Webhooks and inbox actions publish; each connected admin gets every event pushed at once, so
- * the inbox never polls. One process only: with several instances, an admin sees the events of
- * the instance it is connected to (a shared bus would be PostgreSQL LISTEN/NOTIFY).
+ * Live updates for the admin inbox: an event bus and its server-sent events endpoint. Webhooks
+ * and inbox actions publish; each connected admin gets every event pushed at once, so the inbox
+ * never polls. On PostgreSQL the events also go to every other instance of the app through
+ * LISTEN / NOTIFY (live-bus.ts), so it does not matter which instance applied a webhook and which
+ * one an admin is connected to. SQLite runs as one instance: its events stay in the process.
  */
 const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
   const clients = new Set<Client>();
   const listeners = new Set<(event: LiveEvent) => void>();
   let sequence = 0;
+  let bus: PgBus | null = null;
 
   const drop = (client: Client) => {
     if (!clients.delete(client)) return;
@@ -35,11 +39,11 @@ const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
     client.stream.end();
   };
 
-  return {
-    publish(type: LiveEventType, data: unknown) {
-      const event: LiveEvent = { type, data };
+  /** Pushes events to this instance's streams and in-process subscribers. */
+  const deliver = (events: LiveEvent[]) => {
+    for (const event of events) {
       sequence += 1;
-      const frame = `id: ${sequence}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+      const frame = `id: ${sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
       for (const client of clients) client.stream.write(frame);
       for (const listener of listeners) {
         try {
@@ -48,6 +52,31 @@ const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
           strapi.log.warn(`[whatsapp] live listener failed: ${(error as Error).message}`);
         }
       }
+    }
+  };
+
+  return {
+    publish(type: LiveEventType, data: unknown) {
+      const event: LiveEvent = { type, data };
+      deliver([event]);
+      bus?.share(event);
+    },
+
+    /** At bootstrap: on PostgreSQL, join the other instances' events. */
+    async start() {
+      if (!isPostgres() || bus) return;
+      bus = createPgBus({ strapi, deliver });
+      await bus.start();
+    },
+
+    /** Resolves once this instance's events have been handed to the other instances (tests). */
+    async shared() {
+      await bus?.idle();
+    },
+
+    /** Whether events from other instances arrive (always true on SQLite: there are none). */
+    connected() {
+      return bus ? bus.listening() : true;
     },
 
     /** In-process subscribers (GraphQL subscriptions, tests); returns the unsubscribe function. */
@@ -87,9 +116,12 @@ const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Strapi is stopping: end every stream so no connection or timer is left behind. */
-    close() {
+    async close() {
       for (const client of [...clients]) drop(client);
       listeners.clear();
+      const closing = bus;
+      bus = null;
+      await closing?.close();
     },
   };
 };
