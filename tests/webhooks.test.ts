@@ -435,6 +435,53 @@ describe('provider webhooks', () => {
     expect(rows.every((r: any) => r.appliedAt && r.lockedBy === null)).toBe(true);
   });
 
+  describe('retention (WHATSAPP_WEBHOOK_RETENTION_DAYS)', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    afterEach(() => {
+      delete process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS;
+    });
+
+    /** Three stored events: applied 40 and 10 days ago, and one never applied from 40 days ago. */
+    const agedEvents = async () => {
+      const ids = [wamid(), wamid(), wamid()];
+      await postMeta(app, metaPayload({ statuses: ids.map((id) => metaStatus(id, 'delivered')) })).expect(200);
+      await settleWebhooks(app.strapi);
+      const [old, recent, pending] = await eventRows({ eventKey: { $in: ids.map((id) => `${id}:delivered`) } });
+      const now = Date.now();
+      const query = app.strapi.db.query(INBOX_UID.webhookEvent as any);
+      await query.update({ where: { id: old.id }, data: { appliedAt: new Date(now - 40 * DAY), receivedAt: new Date(now - 40 * DAY) } });
+      await query.update({ where: { id: recent.id }, data: { appliedAt: new Date(now - 10 * DAY), receivedAt: new Date(now - 10 * DAY) } });
+      // Never applied (it ran out of attempts): kept whatever its age, for someone to look at.
+      await query.update({ where: { id: pending.id }, data: { appliedAt: null, attempts: 5, receivedAt: new Date(now - 40 * DAY) } });
+      return { old, recent, pending };
+    };
+    const remaining = async (rows: Record<string, any>) =>
+      (await eventRows({ id: { $in: Object.values(rows).map((r: any) => r.id) } })).map((r: any) => r.id);
+    const prune = () => app.strapi.plugin('whatsapp').service('webhooks').prune();
+
+    it('by default (30 days) deletes applied events older than that, keeps recent and unapplied ones', async () => {
+      const rows = await agedEvents();
+      const before = await events();
+      expect(await prune()).toEqual({ deleted: 1, days: 30 });
+      expect(await events()).toBe(before - 1);
+      expect(await remaining(rows)).toEqual([rows.recent.id, rows.pending.id]);
+    });
+
+    it('a period under 7 days is raised to 7 (providers repeat for that long); 0 keeps everything', async () => {
+      const rows = await agedEvents();
+      process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS = '0';
+      expect(await prune()).toEqual({ deleted: 0, days: 0 });
+      expect(await remaining(rows)).toHaveLength(3);
+      process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS = '2';
+      const olderThanAWeek = { appliedAt: { $lt: new Date(Date.now() - 7 * DAY) } };
+      const due = await count(app.strapi, INBOX_UID.webhookEvent, olderThanAWeek);
+      expect(due).toBeGreaterThanOrEqual(2); // ours, and any left by the test before
+      expect(await prune()).toEqual({ deleted: due, days: 7 });
+      expect(await count(app.strapi, INBOX_UID.webhookEvent, olderThanAWeek)).toBe(0);
+      expect(await remaining(rows)).toEqual([rows.pending.id]);
+    });
+  });
+
   it('answers fast: the request returns before the events are applied', async () => {
     const id = wamid();
     const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });

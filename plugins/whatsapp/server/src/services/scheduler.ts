@@ -4,11 +4,18 @@ import { getService } from '../utils';
 
 /**
  * Wakes the dispatcher every second (node-cron), so a scheduled message leaves within a second
- * of its time. Messages created for "now" wake the dispatcher directly. Started in bootstrap,
- * stopped in destroy; `WHATSAPP_WORKER=false` keeps an instance API-only.
+ * of its time. Messages created for "now" wake the dispatcher directly. Once an hour it deletes
+ * webhook events past their retention. Started in bootstrap, stopped in destroy;
+ * `WHATSAPP_WORKER=false` keeps an instance API-only.
  */
 const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let task: cron.ScheduledTask | null = null;
+  let hourly: cron.ScheduledTask | null = null;
+
+  const prune = () =>
+    getService('webhooks')
+      .prune()
+      .catch((error: Error) => strapi.log.warn(`[whatsapp] pruning webhook events failed: ${error.message}`));
 
   return {
     enabled() {
@@ -18,14 +25,15 @@ const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
     start() {
       if (task || !this.enabled()) return;
       task = cron.schedule('* * * * * *', () => getService('dispatcher').wake(), { scheduled: true });
+      // At a minute past the hour, off the round minute other jobs like.
+      hourly = cron.schedule('7 * * * *', prune, { scheduled: true });
       strapi.log.debug('[whatsapp] scheduler started');
     },
 
     async stop() {
-      if (task) {
-        task.stop();
-        task = null;
-      }
+      for (const t of [task, hourly]) t?.stop();
+      task = null;
+      hourly = null;
       await getService('dispatcher').stop();
     },
 

@@ -52,6 +52,28 @@ const LOCK_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const INSERT_CHUNK = 200;
 
+/** Providers repeat a delivery for up to 7 days (Meta); an event's key must outlive that. */
+export const MIN_RETENTION_DAYS = 7;
+export const DEFAULT_RETENTION_DAYS = 30;
+const PRUNE_CHUNK = 5_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * WHATSAPP_WEBHOOK_RETENTION_DAYS: how long applied events are kept (0 keeps them forever). Fewer
+ * than 7 days would forget keys a provider may still repeat, so such a value is raised to 7.
+ */
+export const retentionDays = (value = process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS): { days: number; warning?: string } => {
+  if (value === undefined || value.trim() === '') return { days: DEFAULT_RETENTION_DAYS };
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 0) {
+    return { days: DEFAULT_RETENTION_DAYS, warning: `WHATSAPP_WEBHOOK_RETENTION_DAYS must be a whole number of days (got "${value}"); using ${DEFAULT_RETENTION_DAYS}` };
+  }
+  if (days > 0 && days < MIN_RETENTION_DAYS) {
+    return { days: MIN_RETENTION_DAYS, warning: `WHATSAPP_WEBHOOK_RETENTION_DAYS=${days} would forget events providers still repeat; using ${MIN_RETENTION_DAYS}` };
+  }
+  return { days };
+};
+
 const isWebhookEvent = (value: unknown): value is WebhookEvent =>
   isRecord(value) && (value.kind === 'status' || value.kind === 'message') && typeof value.key === 'string';
 
@@ -463,6 +485,27 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
         else if (draining) await draining;
         else return;
       }
+    },
+
+    /**
+     * Deletes applied events older than the retention period, a chunk at a time so no statement
+     * holds the table for long. Events not applied yet are never deleted. Hourly from the scheduler.
+     */
+    async prune(now = new Date()): Promise<{ deleted: number; days: number }> {
+      const { days, warning } = retentionDays();
+      if (warning) strapi.log.warn(`[whatsapp] ${warning}`);
+      if (days === 0) return { deleted: 0, days };
+      const cutoff = new Date(now.getTime() - days * DAY_MS);
+      const appliedAt = columnOf(UID.webhookEvent, 'appliedAt');
+      let deleted = 0;
+      for (;;) {
+        const ids = knex()(events()).select('id').whereNotNull(appliedAt).where(appliedAt, '<', cutoff).orderBy('id').limit(PRUNE_CHUNK);
+        const n = Number(await knex()(events()).whereIn('id', ids).del());
+        deleted += n;
+        if (n < PRUNE_CHUNK) break;
+      }
+      if (deleted) strapi.log.info(`[whatsapp] deleted ${deleted} webhook events applied before ${cutoff.toISOString()} (kept ${days} days)`);
+      return { deleted, days };
     },
 
     /** At startup: apply whatever was stored and not applied before the last stop. */
