@@ -2,6 +2,8 @@
  * A loopback fake of Meta's WhatsApp Cloud API (Graph API), the part this product uses:
  *
  *   POST /{version}/{phone-number-id}/messages   (JSON, Authorization: Bearer <token>)
+ *   GET  /{version}/{media-id}                   (inbound media: `{ url, mime_type, sha256, file_size, id }`)
+ *   GET  /lookaside/whatsapp_business/attachments/?mid=…   (the bytes behind `url`, Bearer too)
  *
  * Answers with the real wire format: `{messaging_product, contacts:[{input, wa_id}],
  * messages:[{id: "wamid…"}]}` on success, Graph's `{"error":{message, type, code,
@@ -15,7 +17,7 @@
  * Only the configured version is served: a request built with another version gets Graph's
  * "Unknown path components" error, so a hard-coded version in the product shows up.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'http';
 import {
   AnswerScript,
@@ -24,6 +26,7 @@ import {
   playScripted,
   readBody,
   retryAfterHeader,
+  send,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
@@ -98,6 +101,19 @@ export interface MetaRecordedRequest {
   rawBody: string;
 }
 
+/** A customer's file, as Meta holds it for the business to download (see `addMedia`). */
+export interface MetaMediaSpec {
+  bytes: Buffer;
+  mimeType: string;
+  /** Default: a fresh numeric id, like Meta's. */
+  id?: string;
+  /** How long the download `url` works, default 5 minutes like Meta's; then it answers 404. */
+  urlTtlMs?: number;
+  /** Reported in the lookup (default: the real hex SHA-256 / byte count); set to lie. */
+  sha256?: string;
+  fileSize?: number;
+}
+
 /** A message the Cloud API accepted. */
 export interface MetaSentMessage {
   /** The `wamid.…` returned. */
@@ -149,12 +165,20 @@ export interface FakeMeta {
   failFor(toDigits: string, failure: MetaFailure): void;
   /** Resolves once `count` messages were accepted in total. */
   waitForSent(count: number, timeoutMs?: number): Promise<MetaSentMessage[]>;
-  /** Forgets requests, sent messages, scripted answers and sticky failures. */
+  /**
+   * Registers a customer's file: `GET /{version}/{id}` describes it, its `url` (on this server,
+   * Bearer token required, expiring) serves the bytes. Returns the media id for the webhook.
+   * Scripted answers (failNext, delayNext…) apply to the lookup as to sends.
+   */
+  addMedia(spec: MetaMediaSpec): string;
+  /** Forgets requests, sent messages, scripted answers, sticky failures and media. */
   reset(): void;
   close(): Promise<void>;
 }
 
 const CONTENT_TYPE = 'application/json; charset=UTF-8';
+/** Where Meta's media URLs point (lookaside.fbsbx.com); here on the fake itself. */
+const LOOKASIDE_PATH = '/lookaside/whatsapp_business/attachments/';
 const INVALID_TOKEN = 'Invalid OAuth access token - Cannot parse access token';
 
 /**
@@ -217,6 +241,11 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
   const script = new AnswerScript<MetaFailure>();
   const stickyFailures = new Map<string, MetaFailure>();
   const messagesPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/([^/]+)/messages$`);
+  const mediaPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/(\\d+)$`);
+  const media = new Map<string, MetaMediaSpec>();
+  /** Issued download URLs: mid → media id and expiry. */
+  const downloads = new Map<string, { id: string; expires: number }>();
+  let mediaCounter = 0;
 
   function answer(res: ServerResponse, status: number, body: MetaErrorBody | MetaSendResponse, extra: Record<string, string> = {}): void {
     const traceId = 'error' in body ? body.error.fbtrace_id : fbtraceId();
@@ -242,6 +271,17 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     const rawBody = raw.toString('utf8');
     const body = parseJson(rawBody);
     requests.push({ at, method: req.method ?? 'GET', path, headers: req.headers, body, rawBody });
+
+    if (path === LOOKASIDE_PATH) {
+      serveLookaside(req, res, url);
+      return;
+    }
+    const mediaRoute = mediaPath.exec(path);
+    if (mediaRoute && req.method === 'GET') {
+      if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
+      describeMedia(req, res, url, mediaRoute[1]);
+      return;
+    }
 
     const route = messagesPath.exec(path);
     if (!route) {
@@ -302,6 +342,44 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     });
   }
 
+  const bearerOf = (req: IncomingMessage, url: URL) =>
+    /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? url.searchParams.get('access_token');
+
+  function unauthorized(res: ServerResponse): void {
+    answer(res, 401, graphError(INVALID_TOKEN, 'OAuthException', 190), {
+      'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${INVALID_TOKEN}"`,
+    });
+  }
+
+  /** `GET /{version}/{media-id}`: the media object with a fresh short-lived download URL. */
+  function describeMedia(req: IncomingMessage, res: ServerResponse, url: URL, id: string): void {
+    if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
+    const spec = media.get(id);
+    if (!spec) {
+      const message = `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`;
+      return answer(res, 400, graphError(message, 'GraphMethodException', 100, 33));
+    }
+    const mid = randomBytes(12).toString('hex');
+    downloads.set(mid, { id, expires: Date.now() + (spec.urlTtlMs ?? 5 * 60_000) });
+    sendJson(res, 200, {
+      url: `${server.url}${LOOKASIDE_PATH}?mid=${mid}&ext=${Math.floor(Date.now() / 1000) + 300}&hash=${randomBytes(8).toString('base64url')}`,
+      mime_type: spec.mimeType,
+      sha256: spec.sha256 ?? createHash('sha256').update(spec.bytes).digest('hex'),
+      file_size: spec.fileSize ?? spec.bytes.length,
+      id,
+      messaging_product: 'whatsapp',
+    }, CONTENT_TYPE);
+  }
+
+  /** The bytes: Bearer token required (like lookaside.fbsbx.com), 404 once the URL expired. */
+  function serveLookaside(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
+    const issued = downloads.get(url.searchParams.get('mid') ?? '');
+    const spec = issued && issued.expires > Date.now() ? media.get(issued.id) : undefined;
+    if (!spec) return send(res, 404, 'URL signature expired', { 'content-type': 'text/plain; charset=utf-8' });
+    send(res, 200, spec.bytes, { 'content-type': spec.mimeType });
+  }
+
   const server: LoopbackServer = await startLoopbackServer(handle);
 
   return {
@@ -318,11 +396,19 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     waitForSent(count, timeoutMs = 5000) {
       return sentWaiters.wait(count, timeoutMs);
     },
+    addMedia(spec) {
+      mediaCounter += 1;
+      const id = spec.id ?? `${Date.now()}${mediaCounter}`;
+      media.set(id, spec);
+      return id;
+    },
     reset() {
       requests.length = 0;
       sent.length = 0;
       script.clear();
       stickyFailures.clear();
+      media.clear();
+      downloads.clear();
     },
     async close() {
       sentWaiters.cancel('fake Meta closed');

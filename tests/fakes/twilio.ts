@@ -2,6 +2,8 @@
  * A loopback fake of Twilio's Programmable Messaging API (the part this product uses):
  *
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json   (application/x-www-form-urlencoded)
+ *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{MediaSid}   (an inbound
+ *        message's media, basic auth: 307 to a CDN URL that serves the bytes without auth)
  *
  * It answers with Twilio's real wire format — the Message resource on 201, Twilio's error
  * JSON `{code, message, more_info, status}` otherwise — so the provider code is tested
@@ -36,6 +38,7 @@ import {
   playScripted,
   readBody,
   retryAfterHeader,
+  send,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
@@ -97,6 +100,19 @@ export interface TwilioMessageResource {
   uri: string;
 }
 
+/** A customer's file, as Twilio keeps it for an inbound message (see `addMedia`). */
+export interface TwilioMediaSpec {
+  bytes: Buffer;
+  contentType: string;
+  /** The inbound message it belongs to; default a fresh `MM…` sid. */
+  messageSid?: string;
+  /**
+   * Host name the 307 points at, default `127.0.0.1` (this server). `localhost` reaches the same
+   * server under another origin, like Twilio's CDN, to check credentials are not sent along.
+   */
+  cdnHost?: string;
+}
+
 /** A message Twilio accepted. */
 export interface TwilioSentMessage {
   sid: string;
@@ -135,7 +151,12 @@ export interface FakeTwilio {
   failFor(to: string, failure: TwilioFailure): void;
   /** Resolves once `count` messages were accepted in total. */
   waitForSent(count: number, timeoutMs?: number): Promise<TwilioSentMessage[]>;
-  /** Forgets requests, sent messages, scripted answers and sticky failures. */
+  /**
+   * Registers an inbound message's file; returns its `MediaUrl0` (on this server). Scripted
+   * answers (failNext, delayNext…) apply to the media URL as to sends; the CDN URL is unscripted.
+   */
+  addMedia(spec: TwilioMediaSpec): { url: string; mediaSid: string; messageSid: string };
+  /** Forgets requests, sent messages, scripted answers, sticky failures and media. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -143,6 +164,9 @@ export interface FakeTwilio {
 const API_VERSION = '2010-04-01';
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const MEDIA_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/;
+/** Where the 307 points: like `https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC…/…`. */
+const CDN_PATH = /^\/cdn\/media.twiliocdn.com\/([^/]+)\/([^/]+)$/;
 /** E.164: `+`, a non-zero digit, 8–15 digits in all. */
 const E164 = /^\+[1-9]\d{7,14}$/;
 /** Short codes and alphanumeric sender IDs are valid SMS senders too. */
@@ -170,6 +194,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
   const script = new AnswerScript<TwilioFailure>();
   const stickyFailures = new Map<string, TwilioFailure>();
   const credentials = new Map<string, string>([[options.accountSid, options.authToken], ...Object.entries(options.apiKeys ?? {})]);
+  const media = new Map<string, TwilioMediaSpec & { messageSid: string }>();
 
   function answerError(res: ServerResponse, failure: TwilioFailure): void {
     const headers = { 'twilio-request-id': requestId(), ...retryAfterHeader(failure.retryAfter) };
@@ -193,6 +218,33 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     const params = parseForm(raw.toString('utf8'));
     const auth = parseBasicAuth(req.headers.authorization);
     requests.push({ at, method: req.method ?? 'GET', path, headers: req.headers, auth, params });
+
+    const cdn = CDN_PATH.exec(path);
+    if (cdn && req.method === 'GET') {
+      const spec = media.get(cdn[2]);
+      if (!spec) {
+        send(res, 403, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code></Error>', { 'content-type': 'application/xml' });
+        return;
+      }
+      send(res, 200, spec.bytes, { 'content-type': spec.contentType });
+      return;
+    }
+    const mediaRoute = MEDIA_PATH.exec(path);
+    if (mediaRoute && req.method === 'GET') {
+      if (await playScripted(script.take(), res, server, (failure) => answerError(res, failure))) return;
+      if (!auth || credentials.get(auth.user) !== auth.pass || decodeURIComponent(mediaRoute[1]) !== options.accountSid) {
+        answerError(res, AUTHENTICATE);
+        return;
+      }
+      const spec = media.get(mediaRoute[3]);
+      if (!spec || spec.messageSid !== mediaRoute[2]) {
+        answerError(res, { status: 404, code: 20404, message: `The requested resource ${path} was not found` });
+        return;
+      }
+      const cdnBase = `http://${spec.cdnHost ?? '127.0.0.1'}:${server.port}`;
+      send(res, 307, '', { location: `${cdnBase}/cdn/media.twiliocdn.com/${options.accountSid}/${mediaRoute[3]}`, 'content-type': 'text/plain' });
+      return;
+    }
 
     const route = MESSAGES_PATH.exec(path);
     if (!route) {
@@ -247,11 +299,18 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     waitForSent(count, timeoutMs = 5000) {
       return sentWaiters.wait(count, timeoutMs);
     },
+    addMedia(spec) {
+      const messageSid = spec.messageSid ?? `MM${randomBytes(16).toString('hex')}`;
+      const mediaSid = `ME${randomBytes(16).toString('hex')}`;
+      media.set(mediaSid, { ...spec, messageSid });
+      return { url: `${server.url}/${API_VERSION}/Accounts/${options.accountSid}/Messages/${messageSid}/Media/${mediaSid}`, mediaSid, messageSid };
+    },
     reset() {
       requests.length = 0;
       sent.length = 0;
       script.clear();
       stickyFailures.clear();
+      media.clear();
     },
     async close() {
       sentWaiters.cancel('fake Twilio closed');

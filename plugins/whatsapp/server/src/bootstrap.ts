@@ -14,6 +14,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('live').start();
   // Webhook events stored but not applied before the last stop (a crash after the answer).
   getService('webhooks').start();
+  // Inbound media still to download from before the last stop.
+  getService('inboundMedia').start();
 };
 
 export default bootstrap;

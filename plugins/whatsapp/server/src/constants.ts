@@ -68,5 +68,7 @@ export const LIVE_EVENTS = {
   conversationUpdated: 'conversation.updated',
   messageCreated: 'message.created',
   messageStatus: 'message.status',
+  /** An inbound message's file was downloaded (or could not be): `{ conversationId, message }`. */
+  messageMedia: 'message.media',
 } as const;
 export type LiveEventType = (typeof LIVE_EVENTS)[keyof typeof LIVE_EVENTS];

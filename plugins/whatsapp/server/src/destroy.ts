@@ -5,6 +5,7 @@ import { getService } from './utils';
 const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
   await getService('live').close();
   await getService('webhooks').stop();
+  await getService('inboundMedia').stop();
   await getService('scheduler').stop();
   getService('providers').close();
 };

@@ -46,8 +46,9 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
     async thread(ctx: Ctx) {
       const { page, pageSize } = pagination(ctx.query);
       const { conversation, messages, total } = await inbox().thread(ctx.params.id, { page, pageSize });
+      const withFiles = await getService('inboundMedia').withFiles(messages);
       ctx.body = {
-        data: messages.map((message) => serializeMessage(message)),
+        data: withFiles.map((message) => serializeMessage(message)),
         meta: { ...paginationMeta(page, pageSize, total), conversation: await inbox().view(conversation) },
       };
     },

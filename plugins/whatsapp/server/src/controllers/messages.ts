@@ -50,13 +50,15 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
       from: parseDate(filters.from, 'from'),
       until: parseDate(filters.until ?? filters.to, 'until'),
     });
-    ctx.body = { data: results.map((m) => serializeMessage(m)), meta: paginationMeta(page, pageSize, total) };
+    const withFiles = await getService('inboundMedia').withFiles(results);
+    ctx.body = { data: withFiles.map((m) => serializeMessage(m)), meta: paginationMeta(page, pageSize, total) };
   },
 
   async findOne(ctx: any) {
     const message = await getService('messages').findOneOrFail(ctx.params.id);
     const attempts = await getService('messages').attempts(message.id);
-    ctx.body = { data: serializeMessage(message, { attemptLog: attempts.map(serializeAttempt) }) };
+    const [withFile] = await getService('inboundMedia').withFiles([message]);
+    ctx.body = { data: serializeMessage(withFile, { attemptLog: attempts.map(serializeAttempt) }) };
   },
 
   async cancel(ctx: any) {

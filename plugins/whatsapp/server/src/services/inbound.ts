@@ -303,6 +303,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
           senderId: sender.id,
           body: event.text,
           media: event.content ? JSON.stringify(event.content) : null,
+          mediaStatus: getService('inboundMedia').initialStatus(event.content),
           category: 'service',
           status: STATUS.received,
           attempts: 0,
@@ -329,6 +330,8 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
         getService('live').publish(LIVE_EVENTS.messageCreated, { conversationId: conversation.id, message: serializeMessage(message) });
         await getService('inbox').publishConversation(conversation.id);
       }
+      // The file is downloaded off this path (services/inbound-media.ts): queued, not awaited.
+      if (message.mediaStatus === 'pending') getService('inboundMedia').enqueue(message.id);
 
       const { optOutKeywords, optInKeywords } = await getService('settings').get();
       const keyword = matchKeyword(event.keywordCandidates, optOutKeywords, optInKeywords);

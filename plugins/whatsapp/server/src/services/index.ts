@@ -14,6 +14,7 @@ import scheduler from './scheduler';
 import live from './live';
 import webhooks from './webhooks';
 import inbound from './inbound';
+import inboundMedia from './inbound-media';
 import inbox from './inbox';
 
 export default {
@@ -33,5 +34,6 @@ export default {
   live,
   webhooks,
   inbound,
+  inboundMedia,
   inbox,
 };

@@ -5,17 +5,20 @@ import { getService } from '../utils';
 /**
  * Wakes the dispatcher every second (node-cron), so a scheduled message leaves within a second
  * of its time. Messages created for "now" wake the dispatcher directly. Once an hour it deletes
- * webhook events past their retention. Started in bootstrap, stopped in destroy;
+ * webhook events past their retention and retries inbound files still waiting for download. Started in bootstrap, stopped in destroy;
  * `WHATSAPP_WORKER=false` keeps an instance API-only.
  */
 const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let task: cron.ScheduledTask | null = null;
   let hourly: cron.ScheduledTask | null = null;
 
-  const prune = () =>
+  const hourlyWork = () => {
     getService('webhooks')
       .prune()
       .catch((error: Error) => strapi.log.warn(`[whatsapp] pruning webhook events failed: ${error.message}`));
+    // Inbound files whose download was given back by a stop or missed by a crashed instance.
+    getService('inboundMedia').sweep();
+  };
 
   return {
     enabled() {
@@ -26,7 +29,7 @@ const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (task || !this.enabled()) return;
       task = cron.schedule('* * * * * *', () => getService('dispatcher').wake(), { scheduled: true });
       // At a minute past the hour, off the round minute other jobs like.
-      hourly = cron.schedule('7 * * * *', prune, { scheduled: true });
+      hourly = cron.schedule('7 * * * *', hourlyWork, { scheduled: true });
       strapi.log.debug('[whatsapp] scheduler started');
     },
 

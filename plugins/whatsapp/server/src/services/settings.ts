@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, PLUGIN_ID, UID } from '../constants';
+import { getService } from '../utils';
 
 export interface Settings {
   sandbox: boolean;
@@ -136,6 +137,8 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
         });
       });
       cache = null;
+      // Files customers sent while nothing could leave the machine can be fetched now.
+      if (changes.sandbox === false) getService('inboundMedia').sweep();
       return this.get();
     },
 

@@ -4,6 +4,24 @@ import { toDate } from '.';
 const iso = (value: unknown) => toDate(value)?.toISOString() ?? null;
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? null);
 
+/**
+ * The media JSON as received, plus, for inbound files we download (services/inbound-media.ts),
+ * `status` (pending | stored | failed | too-large), `error`, and `file`: the media-library copy
+ * when the caller attached it as `mediaFile` (null when not stored or deleted since). Its `url`
+ * is under /uploads, public like every media-library file; `sizeKb` is the library's KB.
+ */
+const mediaOf = (m: Record<string, any>) => {
+  const media = json(m.media);
+  if (!m.mediaStatus || typeof media !== 'object' || media === null) return media;
+  const file = m.mediaFile;
+  return {
+    ...media,
+    status: m.mediaStatus,
+    error: m.mediaError ?? null,
+    file: file ? { id: file.id, name: file.name, mime: file.mime, sizeKb: Number(file.size), url: file.url } : null,
+  };
+};
+
 export const serializeMessage = (m: Record<string, any>, extra: Record<string, unknown> = {}) => ({
   id: m.id,
   documentId: m.documentId,
@@ -17,7 +35,7 @@ export const serializeMessage = (m: Record<string, any>, extra: Record<string, u
   templateId: m.templateId ?? null,
   variables: json(m.variables),
   body: m.body,
-  media: json(m.media),
+  media: mediaOf(m),
   category: m.category,
   channel: m.channel,
   dueAt: iso(m.dueAt),
