@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/plugins/whatsapp/server/src/**/*.test.ts'],
+  testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/plugins/whatsapp/server/src/**/*.test.ts', '<rootDir>/plugins/whatsapp/admin/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.js',
   testTimeout: 60000,

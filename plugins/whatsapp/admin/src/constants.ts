@@ -2,4 +2,6 @@
 export const PERMISSIONS = {
   toggleSandbox: [{ action: 'plugin::whatsapp.settings.sandbox', subject: null }],
   readMessages: [{ action: 'plugin::whatsapp.messages.read', subject: null }],
+  readInbox: [{ action: 'plugin::whatsapp.inbox.read', subject: null }],
+  replyInbox: [{ action: 'plugin::whatsapp.inbox.reply', subject: null }],
 };

@@ -1,10 +1,18 @@
 import { useEffect, useState } from 'react';
-import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field } from '@strapi/design-system';
+import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
+import { Message } from '@strapi/icons';
+import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
 import { PERMISSIONS } from '../constants';
 import { getTranslation } from '../utils/getTranslation';
+
+/**
+ * useRBAC names each answer after the last segment of the action: `settings.sandbox` → canSandbox,
+ * `inbox.read` → canRead (so no two actions here may end the same).
+ */
+const HOME_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.readInbox];
 
 interface Settings {
   sandbox: boolean;
@@ -16,7 +24,7 @@ const HomePage = () => {
   const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
-  const { allowedActions } = useRBAC({ toggle: PERMISSIONS.toggleSandbox });
+  const { allowedActions } = useRBAC(HOME_PERMISSIONS);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState(false);
 
@@ -46,6 +54,13 @@ const HomePage = () => {
           id: getTranslation('home.subtitle'),
           defaultMessage: 'Send, schedule and receive WhatsApp messages from Strapi.',
         })}
+        primaryAction={
+          allowedActions.canRead ? (
+            <LinkButton tag={NavLink} to="inbox" startIcon={<Message />}>
+              {formatMessage({ id: getTranslation('home.inbox'), defaultMessage: 'Open the inbox' })}
+            </LinkButton>
+          ) : undefined
+        }
       />
       <Layouts.Content>
         <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius marginBottom={6}>
@@ -60,7 +75,7 @@ const HomePage = () => {
               <Field.Label>{formatMessage({ id: getTranslation('home.sandbox.label'), defaultMessage: 'Sandbox mode' })}</Field.Label>
               <Toggle
                 checked={settings.sandbox}
-                disabled={!allowedActions.canToggle}
+                disabled={!allowedActions.canSandbox}
                 onLabel="On"
                 offLabel="Off"
                 onChange={(e: React.ChangeEvent<HTMLInputElement>) => toggleSandbox(e.target.checked)}

@@ -23,7 +23,7 @@ const FOLDER_NAME = 'WhatsApp';
 const flag = (value: string | undefined, fallback: boolean) =>
   value === undefined || value.trim() === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase());
 
-interface UploadedFile {
+export interface UploadedFile {
   id: number;
   name: string;
   url: string;

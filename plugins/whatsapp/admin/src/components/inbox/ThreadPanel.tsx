@@ -1,0 +1,146 @@
+import { useEffect, useRef } from 'react';
+import { Badge, Box, Button, Flex, Loader, Typography } from '@strapi/design-system';
+import { ArrowClockwise, Cross, User } from '@strapi/icons';
+
+import { contactLabel } from '../../inbox/format';
+import type { ThreadState } from '../../inbox/state';
+import type { Conversation, FollowUp, Template } from '../../inbox/types';
+import { useT } from '../../utils/useT';
+import { FollowUps } from './FollowUps';
+import { MessageBubble } from './MessageBubble';
+import { ReplyBox, type ReplyPayload } from './ReplyBox';
+
+interface Props {
+  conversation: Conversation;
+  thread: ThreadState | null;
+  me: number | null;
+  now: number;
+  canReply: boolean;
+  busy: boolean;
+  followUps: FollowUp[];
+  templates: Template[] | null;
+  templatesError: boolean;
+  onNeedTemplates: () => void;
+  onLoadEarlier: () => void;
+  onAssign: (assignee: 'me' | null) => void;
+  onStatus: (status: 'close' | 'reopen') => void;
+  onFollowUpDone: (id: number) => void;
+  onSend: (payload: ReplyPayload, idempotencyKey: string) => Promise<boolean>;
+}
+
+/** The right column: who it is, what to do with the conversation, the thread and the reply box. */
+export const ThreadPanel = (props: Props) => {
+  const { conversation, thread, me, now, canReply, busy, followUps } = props;
+  const t = useT();
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const lastId = thread?.messages[thread.messages.length - 1]?.id;
+
+  // Follow the newest message, as chat apps do (loading earlier pages keeps the last id, so no jump).
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lastId, conversation.id]);
+
+  const name = contactLabel(conversation.contact, conversation.contactId);
+  const assignedToMe = conversation.assigneeId !== null && conversation.assigneeId === me;
+
+  return (
+    <Flex direction="column" alignItems="stretch" height="100%">
+      <Box padding={4} borderColor="neutral150" style={{ borderBottomWidth: 1, borderBottomStyle: 'solid' }}>
+        <Flex justifyContent="space-between" alignItems="flex-start" gap={3} wrap="wrap">
+          <Flex direction="column" alignItems="flex-start" gap={1}>
+            <Flex gap={2}>
+              <Typography variant="delta" tag="h2">
+                {name}
+              </Typography>
+              {conversation.contact?.isLead ? (
+                <Badge size="S" variant="secondary">
+                  {t('inbox.lead', 'Lead')}
+                </Badge>
+              ) : null}
+              <Badge size="S" variant={conversation.status === 'open' ? 'success' : 'neutral'}>
+                {conversation.status === 'open' ? t('inbox.open', 'Open') : t('inbox.closed', 'Closed')}
+              </Badge>
+            </Flex>
+            <Typography variant="pi" textColor="neutral600">
+              {[conversation.contact?.phone, conversation.contact?.name && conversation.contact.profileName ? `~${conversation.contact.profileName}` : null]
+                .filter(Boolean)
+                .join(' · ')}
+              {' · '}
+              {conversation.assigneeId === null
+                ? t('inbox.assignee.none', 'Not assigned')
+                : assignedToMe
+                  ? t('inbox.assignee.me', 'Assigned to you')
+                  : t('inbox.assignee.other', 'Assigned to a teammate')}
+            </Typography>
+          </Flex>
+          {canReply ? (
+            <Flex gap={2}>
+              {assignedToMe ? (
+                <Button variant="tertiary" size="S" disabled={busy} onClick={() => props.onAssign(null)}>
+                  {t('inbox.assign.remove', 'Unassign')}
+                </Button>
+              ) : (
+                <Button variant="secondary" size="S" startIcon={<User />} disabled={busy} onClick={() => props.onAssign('me')}>
+                  {t('inbox.assign.me', 'Assign to me')}
+                </Button>
+              )}
+              {conversation.status === 'open' ? (
+                <Button variant="tertiary" size="S" startIcon={<Cross />} disabled={busy} onClick={() => props.onStatus('close')}>
+                  {t('inbox.close', 'Close')}
+                </Button>
+              ) : (
+                <Button variant="tertiary" size="S" startIcon={<ArrowClockwise />} disabled={busy} onClick={() => props.onStatus('reopen')}>
+                  {t('inbox.reopen', 'Reopen')}
+                </Button>
+              )}
+            </Flex>
+          ) : null}
+        </Flex>
+      </Box>
+
+      <Box ref={scroller} flex="1" overflow="auto" padding={4} background="neutral100">
+        {thread === null ? (
+          <Flex justifyContent="center" padding={6}>
+            <Loader small>{t('inbox.loading', 'Loading…')}</Loader>
+          </Flex>
+        ) : (
+          <>
+            {thread.firstPage > 1 ? (
+              <Flex justifyContent="center" paddingBottom={3}>
+                <Button variant="tertiary" size="S" onClick={props.onLoadEarlier}>
+                  {t('inbox.thread.earlier', 'Show earlier messages')}
+                </Button>
+              </Flex>
+            ) : null}
+            {thread.messages.length === 0 ? (
+              <Typography textColor="neutral600">{t('inbox.thread.empty', 'No messages in this conversation yet.')}</Typography>
+            ) : null}
+            {thread.messages.map((message) => (
+              <MessageBubble key={message.id} message={message} now={now} />
+            ))}
+          </>
+        )}
+      </Box>
+
+      <FollowUps followUps={followUps} canReply={canReply} onDone={props.onFollowUpDone} now={now} />
+
+      {canReply ? (
+        <ReplyBox
+          conversation={conversation}
+          now={now}
+          templates={props.templates}
+          templatesError={props.templatesError}
+          onNeedTemplates={props.onNeedTemplates}
+          onSend={props.onSend}
+        />
+      ) : (
+        <Box padding={3} background="neutral0">
+          <Typography variant="pi" textColor="neutral600">
+            {t('inbox.reply.forbidden', 'You can read this conversation but not reply: ask an administrator for the “Reply from the inbox” permission.')}
+          </Typography>
+        </Box>
+      )}
+    </Flex>
+  );
+};
