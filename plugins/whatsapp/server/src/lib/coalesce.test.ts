@@ -51,6 +51,25 @@ describe('coalesce', () => {
     expect(runs).toEqual([[1], [4, 5], [3], [12], [2]]);
   });
 
+  it('with concurrency 2, a second run starts while the first is in flight; later callers share the next', async () => {
+    const runs: number[][] = [];
+    const gates = [deferred(), deferred()];
+    const echo = coalesce<number, number>(
+      async (items) => {
+        runs.push(items);
+        if (runs.length <= 2) await gates[runs.length - 1].promise;
+        return items;
+      },
+      { concurrency: 2 }
+    );
+    const calls = [echo(1), echo(2), echo(3), echo(4)];
+    expect(runs).toEqual([[1], [2]]);
+    gates[0].resolve();
+    gates[1].resolve();
+    expect(await Promise.all(calls)).toEqual([1, 2, 3, 4]);
+    expect(runs).toEqual([[1], [2], [3, 4]]);
+  });
+
   it('retries a failed group one by one, so only the bad item fails', async () => {
     const runs: string[][] = [];
     const gate = deferred();

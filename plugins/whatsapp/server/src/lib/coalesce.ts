@@ -10,6 +10,8 @@ export interface CoalesceOptions<I> {
   /** Most weight per run (rows, say); one item heavier than this still runs, alone. */
   maxWeight?: number;
   weight?: (item: I) => number;
+  /** Runs in flight at once (each on its own connection); the rest of the callers queue up. */
+  concurrency?: number;
 }
 
 interface Pending<I, O> {
@@ -18,9 +20,9 @@ interface Pending<I, O> {
   reject: (error: unknown) => void;
 }
 
-export const coalesce = <I, O>(work: (items: I[]) => Promise<O[]>, { maxWeight = 500, weight = () => 1 }: CoalesceOptions<I> = {}) => {
+export const coalesce = <I, O>(work: (items: I[]) => Promise<O[]>, { maxWeight = 500, weight = () => 1, concurrency = 1 }: CoalesceOptions<I> = {}) => {
   let queue: Pending<I, O>[] = [];
-  let running = false;
+  let running = 0;
 
   const take = () => {
     let total = 0;
@@ -48,12 +50,12 @@ export const coalesce = <I, O>(work: (items: I[]) => Promise<O[]>, { maxWeight =
   };
 
   const pump = async () => {
-    if (running) return;
-    running = true;
+    if (running >= concurrency) return;
+    running += 1;
     try {
       while (queue.length) await settle(take());
     } finally {
-      running = false;
+      running -= 1;
     }
   };
 

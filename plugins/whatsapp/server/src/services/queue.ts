@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2';
+import { documentId } from '../utils/document-id';
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
 import { fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
@@ -152,7 +152,7 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       const now = new Date();
       await knex().batchInsert(
         tableOf(UID.attempt),
-        rows.map((row) => toColumns(UID.attempt, { ...row, documentId: createId(), createdAt: now, updatedAt: now })),
+        rows.map((row) => toColumns(UID.attempt, { ...row, documentId: documentId(), createdAt: now, updatedAt: now })),
         200
       );
     },

@@ -1,6 +1,6 @@
 import os from 'os';
 import crypto from 'crypto';
-import { createId } from '@paralleldrive/cuid2';
+import { documentId } from '../utils/document-id';
 import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
 import type { MessageStatus } from '../constants';
@@ -240,10 +240,10 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
    * consent ledger, live events) is handed back in `after`.
    */
   const applyStatus = async (db: Knex, provider: WebhookProvider, status: StatusEvent, receivedAt: Date, after: AfterCommit): Promise<Applied> => {
-    const row = await findOutbound(db, provider, status);
-    if (!row) return { outcome: 'unmatched' };
-    const messageId = Number(row.id);
-    if (!status.status) return { outcome: 'ignored', messageId };
+    if (!status.status) {
+      const row = await findOutbound(db, provider, status);
+      return row ? { outcome: 'ignored', messageId: Number(row.id) } : { outcome: 'unmatched' };
+    }
 
     const reported = status.status;
     const at = status.at ? new Date(status.at) : receivedAt;
@@ -273,15 +273,27 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       set.error_code = db.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_code END`, [...below, 'in-doubt']);
       set.error_text = db.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_text END`, [...below, 'in-doubt']);
     }
-    const [updated] = await db(messages())
-      .where({ id: messageId })
-      .whereNotIn('status', ['cancelled', 'received'])
-      .update(set)
-      .returning(['status', 'contact_id', 'conversation_id']);
-    const now = updated ?? row;
+    const returning = ['id', 'status', 'contact_id', 'conversation_id'];
+    const update = (where: (q: ReturnType<Knex>) => unknown) => {
+      const query = db(messages()).whereNotIn('status', ['cancelled', 'received']);
+      where(query);
+      return query.update(set).returning(returning) as Promise<Record<string, any>[]>;
+    };
+    // Most statuses are about a message we sent through this provider: one statement finds and
+    // moves it. Otherwise look it up (by our id too) and update that row.
+    let [updated] = await update((q) => q.where({ direction: 'out', provider_message_id: status.providerMessageId }).whereIn('provider', PROVIDER_NAMES[provider]));
+    let row: Record<string, any> | undefined = updated;
+    if (!updated) {
+      row = await findOutbound(db, provider, status);
+      if (!row) return { outcome: 'unmatched' };
+      // A cancelled or received message is left as it is: no update, still this event's message.
+      [updated] = await update((q) => q.where({ id: row!.id }));
+    }
+    const messageId = Number(row!.id);
+    const now = updated ?? row!;
 
     if (status.error && ERROR_TABLES[provider][status.error.code]?.kind === 'opted-out') {
-      const contactId = Number(row.contact_id);
+      const contactId = Number(now.contact_id);
       const code = status.error.code;
       after.push(() => revokeOptedOut(contactId, provider, code, messageId));
     }
@@ -413,7 +425,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
           owners.set(id, index);
           rows.push(
             toColumns(UID.webhookEvent, {
-              documentId: createId(),
+              documentId: documentId(),
               provider,
               eventKey: event.key,
               kind: event.kind,
