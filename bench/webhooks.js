@@ -73,9 +73,11 @@ async function runWebhookBench(client, { n }) {
     const healthResult = await load(port, health);
     const webhookResult = await load(port, webhooks);
     const loadEnded = Date.now();
+    const events = strapi.db.metadata.get('plugin::whatsapp.webhook-event').tableName;
+    // How far the applier got while the requests were coming in.
+    const appliedDuringLoad = Number((await strapi.db.connection(events).whereNotNull('applied_at').count({ c: '*' }).first()).c);
 
     // Nothing lost: every event stored and applied, every message delivered.
-    const events = strapi.db.metadata.get('plugin::whatsapp.webhook-event').tableName;
     const deadline = Date.now() + 120_000;
     let applied = 0;
     let delivered = 0;
@@ -99,6 +101,7 @@ async function runWebhookBench(client, { n }) {
       applied,
       delivered,
       applyLagMs,
+      appliedDuringLoad,
     };
   } finally {
     await strapi.destroy();

@@ -346,10 +346,20 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     const after: AfterCommit = [];
     try {
       await knex().transaction(async (trx) => {
-        const outcomes: [number, Applied][] = [];
-        for (const event of run) {
-          outcomes.push([event.id, await applyStatus(trx, event.provider, event.payload as StatusEvent, event.receivedAt, after)]);
-        }
+        // Events about different messages go out together: the driver sends each statement as
+        // the previous one completes, without a turn of the event loop in between. Events about
+        // one message (one provider id) still apply one after the other, in arrival order.
+        const chains = new Map<string, Promise<unknown>>();
+        const outcomes = await Promise.all(
+          run.map((event) => {
+            const status = event.payload as StatusEvent;
+            const applied = (chains.get(status.providerMessageId) ?? Promise.resolve())
+              .then(() => applyStatus(trx, event.provider, status, event.receivedAt, after))
+              .then((result): [number, Applied] => [event.id, result]);
+            chains.set(status.providerMessageId, applied);
+            return applied;
+          })
+        );
         await finishMany(trx, outcomes);
       });
     } catch (error) {
