@@ -1529,6 +1529,11 @@ export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
     > &
       Schema.Attribute.Private;
     media: Schema.Attribute.JSON;
+    mediaError: Schema.Attribute.Text;
+    mediaFileId: Schema.Attribute.Integer;
+    mediaStatus: Schema.Attribute.Enumeration<
+      ['pending', 'stored', 'failed', 'too-large']
+    >;
     nextAttemptAt: Schema.Attribute.DateTime;
     provider: Schema.Attribute.String;
     providerMessageId: Schema.Attribute.String;
