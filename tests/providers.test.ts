@@ -117,6 +117,20 @@ describe('providers (fake Twilio and Meta)', () => {
     expect(fakes.twilio.sent[0]).toMatchObject({ to: 'whatsapp:+525599998888', body: 'Su auto está listo 🚗' });
   });
 
+  it('Twilio: free text over 1,600 characters is refused up front (Twilio would fail it with 21617); Meta takes up to 4,096', async () => {
+    await app.strapi.db.query(UID.contact as any).create({ data: { phone: '+525511112222', lastInboundAt: new Date() } });
+    const before = await app.strapi.db.query(UID.message as any).count({});
+    const long = await post({ to: '55 1111 2222', sender: 'twilio', body: 'á'.repeat(1601) }).expect(422);
+    expect(long.body.error.details.errors[0]).toMatchObject({ path: ['body'], rule: 'max-length' });
+    expect(long.body.error.message).toMatch(/1,?600/);
+    expect(await app.strapi.db.query(UID.message as any).count({})).toBe(before);
+    const twilio = await post({ to: '55 1111 2222', sender: 'twilio', body: 'á'.repeat(1600) }).expect(201);
+    const meta = await post({ to: '55 1111 2222', sender: 'meta', body: 'á'.repeat(1601) }).expect(201);
+    await waitForStatus(app.strapi, twilio.body.data.id, ['sent']);
+    await waitForStatus(app.strapi, meta.body.data.id, ['sent']);
+    expect(fakes.twilio.sent.at(-1)?.body).toHaveLength(1600);
+  });
+
   describe('media', () => {
     let fileId: number;
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');

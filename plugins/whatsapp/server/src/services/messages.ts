@@ -7,6 +7,9 @@ import { notFound, RuleError } from '../utils/errors';
 import { tableOf, toColumns } from '../utils/sql';
 import type { MediaRef } from './media';
 
+/** The longest Body Twilio's Messages API accepts. */
+const TWILIO_MAX_BODY = 1600;
+
 export interface CreateMessageInput {
   to: string;
   template?: string | number;
@@ -101,6 +104,10 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!body.trim()) throw new RuleError('body', 'required', 'Give a template or a body', 400);
         if (body.length > MAX_TEXT_LENGTH) {
           throw new RuleError('body', 'max-length', `The text is ${body.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+        }
+        // Twilio takes at most 1,600 characters in a Body (error 21617), WhatsApp or not.
+        if (sender.provider === 'twilio' && body.length > TWILIO_MAX_BODY) {
+          throw new RuleError('body', 'max-length', `The text is ${body.length} characters; Twilio sends at most 1,600 in one message`);
         }
         category = input.category ?? 'service';
         // Free text only inside the customer-service window opened by the contact's last message.
