@@ -16,7 +16,7 @@ import crypto from 'node:crypto';
 describe('downloadableMedia', () => {
   it('accepts files with a Meta media id or a Twilio URL, from JSON text or objects', () => {
     expect(downloadableMedia('{"kind":"image","mime":"image/jpeg","mediaId":"1190"}')).toEqual({ kind: 'image', mime: 'image/jpeg', mediaId: '1190' });
-    expect(downloadableMedia({ kind: 'document', url: 'https://api.twilio.com/x', caption: 'Hola' })).toMatchObject({ kind: 'document', url: 'https://api.twilio.com/x', caption: 'Hola' });
+    expect(downloadableMedia({ kind: 'document', url: 'https://twilio-api.example.net/x', caption: 'Hola' })).toMatchObject({ kind: 'document', url: 'https://twilio-api.example.net/x', caption: 'Hola' });
   });
   it.each([null, undefined, '', 'not json', '[]', 42, { kind: 'location', latitude: 1, longitude: 2 }, { kind: 'image' }, { kind: 'image', mediaId: '' }, { kind: 'image', mediaId: 5 }])(
     'refuses %p',
@@ -48,22 +48,22 @@ describe('file names and extensions', () => {
 });
 
 describe('isTwilioMediaUrl', () => {
-  const media = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1';
+  const media = 'https://twilio-api.example.net/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1';
   it('accepts the configured origin under /2010-04-01/Accounts/', () => {
-    expect(isTwilioMediaUrl(media, 'https://api.twilio.com')).toBe(true);
+    expect(isTwilioMediaUrl(media, 'https://twilio-api.example.net')).toBe(true);
     expect(isTwilioMediaUrl('http://127.0.0.1:4567/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1', 'http://127.0.0.1:4567/')).toBe(true);
   });
   it.each([
     ['another host', 'https://evil.example.com/2010-04-01/Accounts/AC1/Media/ME1'],
-    ['a look-alike host', 'https://api.twilio.com.evil.example.com/2010-04-01/Accounts/AC1/Media/ME1'],
-    ['plain http', 'http://api.twilio.com/2010-04-01/Accounts/AC1/Media/ME1'],
-    ['another port', 'https://api.twilio.com:8443/2010-04-01/Accounts/AC1/Media/ME1'],
-    ['credentials in the URL', 'https://user:pw@api.twilio.com/2010-04-01/Accounts/AC1/Media/ME1'],
-    ['another path', 'https://api.twilio.com/v1/Services'],
-    ['a path escaping the prefix', 'https://api.twilio.com/2010-04-01/Accounts/../../v1/x'],
-    ['not a URL', 'api.twilio.com/2010-04-01/Accounts/AC1'],
+    ['a look-alike host', 'https://twilio-api.example.net.evil.example.com/2010-04-01/Accounts/AC1/Media/ME1'],
+    ['plain http', 'http://twilio-api.example.net/2010-04-01/Accounts/AC1/Media/ME1'],
+    ['another port', 'https://twilio-api.example.net:8443/2010-04-01/Accounts/AC1/Media/ME1'],
+    ['credentials in the URL', 'https://user:pw@twilio-api.example.net/2010-04-01/Accounts/AC1/Media/ME1'],
+    ['another path', 'https://twilio-api.example.net/v1/Services'],
+    ['a path escaping the prefix', 'https://twilio-api.example.net/2010-04-01/Accounts/../../v1/x'],
+    ['not a URL', 'twilio-api.example.net/2010-04-01/Accounts/AC1'],
     ['another scheme', 'file:///etc/passwd'],
-  ])('refuses %s', (_what, url) => expect(isTwilioMediaUrl(url, 'https://api.twilio.com')).toBe(false));
+  ])('refuses %s', (_what, url) => expect(isTwilioMediaUrl(url, 'https://twilio-api.example.net')).toBe(false));
   it('refuses everything when the base is not a URL', () => expect(isTwilioMediaUrl(media, 'nonsense')).toBe(false));
 });
 
