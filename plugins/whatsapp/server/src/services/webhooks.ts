@@ -131,16 +131,19 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const claim = async (): Promise<StoredEvent[]> => {
     const now = new Date();
     const t = events();
-    const lock = isPostgres() ? 'FOR UPDATE SKIP LOCKED' : '';
-    const result = await knex().raw(
-      `UPDATE ?? SET locked_by = ?, locked_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id IN (
-         SELECT id FROM ?? WHERE applied_at IS NULL AND attempts < ? AND (locked_until IS NULL OR locked_until < ?)
-         ORDER BY id LIMIT ? ${lock}
-       )
-       RETURNING *`,
-      [t, owner, new Date(now.getTime() + LOCK_MS), now, t, MAX_ATTEMPTS, now, BATCH]
-    );
+    const set = 'SET locked_by = ?, locked_until = ?, attempts = attempts + 1, updated_at = ?';
+    const setBindings = [owner, new Date(now.getTime() + LOCK_MS), now];
+    const pending = 'SELECT id FROM ?? WHERE applied_at IS NULL AND attempts < ? AND (locked_until IS NULL OR locked_until < ?) ORDER BY id LIMIT ?';
+    const pendingBindings = [t, MAX_ATTEMPTS, now, BATCH];
+    // PostgreSQL: the locked selection is a CTE, evaluated once (as in the queue's claim: inside
+    // `WHERE id IN (…)` the planner may re-run it per row and claim far more than the batch).
+    const result = isPostgres()
+      ? await knex().raw(`WITH pending AS (${pending} FOR UPDATE SKIP LOCKED) UPDATE ?? AS e ${set} FROM pending WHERE e.id = pending.id RETURNING e.*`, [
+          ...pendingBindings,
+          t,
+          ...setBindings,
+        ])
+      : await knex().raw(`UPDATE ?? ${set} WHERE id IN (${pending}) RETURNING *`, [t, ...setBindings, ...pendingBindings]);
     const rows = rowsOf(result).sort((a, b) => Number(a.id) - Number(b.id));
     const claimed: StoredEvent[] = [];
     for (const row of rows) {
