@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
 import { getService, handle } from '../utils';
-import { malformed } from '../utils/errors';
+import { idempotencyKeyOf } from '../utils/idempotency';
 import { serializeMessage } from '../utils/serialize';
 import { serializeFollowUp } from '../utils/serialize-inbox';
 import { pagination, paginationMeta, validateData } from '../validation';
@@ -55,11 +55,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
 
     async reply(ctx: Ctx) {
       const data = await validateData<InboxReply>(inboxReplySchema, ctx.request.body);
-      const headerKey = ctx.get('Idempotency-Key');
-      if (headerKey && data.idempotencyKey && headerKey !== data.idempotencyKey) {
-        throw malformed('idempotencyKey', 'match', 'The Idempotency-Key header and data.idempotencyKey differ');
-      }
-      const idempotencyKey = data.idempotencyKey || headerKey || undefined;
+      const idempotencyKey = idempotencyKeyOf(ctx, data);
       const { message, created, conversation } = await handle(() => inbox().reply(ctx.params.id, { ...data, idempotencyKey }));
       ctx.status = created ? 201 : 200;
       ctx.body = {

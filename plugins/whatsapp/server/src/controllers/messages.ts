@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { getService, handle } from '../utils';
 import { malformed } from '../utils/errors';
+import { idempotencyKeyOf } from '../utils/idempotency';
 import { serializeAttempt, serializeMessage } from '../utils/serialize';
 import { pagination, paginationMeta, sendMessageSchema, validateData } from '../validation';
 import type { CreateMessageInput } from '../services/messages';
@@ -21,11 +22,7 @@ const parseId = (value: unknown, field: string) => {
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: any) {
     const data = await validateData<CreateMessageInput>(sendMessageSchema, ctx.request.body);
-    const headerKey = ctx.get('Idempotency-Key');
-    if (headerKey && data.idempotencyKey && headerKey !== data.idempotencyKey) {
-      throw malformed('idempotencyKey', 'match', 'The Idempotency-Key header and data.idempotencyKey differ');
-    }
-    const idempotencyKey = data.idempotencyKey || headerKey || undefined;
+    const idempotencyKey = idempotencyKeyOf(ctx, data);
     const { message, created } = await handle(() => getService('messages').create({ ...data, idempotencyKey }, { source: 'api' }));
     const sandbox = await getService('settings').isSandbox();
     ctx.status = created ? 201 : 200;
