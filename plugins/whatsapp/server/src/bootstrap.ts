@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { actions } from './permissions';
 import { getService } from './utils';
+import { checkColumns } from './queue';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actions);
@@ -8,7 +9,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('settings').init();
   await getService('senders').syncFromEnv();
 
-  getService('dispatcher').start();
+  // The queue's column names against the schemas: a drift fails the start, not a send.
+  checkColumns(strapi);
+  // The dispatcher and the hourly work (WHATSAPP_WORKER=false: none of it).
   getService('scheduler').start();
   // Live inbox events shared with the other instances (PostgreSQL LISTEN / NOTIFY).
   await getService('live').start();

@@ -1,4 +1,3 @@
-import os from 'os';
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
@@ -6,6 +5,8 @@ import { quietUntil } from '../lib/quiet-hours';
 import { ProviderError } from '../providers/errors';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
 import { getService } from '../utils';
+import { createJob, workerOwner } from '../workers/runner';
+import pLimit from 'p-limit';
 import type { Contact } from './contacts';
 import type { Message } from './messages';
 import type { Sender } from './senders';
@@ -33,7 +34,6 @@ const FALLBACK_CODES = new Set(['131026', '63003', '63024', '63032']);
 
 interface Batch {
   senders: Map<number, Sender | null>;
-  campaigns: Map<number, { id: number; pacingSeconds?: number | string | null }>;
   templates: Map<number, Template | null>;
   contacts: Map<number, Contact>;
   settings: Settings;
@@ -55,7 +55,8 @@ const parseJson = <T>(value: unknown): T | null => (typeof value === 'string' ? 
  * later, fall back to SMS / email, or failed.
  */
 const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const owner = workerOwner;
+  const workerEnabled = process.env.WHATSAPP_WORKER !== 'false';
   const batchSize = numberFromEnv('WHATSAPP_BATCH_SIZE', 200);
   const concurrency = numberFromEnv('WHATSAPP_CONCURRENCY', 64);
   // Two batches in flight: one is being sent while the other is claimed or recorded.
@@ -66,11 +67,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   const inDoubtGraceMs = numberFromEnv('WHATSAPP_IN_DOUBT_GRACE_SECONDS', 120) * 1000;
   const SWEEP_EVERY_MS = 5000;
 
-  let draining: Promise<void> | null = null;
-  let wakeAgain = false;
-  let stopped = true;
-  let lastSweep = 0;
-  let timer: NodeJS.Timeout | null = null;
+  const limit = pLimit(concurrency);
 
   const classify = (provider: WhatsAppProvider, error: unknown): ErrorClass => {
     try {
@@ -219,7 +216,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!outcomes.length) return;
     const queue = getService('queue');
     await queue.logAttempts(outcomes.flatMap((o) => o.attempts));
-    await queue.completeMany(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
+    await queue.complete(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
     for (const outcome of outcomes.filter((o) => o.revokeConsent)) {
       const contact = outcome.message.contactId ? await getService('contacts').findOne(outcome.message.contactId) : null;
       if (contact?.marketingConsent) {
@@ -235,19 +232,17 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const loadBatch = async (claimed: Message[]): Promise<Batch> => {
     const ids = (key: keyof Message) => [...new Set(claimed.map((m) => m[key]).filter(Boolean))] as number[];
-    const [settings, senderRows, templateRows, contactRows, campaignRows] = await Promise.all([
+    const [settings, senderRows, templateRows, contactRows] = await Promise.all([
       getService('settings').get(),
       ids('senderId').length ? strapi.db.query(UID.sender).findMany({ where: { id: { $in: ids('senderId') } } }) : [],
       ids('templateId').length ? strapi.db.query(UID.template).findMany({ where: { id: { $in: ids('templateId') } } }) : [],
       ids('contactId').length ? strapi.db.query(UID.contact).findMany({ where: { id: { $in: ids('contactId') } } }) : [],
-      ids('campaignId').length ? strapi.db.query(UID.campaign).findMany({ where: { id: { $in: ids('campaignId') } } }) : [],
     ]);
     return {
       settings,
       senders: new Map((senderRows as Sender[]).map((s) => [s.id, s])),
       templates: new Map((templateRows as Template[]).map((t) => [t.id, t])),
       contacts: new Map((contactRows as Contact[]).map((c) => [c.id, c])),
-      campaigns: new Map((campaignRows as { id: number; pacingSeconds?: number }[]).map((c) => [c.id, c])),
     };
   };
 
@@ -269,39 +264,6 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     } catch {
       return null;
     }
-  };
-
-  /**
-   * Campaign pacing: a campaign with `pacingSeconds` sends one message every that many seconds,
-   * whatever the sender could do. Returns the earliest send time of each message it lets
-   * through now; the others are postponed to the campaign's next free slot.
-   */
-  const pace = async (messages: Message[], batch: Batch) => {
-    const queue = getService('queue');
-    const notBefore = new Map<number, number>();
-    const byCampaign = new Map<number, Message[]>();
-    for (const m of messages) {
-      const pacing = Number(batch.campaigns.get(m.campaignId)?.pacingSeconds ?? 0);
-      if (!m.campaignId || !(pacing > 0)) continue;
-      const group = byCampaign.get(m.campaignId);
-      if (group) group.push(m);
-      else byCampaign.set(m.campaignId, [m]);
-    }
-    const postponed = new Set<number>();
-    const horizonUs = 2_000_000;
-    for (const [campaignId, group] of byCampaign) {
-      const intervalUs = Math.round(Number(batch.campaigns.get(campaignId)!.pacingSeconds) * 1_000_000);
-      const keep = group.slice(0, Math.max(1, Math.floor(horizonUs / intervalUs)));
-      const { startUs, busyUntilUs } = await queue.reserveCampaignSlots(campaignId, keep.length, intervalUs, horizonUs);
-      const later = startUs === undefined ? group : group.slice(keep.length);
-      const laterAt = new Date(Math.ceil((startUs === undefined ? busyUntilUs! : startUs + keep.length * intervalUs) / 1000));
-      for (const m of later) {
-        await queue.postpone(m.id, owner, laterAt);
-        postponed.add(m.id);
-      }
-      if (startUs !== undefined) keep.forEach((m, i) => notBefore.set(m.id, Math.floor((startUs + i * intervalUs) / 1000)));
-    }
-    return { due: messages.filter((m) => !postponed.has(m.id)), notBefore };
   };
 
   /**
@@ -337,122 +299,101 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     return planned.sort((a, b) => a.at - b.at);
   };
 
-  /** Runs `fn` over items with at most `limit` in flight. */
-  const pool = async <T>(items: T[], limit: number, fn: (item: T) => Promise<void>) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) await fn(items[next++]);
-      })
-    );
-  };
-
   const runOnce = async (): Promise<number> => {
     const queue = getService('queue');
     const claimed = await queue.claim(owner, batchSize, leaseMs);
     if (!claimed.length) return 0;
-    const batch = await loadBatch(claimed);
+    const messages = claimed.map((c) => c.message);
+    const notBefore = new Map(claimed.map((c) => [c.message.id, c.notBefore]));
+    const batch = await loadBatch(messages);
 
+    // Quiet hours move a message to the end of its quiet period (one statement per end time).
     const due: Message[] = [];
-    for (const message of claimed) {
+    const quiet = new Map<number, number[]>();
+    for (const message of messages) {
       const until = quietHoursEnd(message, batch);
-      if (until) await queue.postpone(message.id, owner, until);
+      if (until) quiet.set(until.getTime(), [...(quiet.get(until.getTime()) ?? []), message.id]);
       else due.push(message);
     }
+    for (const [until, ids] of quiet) await queue.postpone(ids, owner, new Date(until));
 
-    const paced = await pace(due, batch);
-    const planned = await schedule(paced.due, batch, paced.notBefore);
+    const planned = await schedule(due, batch, notBefore);
     const outcomes: Outcome[] = [];
     const unsent: number[] = [];
-    await pool(planned, concurrency, async ({ message, at }) => {
-      const wait = at - Date.now();
-      if (wait > 0) await sleep(wait);
-      // Shutting down: what has not gone out yet goes back to the queue, untouched.
-      if (stopped) {
-        unsent.push(message.id);
-        return;
-      }
-      outcomes.push(await sendOne(message, batch));
-    });
+    // At most `concurrency` sends in flight, each at its planned time.
+    await Promise.all(
+      planned.map(({ message, at }) =>
+        limit(async () => {
+          const wait = at - Date.now();
+          if (wait > 0) await sleep(wait);
+          // Shutting down: what has not gone out yet goes back to the queue, untouched.
+          if (job.stopped()) {
+            unsent.push(message.id);
+            return;
+          }
+          outcomes.push(await sendOne(message, batch));
+        })
+      )
+    );
     await record(outcomes);
     await queue.release(unsent, owner);
     return claimed.length;
   };
 
-  const sweep = async () => {
-    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
-    lastSweep = Date.now();
-    const swept = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceMs);
-    if (swept) strapi.log.warn(`[whatsapp] ${swept} in-doubt message(s) ${inDoubtMode === 'resend' ? 'queued again' : 'marked unknown'}`);
-  };
+  const job = createJob({
+    name: 'dispatcher',
+    work: runOnce,
+    // Two batches in flight: one is being sent while the other is claimed or recorded.
+    loops: parallelBatches,
+    // The scheduler ticks every second; an idle dispatcher also wakes exactly when the next
+    // scheduled message is due, if that is sooner.
+    intervalMs: 1000,
+    nextDueAt: () => getService('queue').nextDueAt(),
+    log: strapi.log,
+  });
 
-  /** Wakes exactly when the next scheduled message is due, if that is sooner than the next tick. */
-  const armTimer = async () => {
-    if (stopped) return;
-    const next = await getService('queue').nextDueAt();
-    if (!next) return;
-    const delay = next.getTime() - Date.now();
-    if (delay > 0 && delay < 1000) {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        api.wake();
-      }, delay);
-    }
-  };
+  /** In-doubt sends (a worker stopped mid-request), every few seconds. */
+  const sweeper = createJob({
+    name: 'in-doubt sweep',
+    intervalMs: SWEEP_EVERY_MS,
+    work: async () => {
+      const swept = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceMs);
+      if (swept) strapi.log.warn(`[whatsapp] ${swept} in-doubt message(s) ${inDoubtMode === 'resend' ? 'queued again' : 'marked unknown'}`);
+      // Swept rows are due now: send them.
+      if (swept && inDoubtMode === 'resend') job.wake();
+      return 0;
+    },
+    log: strapi.log,
+  });
 
-  const drain = async () => {
-    do {
-      wakeAgain = false;
-      try {
-        await sweep();
-        await Promise.all(
-          Array.from({ length: parallelBatches }, async () => {
-            while (!stopped && (await runOnce()) > 0) {
-              /* keep going while there is work */
-            }
-          })
-        );
-        await armTimer();
-      } catch (error) {
-        strapi.log.error(`[whatsapp] dispatcher: ${(error as Error).stack ?? error}`);
-      }
-    } while (wakeAgain && !stopped);
-  };
-
-  const api = {
+  return {
     owner,
 
     /** Runs the dispatcher now (or once more after the current run). Never throws. */
     wake() {
-      if (stopped || process.env.WHATSAPP_WORKER === 'false') return;
-      if (draining) {
-        wakeAgain = true;
-        return;
-      }
-      draining = drain().finally(() => {
-        draining = null;
-      });
+      job.wake();
     },
 
     /** Resolves when the dispatcher is idle (tests, shutdown). */
     async idle() {
-      while (draining) await draining;
+      await job.idle();
     },
 
     /** Stops claiming; sends in flight finish, claimed-but-unsent rows go back to the queue. */
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await api.idle();
+      await Promise.all([job.stop(), sweeper.stop()]);
     },
 
     start() {
-      stopped = false;
+      if (!workerEnabled) return;
+      job.start();
+      sweeper.start();
+    },
+
+    stats() {
+      return [job.stats(), sweeper.stats()];
     },
   };
-  return api;
 };
 
 export type DispatcherService = ReturnType<typeof createDispatcherService>;

@@ -7,7 +7,7 @@ import templates from './templates';
 import senders from './senders';
 import media from './media';
 import messages from './messages';
-import queue from './queue';
+import queue from '../queue';
 import providers from './providers';
 import dispatcher from './dispatcher';
 import scheduler from './scheduler';

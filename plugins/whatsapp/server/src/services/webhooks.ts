@@ -1,13 +1,12 @@
-import os from 'os';
-import crypto from 'crypto';
 import { documentId } from '../utils/document-id';
 import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
 import type { MessageStatus } from '../constants';
+import type { MovedMessage, StatusUpdate } from '../queue';
 import { META_ERRORS, TWILIO_ERRORS } from '../providers/classify';
 import { coalesce } from '../lib/coalesce';
-import { isFailure, STATUS_TIME, statusesBelow } from '../lib/status-order';
 import { getService, toDate } from '../utils';
+import { createJob, workerOwner } from '../workers/runner';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
 import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from './webhook-parsers/types';
 import { isRecord } from './webhook-parsers/types';
@@ -47,7 +46,12 @@ export class UnappliableEventError extends Error {}
 const PROVIDER_NAMES: Record<WebhookProvider, string[]> = { twilio: ['twilio', 'twilio-sms'], meta: ['meta'] };
 const ERROR_TABLES: Record<WebhookProvider, typeof META_ERRORS> = { twilio: TWILIO_ERRORS, meta: META_ERRORS };
 
-const BATCH = 100;
+/** Events claimed per round: a run of statuses in it is a few statements, whatever its length. */
+const BATCH = 500;
+/** First wait before a failed apply is tried again; doubles each time. */
+const RETRY_BASE_MS = 30_000;
+/** How often an idle applier looks for events whose retry is due. */
+const RETRY_LOOK_MS = 5_000;
 const LOCK_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const INSERT_CHUNK = 200;
@@ -91,20 +95,14 @@ const isWebhookEvent = (value: unknown): value is WebhookEvent =>
  * webhook applies it. Applying is idempotent step by step for the same reason.
  */
 const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const owner = workerOwner;
   const knex = () => strapi.db.connection;
   const events = () => tableOf(UID.webhookEvent);
   const messages = () => tableOf(UID.message);
   const rowsOf = (result: unknown): Record<string, unknown>[] =>
     Array.isArray(result) ? result : ((result as { rows?: Record<string, unknown>[] }).rows ?? []);
 
-  let draining: Promise<void> | null = null;
-  let wakeAgain = false;
   let scheduled = false;
-  let stopped = false;
-  let retryTimer: NodeJS.Timeout | null = null;
-  /** Set below: lets the retry timer wake the applier. */
-  let wakeUp: () => void = () => undefined;
 
   const readEvent = (row: Record<string, unknown>): StoredEvent | null => {
     const event = fromColumns<Record<string, unknown>>(UID.webhookEvent, row);
@@ -188,20 +186,15 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** A failed apply is tried again later (a few times, further apart), then left marked failed. */
+  /**
+   * A failed apply is tried again later (a few times, further apart: the claim skips the event
+   * until its lock runs out, and the applier looks again every few seconds), then left marked failed.
+   */
   const postpone = async (event: StoredEvent, error: unknown) => {
     const now = new Date();
     const message = (error as Error)?.message ?? String(error);
     const lastTry = event.attempts >= MAX_ATTEMPTS;
-    const delayMs = 30_000 * 2 ** (event.attempts - 1);
-    // Nothing else may wake the applier soon (no more webhooks): come back when the delay is over.
-    if (!lastTry && !retryTimer) {
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        wakeUp();
-      }, delayMs + 100);
-      retryTimer.unref();
-    }
+    const delayMs = RETRY_BASE_MS * 2 ** (event.attempts - 1);
     strapi.log.warn(`[whatsapp] ${event.provider} webhook event ${event.id} (${event.eventKey}) not applied${lastTry ? ', giving up' : ''}: ${message}`);
     await knex()(events())
       .where({ id: event.id })
@@ -233,83 +226,81 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       .first();
   };
 
-  /**
-   * One statement moves the message forward, or leaves it: every CASE reads the row as it was,
-   * so a late `sent` after `delivered` only fills `sentAt`, and a repeated status changes nothing.
-   * The lease columns belong to the dispatcher and are never written here; the dispatcher's
-   * completion keeps a status a webhook already moved past `sending`.
-   *
-   * Writes only through `db` (a batch's transaction): what must happen after the commit (the
-   * consent ledger, live events) is handed back in `after`.
-   */
-  const applyStatus = async (db: Knex, provider: WebhookProvider, status: StatusEvent, receivedAt: Date, after: AfterCommit): Promise<Applied> => {
-    if (!status.status) {
-      const row = await findOutbound(db, provider, status);
-      return row ? { outcome: 'ignored', messageId: Number(row.id) } : { outcome: 'unmatched' };
-    }
-
-    const reported = status.status;
-    const at = status.at ? new Date(status.at) : receivedAt;
-    const below = statusesBelow(reported);
-    const marks = below.map(() => '?').join(', ');
-    const whenForward = (then: unknown, otherwise: string) => db.raw(`CASE WHEN status IN (${marks}) THEN ? ELSE ${otherwise} END`, [...below, then]);
-
-    const set: Record<string, unknown> = {
-      status: whenForward(reported, 'status'),
-      provider: db.raw('COALESCE(provider, ?)', [provider]),
-      provider_message_id: db.raw('COALESCE(provider_message_id, ?)', [status.providerMessageId]),
-      updated_at: new Date(),
-    };
-    const timeAttribute = STATUS_TIME[reported];
-    if (timeAttribute) {
-      const column = columnOf(UID.message, timeAttribute);
-      // Each status time is written once; a failure time only when the failure is kept.
-      set[column] = isFailure(reported)
-        ? db.raw(`CASE WHEN status IN (${marks}) THEN COALESCE(??, ?) ELSE ?? END`, [...below, column, at, column])
-        : db.raw('COALESCE(??, ?)', [column, at]);
-    }
-    if (isFailure(reported) && status.error) {
-      set.error_code = whenForward(status.error.code, 'error_code');
-      set.error_text = whenForward(status.error.text || ERROR_TABLES[provider][status.error.code]?.reason || null, 'error_text');
-    } else if (!isFailure(reported)) {
-      // The provider has it after all: a message held as "in doubt" is no longer.
-      set.error_code = db.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_code END`, [...below, 'in-doubt']);
-      set.error_text = db.raw(`CASE WHEN status IN (${marks}) AND error_code = ? THEN NULL ELSE error_text END`, [...below, 'in-doubt']);
-    }
-    const returning = ['id', 'status', 'contact_id', 'conversation_id'];
-    const update = (where: (q: ReturnType<Knex>) => unknown) => {
-      const query = db(messages()).whereNotIn('status', ['cancelled', 'received']);
-      where(query);
-      return query.update(set).returning(returning) as Promise<Record<string, any>[]>;
-    };
-    // Most statuses are about a message we sent through this provider: one statement finds and
-    // moves it. Otherwise look it up (by our id too) and update that row.
-    let [updated] = await update((q) => q.where({ direction: 'out', provider_message_id: status.providerMessageId }).whereIn('provider', PROVIDER_NAMES[provider]));
-    let row: Record<string, any> | undefined = updated;
-    if (!updated) {
-      row = await findOutbound(db, provider, status);
-      if (!row) return { outcome: 'unmatched' };
-      // A cancelled or received message is left as it is: no update, still this event's message.
-      [updated] = await update((q) => q.where({ id: row!.id }));
-    }
-    const messageId = Number(row!.id);
-    const now = updated ?? row!;
-
+  /** What follows a status once its batch has committed: the consent ledger, the live event. */
+  const afterStatus = (provider: WebhookProvider, status: StatusEvent, moved: MovedMessage, after: AfterCommit) => {
     if (status.error && ERROR_TABLES[provider][status.error.code]?.kind === 'opted-out') {
-      const contactId = Number(now.contact_id);
       const code = status.error.code;
-      after.push(() => revokeOptedOut(contactId, provider, code, messageId));
+      after.push(() => revokeOptedOut(Number(moved.contactId), provider, code, moved.id));
     }
     after.push(() =>
       getService('live').publish(LIVE_EVENTS.messageStatus, {
-        id: messageId,
-        status: now.status as MessageStatus,
-        reported,
-        contactId: now.contact_id ?? null,
-        conversationId: now.conversation_id ?? null,
+        id: moved.id,
+        status: moved.status as MessageStatus,
+        reported: status.status!,
+        contactId: moved.contactId,
+        conversationId: moved.conversationId,
       })
     );
-    return { outcome: 'applied', messageId };
+  };
+
+  const toUpdate = (provider: WebhookProvider, event: StoredEvent): StatusUpdate => {
+    const status = event.payload as StatusEvent;
+    const failure = status.status === 'failed' || status.status === 'undeliverable';
+    return {
+      providerMessageId: status.providerMessageId,
+      messageId: status.ourMessageId,
+      status: status.status!,
+      at: status.at ? new Date(status.at) : event.receivedAt,
+      error: failure && status.error ? { code: status.error.code, text: status.error.text || ERROR_TABLES[provider][status.error.code]?.reason || null } : null,
+    };
+  };
+
+  /**
+   * A run of status events in one transaction. Each round (at most one status per message, in
+   * arrival order) is one statement that finds the messages by the provider's id and moves them
+   * forward; a status whose message has no provider id yet (it beat the dispatcher's record) is
+   * matched by the id we sent along, again one statement; the rest are looked up one by one. The
+   * events' outcomes commit with the messages. What must happen after the commit (consent ledger,
+   * live events) is collected in `after`.
+   */
+  const applyStatusRun = async (trx: Knex, run: StoredEvent[], after: AfterCommit): Promise<[number, Applied][]> => {
+    const queue = getService('queue');
+    const outcomes: [number, Applied][] = [];
+    const withStatus = run.filter((e) => (e.payload as StatusEvent).status);
+    for (const provider of ['meta', 'twilio'] as WebhookProvider[]) {
+      const mine = withStatus.filter((e) => e.provider === provider);
+      if (!mine.length) continue;
+      const names = PROVIDER_NAMES[provider];
+      for (const round of queue.roundsOf(mine, (e) => (e.payload as StatusEvent).providerMessageId)) {
+        const moved = await queue.applyStatuses(trx, names, provider, round.map((e) => toUpdate(provider, e)));
+        const missed = round.filter((e) => !moved.has((e.payload as StatusEvent).providerMessageId));
+        const byOurId = missed.length
+          ? await queue.applyStatuses(trx, names, provider, missed.filter((e) => (e.payload as StatusEvent).ourMessageId).map((e) => toUpdate(provider, e)), 'our-id')
+          : new Map<string, MovedMessage>();
+        for (const event of round) {
+          const status = event.payload as StatusEvent;
+          const hit = moved.get(status.providerMessageId) ?? (status.ourMessageId ? byOurId.get(String(status.ourMessageId)) : undefined);
+          if (hit) {
+            afterStatus(provider, status, hit, after);
+            outcomes.push([event.id, { outcome: 'applied', messageId: hit.id }]);
+            continue;
+          }
+          // Not moved: unknown to us, or a cancelled / received message, which a status never changes.
+          const row = await findOutbound(trx, provider, status);
+          if (!row) outcomes.push([event.id, { outcome: 'unmatched' }]);
+          else {
+            afterStatus(provider, status, { id: Number(row.id), status: String(row.status), contactId: row.contact_id ?? null, conversationId: row.conversation_id ?? null }, after);
+            outcomes.push([event.id, { outcome: 'applied', messageId: Number(row.id) }]);
+          }
+        }
+      }
+    }
+    // A status without a status (Twilio's intermediate callbacks): matched, nothing to move.
+    for (const event of run.filter((e) => !(e.payload as StatusEvent).status)) {
+      const row = await findOutbound(trx, event.provider, event.payload as StatusEvent);
+      outcomes.push([event.id, row ? { outcome: 'ignored', messageId: Number(row.id) } : { outcome: 'unmatched' }]);
+    }
+    return outcomes;
   };
 
   /** Meta 131050 / Twilio 21610: the person stopped marketing messages; the ledger says so. */
@@ -341,29 +332,14 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * Status events in one transaction: the message updates and the events' outcomes commit
-   * together, once for the whole run instead of twice per event. If anything in it fails, the
-   * run is rolled back and each event is applied on its own, so one bad event holds back no other.
+   * Status events in one transaction (see applyStatusRun). If anything in it fails, the run is
+   * rolled back and each event is applied on its own, so one bad event holds back no other.
    */
   const applyStatuses = async (run: StoredEvent[]) => {
     const after: AfterCommit = [];
     try {
       await knex().transaction(async (trx) => {
-        // Events about different messages go out together: the driver sends each statement as
-        // the previous one completes, without a turn of the event loop in between. Events about
-        // one message (one provider id) still apply one after the other, in arrival order.
-        const chains = new Map<string, Promise<unknown>>();
-        const outcomes = await Promise.all(
-          run.map((event) => {
-            const status = event.payload as StatusEvent;
-            const applied = (chains.get(status.providerMessageId) ?? Promise.resolve())
-              .then(() => applyStatus(trx, event.provider, status, event.receivedAt, after))
-              .then((result): [number, Applied] => [event.id, result]);
-            chains.set(status.providerMessageId, applied);
-            return applied;
-          })
-        );
-        await finishMany(trx, outcomes);
+        await finishMany(trx, await applyStatusRun(trx, run, after));
       });
     } catch (error) {
       if (run.length === 1) return postpone(run[0], error);
@@ -396,7 +372,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     const batch = await claim();
     let i = 0;
     while (i < batch.length) {
-      if (stopped) {
+      if (applier.stopped()) {
         await release(batch.slice(i).map((e) => e.id));
         break;
       }
@@ -413,12 +389,16 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     return batch.length;
   };
 
-  const drain = async () => {
-    do {
-      wakeAgain = false;
-      while (!stopped && (await applyBatch()) > 0);
-    } while (wakeAgain && !stopped);
-  };
+  const applier = createJob({ name: 'webhook applier', work: applyBatch, intervalMs: RETRY_LOOK_MS, log: strapi.log });
+
+  const retention = createJob({
+    name: 'webhook retention',
+    work: async () => {
+      await service.prune();
+      return 0;
+    },
+    log: strapi.log,
+  });
 
   /**
    * One INSERT … ON CONFLICT DO NOTHING for the events of every request that arrived while the
@@ -480,36 +460,29 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Applies pending events once the current request has been answered. */
     applyLater() {
-      if (stopped) return;
+      if (applier.stopped()) return;
       scheduled = true;
       setImmediate(() => {
         scheduled = false;
-        this.wake();
+        applier.wake();
       });
     },
 
     wake() {
-      if (stopped) return;
-      if (draining) {
-        wakeAgain = true;
-        return;
-      }
-      draining = drain()
-        .catch((error) => {
-          strapi.log.error(`[whatsapp] applying webhook events failed: ${(error as Error).message}`);
-        })
-        .finally(() => {
-          draining = null;
-        });
+      applier.wake();
     },
 
     /** Resolves once nothing is being applied (tests, shutdown). */
     async idle() {
       for (;;) {
         if (scheduled) await new Promise((resolve) => setImmediate(resolve));
-        else if (draining) await draining;
-        else return;
+        else return applier.idle();
       }
+    },
+
+    /** Retention, in the background (hourly from the scheduler). */
+    pruneSoon() {
+      retention.wake();
     },
 
     /**
@@ -535,18 +508,19 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** At startup: apply whatever was stored and not applied before the last stop. */
     start() {
-      stopped = false;
-      this.wake();
+      applier.start();
+      retention.start();
     },
 
     async stop() {
-      stopped = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
+      await Promise.all([applier.stop(), retention.stop()]);
       await this.idle();
     },
+
+    stats() {
+      return [applier.stats(), retention.stats()];
+    },
   };
-  wakeUp = () => service.wake();
   return service;
 };
 

@@ -1,0 +1,119 @@
+/**
+ * A provider's statuses applied to the message table: a whole run of status webhooks in one
+ * statement (`UPDATE … FROM (VALUES …)`), not one statement per status. Under a burst of webhooks
+ * the applier shares the event loop with the requests; one round trip per hundred statuses is
+ * what lets it keep pace.
+ *
+ * Statuses only move forward (see lib/status-order.ts): the rank of the row's status is compared
+ * with the reported one inside the statement, so a late `sent` after `delivered` only fills
+ * `sent_at`, and a repeated status changes nothing. The lease columns belong to the dispatcher
+ * and are never written here.
+ */
+import { STATUS_RANK, isFailure } from '../lib/status-order';
+import type { ProviderReportedStatus } from '../lib/status-order';
+import { M, isPostgres, rowsOf, tables } from './columns';
+import type { Knex } from './columns';
+
+export interface StatusUpdate {
+  providerMessageId: string;
+  /** Our message id, when the provider echoed it (Twilio callback URL, Meta biz_opaque_callback_data). */
+  messageId?: number | null;
+  status: ProviderReportedStatus;
+  at: Date;
+  error?: { code: string; text: string | null } | null;
+}
+
+export interface MovedMessage {
+  id: number;
+  status: string;
+  contactId: number | null;
+  conversationId: number | null;
+}
+
+/** `CASE status WHEN 'queued' THEN 1 …`: the row's rank; statuses outside the order rank highest. */
+const rankOfRow = () =>
+  `CASE ${M.status} ${Object.entries(STATUS_RANK)
+    .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
+    .join(' ')} ELSE 99 END`;
+
+/**
+ * Applies statuses about messages we sent through `providerNames`, at most one per message (the
+ * caller splits a run into rounds). `match` says how a status finds its message: by the
+ * provider's id (the common case), or by our own id (a status that beat the dispatcher's record
+ * of the provider's id). Returns the moved rows, keyed by provider id (or by our id); a status
+ * whose message was not found, or is cancelled or received, is not in the answer.
+ */
+export async function applyProviderStatuses(
+  db: Knex,
+  providerNames: string[],
+  provider: string,
+  updates: StatusUpdate[],
+  match: 'provider-id' | 'our-id' = 'provider-id'
+): Promise<Map<string, MovedMessage>> {
+  const found = new Map<string, MovedMessage>();
+  if (!updates.length) return found;
+  const pg = isPostgres();
+  const cast = (type: string) => (pg ? `::${type}` : '');
+  const row = `(?${cast('integer')}, ?${cast('text')}, ?${cast('text')}, ?${cast('integer')}, ?${cast('timestamptz')}, ?${cast('integer')}, ?${cast('text')}, ?${cast('text')}, ?${cast('integer')})`;
+  const bindings: unknown[] = [];
+  for (const u of updates) {
+    const failure = isFailure(u.status);
+    bindings.push(match === 'our-id' ? u.messageId ?? null : null, u.providerMessageId, u.status, STATUS_RANK[u.status] ?? 0, u.at, failure ? 1 : 0, u.error?.code ?? null, u.error?.text ?? null, failure && u.error ? 1 : 0);
+  }
+  const rank = rankOfRow();
+  const forward = `(${rank}) < v.rnk`;
+  const providers = providerNames.map(() => '?').join(', ');
+  const sql = `
+    WITH v (mid, pmid, reported, rnk, at, failure, err_code, err_text, has_err) AS (VALUES ${updates.map(() => row).join(', ')})
+    UPDATE ${tables.message()} AS m SET
+      ${M.status} = CASE WHEN ${forward} THEN v.reported ELSE m.${M.status} END,
+      ${M.provider} = COALESCE(m.${M.provider}, ?),
+      ${M.providerMessageId} = COALESCE(m.${M.providerMessageId}, v.pmid),
+      ${M.sentAt} = CASE WHEN v.reported = 'sent' THEN COALESCE(m.${M.sentAt}, v.at) ELSE m.${M.sentAt} END,
+      ${M.deliveredAt} = CASE WHEN v.reported = 'delivered' THEN COALESCE(m.${M.deliveredAt}, v.at) ELSE m.${M.deliveredAt} END,
+      ${M.readAt} = CASE WHEN v.reported = 'read' THEN COALESCE(m.${M.readAt}, v.at) ELSE m.${M.readAt} END,
+      ${M.failedAt} = CASE WHEN v.failure = 1 AND ${forward} THEN COALESCE(m.${M.failedAt}, v.at) ELSE m.${M.failedAt} END,
+      ${M.errorCode} = CASE
+        WHEN v.has_err = 1 AND ${forward} THEN v.err_code
+        WHEN v.failure = 0 AND ${forward} AND m.${M.errorCode} = 'in-doubt' THEN NULL
+        ELSE m.${M.errorCode} END,
+      ${M.errorText} = CASE
+        WHEN v.has_err = 1 AND ${forward} THEN v.err_text
+        WHEN v.failure = 0 AND ${forward} AND m.${M.errorCode} = 'in-doubt' THEN NULL
+        ELSE m.${M.errorText} END,
+      ${M.updatedAt} = ?
+    FROM v
+    WHERE m.${M.direction} = 'out' AND ${
+      match === 'our-id'
+        ? `m.${M.id} = v.mid AND (m.${M.provider} IS NULL OR m.${M.provider} IN (${providers}))`
+        : `m.${M.providerMessageId} = v.pmid AND m.${M.provider} IN (${providers})`
+    }
+      AND m.${M.status} NOT IN ('cancelled', 'received')
+    RETURNING ${M.id} AS id, ${M.status} AS status, ${M.contactId} AS contact_id, ${M.conversationId} AS conversation_id, ${M.providerMessageId} AS pmid`;
+  const result = await db.raw(sql, [...bindings, provider, new Date(), ...providerNames]);
+  for (const r of rowsOf(result)) {
+    found.set(match === 'our-id' ? String(r.id) : String(r.pmid), {
+      id: Number(r.id),
+      status: String(r.status),
+      contactId: r.contact_id == null ? null : Number(r.contact_id),
+      conversationId: r.conversation_id == null ? null : Number(r.conversation_id),
+    });
+  }
+  return found;
+}
+
+/**
+ * Splits a run of statuses into rounds with at most one status per message each, keeping each
+ * message's statuses in arrival order (round 1 holds every message's first status, and so on).
+ */
+export function roundsOf<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const index = seen.get(key) ?? 0;
+    seen.set(key, index + 1);
+    (rounds[index] ??= []).push(item);
+  }
+  return rounds;
+}
