@@ -63,12 +63,5 @@ export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'ALTA'];
 /** The customer-service window: free text only within 24 h of the contact's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** Server-sent events pushed to the admin inbox (services/live.ts). */
-export const LIVE_EVENTS = {
-  conversationUpdated: 'conversation.updated',
-  messageCreated: 'message.created',
-  messageStatus: 'message.status',
-  /** An inbound message's file was downloaded (or could not be): `{ conversationId, message }`. */
-  messageMedia: 'message.media',
-} as const;
-export type LiveEventType = (typeof LIVE_EVENTS)[keyof typeof LIVE_EVENTS];
+/** Server-sent events pushed to the admin inbox (services/live.ts): names and payloads in shared/. */
+export { LIVE_EVENTS, type LiveEventType } from '../../shared/live-events';

@@ -5,6 +5,7 @@ import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import type { Settings } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
 import { getTranslation } from '../utils/getTranslation';
 
@@ -13,11 +14,6 @@ import { getTranslation } from '../utils/getTranslation';
  * `inbox.read` → canRead (so no two actions here may end the same).
  */
 const HOME_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.readInbox];
-
-interface Settings {
-  sandbox: boolean;
-  defaultCountry: string;
-}
 
 const HomePage = () => {
   const { formatMessage } = useIntl();

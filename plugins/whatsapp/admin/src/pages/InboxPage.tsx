@@ -6,13 +6,12 @@ import { NavLink, useSearchParams } from 'react-router-dom';
 
 import { ConversationList } from '../components/inbox/ConversationList';
 import { ThreadPanel } from '../components/inbox/ThreadPanel';
-import type { ReplyPayload } from '../components/inbox/ReplyBox';
 import { PERMISSIONS } from '../constants';
 import { useLiveEvents } from '../hooks/useLiveEvents';
 import { conversationsQuery, isServiceWindowError, toTemplate } from '../inbox/format';
 import { createCoalescer } from '../inbox/live';
 import { inboxReducer, initialInboxState, planLiveEvent, type InboxAction, type ListContext, type Refresh } from '../inbox/state';
-import type { Conversation, ConversationFilters, FollowUp, Message, Pagination, Template } from '../inbox/types';
+import type { Conversation, ConversationFilters, FollowUp, InboxReply, InboxReplyAnswer, ListAnswer, TemplateOption, ThreadAnswer } from '../inbox/types';
 import { useT } from '../utils/useT';
 
 const LIST_PAGE_SIZE = 50;
@@ -21,8 +20,6 @@ const THREAD_PAGE_SIZE = 100;
 /** Without the live stream the screen asks again this often. */
 const POLL_MS = 15_000;
 const API = '/whatsapp/inbox';
-
-type Envelope<T, M = { pagination: Pagination }> = { data: T; meta: M };
 
 /** A clock for relative times and the 24-hour window, ticking every 30 s. */
 const useNow = (every = 30_000) => {
@@ -70,7 +67,7 @@ const InboxPage = () => {
   const [listLoading, setListLoading] = useState(true);
   const [listError, setListError] = useState(false);
   const [followUps, setFollowUps] = useState<FollowUp[]>([]);
-  const [templates, setTemplates] = useState<Template[] | null>(null);
+  const [templates, setTemplates] = useState<TemplateOption[] | null>(null);
   const [templatesError, setTemplatesError] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -87,7 +84,7 @@ const InboxPage = () => {
       const request = (listRequest.current += 1);
       setListLoading(true);
       try {
-        const { data } = await get<Envelope<Conversation[]>>(`${API}/conversations?${conversationsQuery(filters, page, LIST_PAGE_SIZE)}`);
+        const { data } = await get<ListAnswer<Conversation>>(`${API}/conversations?${conversationsQuery(filters, page, LIST_PAGE_SIZE)}`);
         // An answer for filters changed since is dropped.
         if (request !== listRequest.current) return;
         apply({ type: 'list.loaded', conversations: data.data, pagination: data.meta.pagination, append: page > 1 });
@@ -105,9 +102,7 @@ const InboxPage = () => {
 
   const fetchThreadPage = useCallback(
     (id: number, page: number) =>
-      get<Envelope<Message[], { pagination: Pagination; conversation: Conversation }>>(
-        `${API}/conversations/${id}/messages?pagination[page]=${page}&pagination[pageSize]=${THREAD_PAGE_SIZE}`
-      ).then(({ data }) => data),
+      get<ThreadAnswer>(`${API}/conversations/${id}/messages?pagination[page]=${page}&pagination[pageSize]=${THREAD_PAGE_SIZE}`).then(({ data }) => data),
     [get]
   );
 
@@ -153,7 +148,7 @@ const InboxPage = () => {
   const loadFollowUps = useCallback(
     async (id: number) => {
       try {
-        const { data } = await get<Envelope<FollowUp[]>>(`${API}/follow-ups?filters[conversation]=${id}&filters[status]=open&pagination[pageSize]=20`);
+        const { data } = await get<ListAnswer<FollowUp>>(`${API}/follow-ups?filters[conversation]=${id}&filters[status]=open&pagination[pageSize]=20`);
         if (stateRef.current.selectedId === id) setFollowUps(data.data);
       } catch {
         // Follow-ups are a side panel: the thread still works without them.
@@ -164,9 +159,9 @@ const InboxPage = () => {
 
   /** The reply box's template picker: the plugin's admin list, else the Content Manager's. */
   const loadTemplates = useCallback(async () => {
-    const read = (rows: unknown[]) => rows.map((row) => toTemplate(row as Record<string, unknown>)).filter((tpl): tpl is Template => tpl !== null);
+    const read = (rows: unknown[]) => rows.map((row) => toTemplate(row as Record<string, unknown>)).filter((tpl): tpl is TemplateOption => tpl !== null);
     try {
-      const { data } = await get<Envelope<unknown[]>>('/whatsapp/templates?pagination[pageSize]=100');
+      const { data } = await get<ListAnswer<unknown>>('/whatsapp/templates?pagination[pageSize]=100');
       setTemplates(read(data.data));
     } catch {
       try {
@@ -252,11 +247,11 @@ const InboxPage = () => {
     }
   };
 
-  const send = async (payload: ReplyPayload, idempotencyKey: string) => {
+  const send = async (payload: InboxReply, idempotencyKey: string) => {
     const id = selectedId;
     if (id === null) return false;
     try {
-      const { data } = await post<Envelope<Message, { conversation: Conversation }>>(`${API}/conversations/${id}/messages`, { data: payload }, { headers: { 'Idempotency-Key': idempotencyKey } });
+      const { data } = await post<InboxReplyAnswer>(`${API}/conversations/${id}/messages`, { data: payload }, { headers: { 'Idempotency-Key': idempotencyKey } });
       apply({ type: 'message.upserted', conversationId: id, message: data.data });
       apply({ type: 'conversation.changed', conversation: data.meta.conversation, context: contextRef.current });
       return true;

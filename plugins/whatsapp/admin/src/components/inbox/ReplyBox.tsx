@@ -4,19 +4,17 @@ import { PaperPlane } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 
 import { keyForContent, missingVariables, previewTemplate, serviceWindow, buildVariables } from '../../inbox/format';
-import type { Conversation, Template } from '../../inbox/types';
+import type { Conversation, InboxReply, TemplateOption } from '../../inbox/types';
 import { useT } from '../../utils/useT';
-
-export type ReplyPayload = { body: string } | { template: number; variables: Record<string, unknown> };
 
 interface Props {
   conversation: Conversation;
   now: number;
-  templates: Template[] | null;
+  templates: TemplateOption[] | null;
   templatesError: boolean;
   onNeedTemplates: () => void;
   /** Sends; resolves true when the server accepted it. */
-  onSend: (payload: ReplyPayload, idempotencyKey: string) => Promise<boolean>;
+  onSend: (payload: InboxReply, idempotencyKey: string) => Promise<boolean>;
 }
 
 /**
@@ -53,7 +51,7 @@ export const ReplyBox = ({ conversation, now, templates, templatesError, onNeedT
   const missing = template ? missingVariables(template, values) : [];
 
   const send = async () => {
-    const payload: ReplyPayload | null = templateMode
+    const payload: InboxReply | null = templateMode
       ? template && missing.length === 0
         ? { template: template.id, variables: buildVariables(Object.fromEntries(template.variables.map((name) => [name, values[name] ?? '']))) }
         : null
