@@ -43,7 +43,10 @@ export type MessageCategory = (typeof CATEGORIES)[number];
 export const PROVIDERS = ['twilio', 'meta', 'sandbox'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-/** Admin RBAC actions (registered in bootstrap, checked by admin routes and admin pages). */
+/**
+ * Admin RBAC actions (registered in bootstrap, checked by admin routes and admin pages). Each one
+ * guards a route or a screen: campaigns and the dashboard add theirs when they are built.
+ */
 export const ACTIONS = {
   send: 'plugin::whatsapp.messages.send',
   readMessages: 'plugin::whatsapp.messages.read',
@@ -53,8 +56,6 @@ export const ACTIONS = {
   manageSettings: 'plugin::whatsapp.settings.manage',
   readInbox: 'plugin::whatsapp.inbox.read',
   replyInbox: 'plugin::whatsapp.inbox.reply',
-  manageCampaigns: 'plugin::whatsapp.campaigns.manage',
-  readDashboard: 'plugin::whatsapp.dashboard.read',
 } as const;
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR', 'NO MAS', 'UNSUBSCRIBE'];
