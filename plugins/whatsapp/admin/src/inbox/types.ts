@@ -4,12 +4,10 @@ import type { ConversationStatus, Template } from '../../../shared/contracts';
 export type {
   Conversation,
   ConversationContact,
-  ConversationStatus,
   FollowUp,
   InboxReply,
   InboxReplyAnswer,
   ListAnswer,
-  MediaFile,
   Message,
   MessageMedia,
   Pagination,
