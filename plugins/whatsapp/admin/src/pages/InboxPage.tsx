@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, EmptyStateLayout, Flex, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft } from '@strapi/icons';
 import { Layouts, Page, useAPIErrorHandler, useAuth, useDebounce, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
@@ -54,15 +54,17 @@ const InboxPage = () => {
   const filters = useMemo<ConversationFilters>(() => ({ ...listFilters, search }), [listFilters, search]);
 
   const [state, dispatch] = useReducer(inboxReducer, initialInboxState);
-  // The reducer's state as of the last action, also between renders (live events come in bursts).
-  const stateRef = useRef(state);
-  stateRef.current = state;
+  // The reducer's state as of the last action, also between renders (live events come in bursts):
+  // every action goes through `apply`, so this is never behind `state`.
+  const stateRef = useRef(initialInboxState);
   const apply = useCallback((action: InboxAction) => {
     stateRef.current = inboxReducer(stateRef.current, action);
     dispatch(action);
   }, []);
   const contextRef = useRef<ListContext>({ filters, me });
-  contextRef.current = { filters, me };
+  useLayoutEffect(() => {
+    contextRef.current = { filters, me };
+  }, [filters, me]);
 
   const [listLoading, setListLoading] = useState(true);
   const [listError, setListError] = useState(false);
@@ -189,34 +191,44 @@ const InboxPage = () => {
   // ---- live updates --------------------------------------------------------------------------
 
   const refreshers = useRef<(keys: Set<Refresh>) => void>(() => undefined);
-  refreshers.current = (keys) => {
-    const id = stateRef.current.selectedId;
-    if (keys.has('list')) loadList(1);
-    if (id !== null && keys.has('thread')) loadThread(id);
-    if (id !== null && keys.has('followUps')) loadFollowUps(id);
-  };
-  const coalescer = useMemo(() => createCoalescer<Refresh>((keys) => refreshers.current(keys)), []);
-  useEffect(() => () => coalescer.cancel(), [coalescer]);
+  useLayoutEffect(() => {
+    refreshers.current = (keys) => {
+      const id = stateRef.current.selectedId;
+      if (keys.has('list')) loadList(1);
+      if (id !== null && keys.has('thread')) loadThread(id);
+      if (id !== null && keys.has('followUps')) loadFollowUps(id);
+    };
+  }, [loadList, loadThread, loadFollowUps]);
+  // Refreshes asked for by live events and polling, run together (a burst of events makes one request).
+  const coalescer = useRef<ReturnType<typeof createCoalescer<Refresh>> | null>(null);
+  useEffect(() => {
+    const created = createCoalescer<Refresh>((keys) => refreshers.current(keys));
+    coalescer.current = created;
+    return () => {
+      created.cancel();
+      coalescer.current = null;
+    };
+  }, []);
 
   const connectedBefore = useRef(false);
   const connected = useLiveEvents(`${API}/events`, {
     onEvent: (event) => {
       const plan = planLiveEvent(event, stateRef.current, contextRef.current);
       plan.actions.forEach(apply);
-      coalescer.request(...plan.refresh);
+      coalescer.current?.request(...plan.refresh);
     },
     onConnect: () => {
       // After a drop, catch up on what was missed; the first connection follows the first load.
-      if (connectedBefore.current) coalescer.request('list', 'thread', 'followUps');
+      if (connectedBefore.current) coalescer.current?.request('list', 'thread', 'followUps');
       connectedBefore.current = true;
     },
   });
 
   useEffect(() => {
     if (connected) return undefined;
-    const timer = setInterval(() => coalescer.request('list', 'thread', 'followUps'), POLL_MS);
+    const timer = setInterval(() => coalescer.current?.request('list', 'thread', 'followUps'), POLL_MS);
     return () => clearInterval(timer);
-  }, [connected, coalescer]);
+  }, [connected]);
 
   // ---- actions -------------------------------------------------------------------------------
 

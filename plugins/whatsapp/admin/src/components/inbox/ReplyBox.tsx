@@ -19,7 +19,8 @@ interface Props {
 
 /**
  * Free text while the customer's 24-hour window is open; otherwise (or by choice) an approved
- * template with one field per variable. Each composed reply keeps one Idempotency-Key.
+ * template with one field per variable. Each composed reply keeps one Idempotency-Key. Rendered
+ * with the conversation's id as its `key`: a different conversation starts a new reply.
  */
 export const ReplyBox = ({ conversation, now, templates, templatesError, onNeedTemplates, onSend }: Props) => {
   const t = useT();
@@ -32,15 +33,6 @@ export const ReplyBox = ({ conversation, now, templates, templatesError, onNeedT
   const [values, setValues] = useState<Record<string, string>>({});
   const [sending, setSending] = useState(false);
   const keyRef = useRef<{ key: string; content: string } | null>(null);
-
-  // A different conversation starts a new reply.
-  useEffect(() => {
-    setText('');
-    setTemplateId(null);
-    setValues({});
-    setUseTemplate(false);
-    keyRef.current = null;
-  }, [conversation.id]);
 
   useEffect(() => {
     if (templateMode && templates === null && !templatesError) onNeedTemplates();

@@ -127,6 +127,7 @@ export const ThreadPanel = (props: Props) => {
 
       {canReply ? (
         <ReplyBox
+          key={conversation.id}
           conversation={conversation}
           now={now}
           templates={props.templates}
