@@ -43,7 +43,10 @@ export type MessageCategory = (typeof CATEGORIES)[number];
 export const PROVIDERS = ['twilio', 'meta', 'sandbox'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-/** Admin RBAC actions (registered in bootstrap, checked by admin routes and admin pages). */
+/**
+ * Admin RBAC actions (registered in bootstrap, checked by admin routes and admin pages). Each one
+ * guards a route or a screen: campaigns and the dashboard add theirs when they are built.
+ */
 export const ACTIONS = {
   send: 'plugin::whatsapp.messages.send',
   readMessages: 'plugin::whatsapp.messages.read',
@@ -53,8 +56,6 @@ export const ACTIONS = {
   manageSettings: 'plugin::whatsapp.settings.manage',
   readInbox: 'plugin::whatsapp.inbox.read',
   replyInbox: 'plugin::whatsapp.inbox.reply',
-  manageCampaigns: 'plugin::whatsapp.campaigns.manage',
-  readDashboard: 'plugin::whatsapp.dashboard.read',
 } as const;
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR', 'NO MAS', 'UNSUBSCRIBE'];
@@ -63,12 +64,5 @@ export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'ALTA'];
 /** The customer-service window: free text only within 24 h of the contact's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** Server-sent events pushed to the admin inbox (services/live.ts). */
-export const LIVE_EVENTS = {
-  conversationUpdated: 'conversation.updated',
-  messageCreated: 'message.created',
-  messageStatus: 'message.status',
-  /** An inbound message's file was downloaded (or could not be): `{ conversationId, message }`. */
-  messageMedia: 'message.media',
-} as const;
-export type LiveEventType = (typeof LIVE_EVENTS)[keyof typeof LIVE_EVENTS];
+/** Server-sent events pushed to the admin inbox (services/live.ts): names and payloads in shared/. */
+export { LIVE_EVENTS, type LiveEventType } from '../../shared/live-events';

@@ -19,6 +19,4 @@ export const actions = [
   action(ACTIONS.manageSettings, 'Change settings', 'settings'),
   action(ACTIONS.readInbox, 'Read the inbox', 'inbox'),
   action(ACTIONS.replyInbox, 'Reply from the inbox', 'inbox'),
-  action(ACTIONS.manageCampaigns, 'Launch and manage campaigns', 'campaigns'),
-  action(ACTIONS.readDashboard, 'Read the dashboard', 'dashboard'),
 ];

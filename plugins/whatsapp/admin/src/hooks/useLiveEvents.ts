@@ -19,7 +19,6 @@ interface Options {
   onEvent: (event: LiveEvent) => void;
   /** Called on every (re)connection: events may have been missed while the stream was down. */
   onConnect?: () => void;
-  enabled?: boolean;
 }
 
 /**
@@ -28,7 +27,7 @@ interface Options {
  * Reconnects with backoff when it drops (refreshing the admin token on a 401), stops on unmount.
  * Returns whether the stream is connected, so the page can poll while it is not.
  */
-export const useLiveEvents = (path: string, { onEvent, onConnect, enabled = true }: Options) => {
+export const useLiveEvents = (path: string, { onEvent, onConnect }: Options) => {
   const token = useAuth('WhatsAppInbox', (state) => state.token);
   const tokenRef = useRef(token);
   tokenRef.current = token;
@@ -37,7 +36,6 @@ export const useLiveEvents = (path: string, { onEvent, onConnect, enabled = true
   const [connected, setConnected] = useState(false);
 
   useEffect(() => {
-    if (!enabled) return undefined;
     const stop = new AbortController();
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
@@ -104,7 +102,7 @@ export const useLiveEvents = (path: string, { onEvent, onConnect, enabled = true
       if (retryTimer) clearTimeout(retryTimer);
       setConnected(false);
     };
-  }, [path, enabled]);
+  }, [path]);
 
   return connected;
 };

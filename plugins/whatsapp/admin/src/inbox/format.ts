@@ -1,4 +1,4 @@
-import type { Conversation, ConversationContact, MessageMedia, Template } from './types';
+import type { Conversation, ConversationContact, MessageMedia, TemplateOption } from './types';
 
 /** Display helpers for the inbox, pure so they are tested without rendering. */
 
@@ -116,11 +116,11 @@ export const previewTemplate = (body: string, values: Record<string, string>) =>
   body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, path: string) => (values[path]?.trim() ? values[path] : whole));
 
 /** Every variable has a value. */
-export const missingVariables = (template: Pick<Template, 'variables'>, values: Record<string, string>) =>
+export const missingVariables = (template: Pick<TemplateOption, 'variables'>, values: Record<string, string>) =>
   template.variables.filter((name) => !values[name]?.trim());
 
 /** A template as the admin or the Content Manager API answers it (variables may be JSON text). */
-export const toTemplate = (raw: Record<string, unknown>): Template | null => {
+export const toTemplate = (raw: Record<string, unknown>): TemplateOption | null => {
   if (typeof raw.id !== 'number' || typeof raw.name !== 'string') return null;
   let variables: unknown = raw.variables;
   if (typeof variables === 'string') {

@@ -1,3 +1,4 @@
+import { LIVE_EVENTS } from '../../../shared/live-events';
 import type { SseMessage } from './sse';
 import type { LiveEvent } from './types';
 
@@ -16,14 +17,14 @@ export const toLiveEvent = (frame: SseMessage): LiveEvent | null => {
   }
   if (!isRecord(data)) return null;
   switch (frame.event) {
-    case 'conversation.updated':
+    case LIVE_EVENTS.conversationUpdated:
       return typeof data.id === 'number' ? trusted(frame.event, data) : null;
-    case 'message.created':
-    case 'message.media':
+    case LIVE_EVENTS.messageCreated:
+    case LIVE_EVENTS.messageMedia:
       return typeof data.conversationId === 'number' && isRecord(data.message) && typeof data.message.id === 'number'
         ? trusted(frame.event, data)
         : null;
-    case 'message.status':
+    case LIVE_EVENTS.messageStatus:
       return typeof data.id === 'number' && typeof data.status === 'string' ? trusted(frame.event, data) : null;
     default:
       return null;

@@ -1,4 +1,5 @@
 import { compareConversations, inboxReducer, initialInboxState, matchesFilters, mergeMessages, planLiveEvent, upsertConversation, type InboxState, type ListContext } from './state';
+import type { MessageStatus } from '../../../shared/contracts';
 import type { Conversation, Message, Pagination } from './types';
 
 const conversation = (id: number, over: Partial<Conversation> = {}): Conversation => ({
@@ -23,16 +24,35 @@ const conversation = (id: number, over: Partial<Conversation> = {}): Conversatio
 
 const message = (id: number, over: Partial<Message> = {}): Message => ({
   id,
+  documentId: `msg${id}`,
   direction: 'out',
   status: 'sent',
+  to: '+521555000001',
+  from: null,
+  contactId: 1,
+  senderId: 1,
+  template: null,
+  templateId: null,
+  variables: null,
   body: `m${id}`,
   media: null,
-  template: null,
+  category: 'service',
   channel: 'whatsapp',
+  dueAt: null,
+  attempts: 1,
+  nextAttemptAt: null,
+  provider: 'sandbox',
+  providerMessageId: null,
   errorCode: null,
   errorText: null,
+  idempotencyKey: null,
+  campaignId: null,
+  automationId: null,
   conversationId: 1,
+  related: null,
+  statusTimes: { queued: null, sent: null, delivered: null, read: null, failed: null, cancelled: null, received: null },
   createdAt: null,
+  updatedAt: null,
   ...over,
 });
 
@@ -206,7 +226,7 @@ describe('planLiveEvent', () => {
   });
 
   it('patches statuses of shown messages and refetches the thread for a failure (its error text)', () => {
-    const status = (id: number, value: string) => ({ type: 'message.status' as const, data: { id, status: value, contactId: 1, conversationId: 1 } });
+    const status = (id: number, value: MessageStatus) => ({ type: 'message.status' as const, data: { id, status: value, contactId: 1, conversationId: 1 } });
     expect(planLiveEvent(status(10, 'read'), state, all)).toEqual({ actions: [{ type: 'message.status', id: 10, status: 'read' }], refresh: [] });
     expect(planLiveEvent(status(10, 'failed'), state, all).refresh).toEqual(['thread']);
     expect(planLiveEvent(status(55, 'failed'), state, all)).toEqual({ actions: [], refresh: [] });

@@ -1,3 +1,4 @@
+import type { MessageStatus } from '../../../shared/contracts';
 import type { Conversation, ConversationFilters, LiveEvent, Message, Pagination } from './types';
 
 /**
@@ -38,7 +39,7 @@ export type InboxAction =
   | { type: 'select'; id: number | null }
   | { type: 'thread.loaded'; conversationId: number; messages: Message[]; firstPage: number; lastPage: number; pagination: Pagination }
   | { type: 'message.upserted'; conversationId: number; message: Message }
-  | { type: 'message.status'; id: number; status: string };
+  | { type: 'message.status'; id: number; status: MessageStatus };
 
 const time = (iso: string | null | undefined) => {
   const t = iso ? Date.parse(iso) : NaN;
@@ -171,7 +172,7 @@ const mergeConversations = (existing: Conversation[], incoming: Conversation[]) 
 /** What to fetch again after a live event, beyond what the event itself carries. */
 export type Refresh = 'list' | 'thread' | 'followUps';
 
-const FAILED = new Set(['failed', 'undeliverable']);
+const FAILED = new Set<MessageStatus>(['failed', 'undeliverable']);
 
 /**
  * Turns a live event into reducer actions plus the requests still needed: an inbound message in
@@ -192,7 +193,7 @@ export const planLiveEvent = (event: LiveEvent, state: InboxState, context: List
     }
     case 'message.media': {
       const { conversationId, message } = event.data;
-      if (conversationId !== state.selectedId) return { actions: [], refresh: [] };
+      if (conversationId === null || conversationId !== state.selectedId) return { actions: [], refresh: [] };
       return { actions: [{ type: 'message.upserted', conversationId, message }], refresh: [] };
     }
     case 'message.status': {

@@ -3,10 +3,10 @@ import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } fr
 import { Message } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
 
+import type { Settings } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
-import { getTranslation } from '../utils/getTranslation';
+import { useT } from '../utils/useT';
 
 /**
  * useRBAC names each answer after the last segment of the action: `settings.sandbox` → canSandbox,
@@ -14,18 +14,13 @@ import { getTranslation } from '../utils/getTranslation';
  */
 const HOME_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.readInbox];
 
-interface Settings {
-  sandbox: boolean;
-  defaultCountry: string;
-}
-
 const HomePage = () => {
-  const { formatMessage } = useIntl();
+  const t = useT();
   const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions } = useRBAC(HOME_PERMISSIONS);
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<Pick<Settings, 'sandbox' | 'defaultCountry'> | null>(null);
   const [error, setError] = useState(false);
 
   useEffect(() => {
@@ -39,7 +34,7 @@ const HomePage = () => {
       const { data } = await put<{ data: Settings }>('/whatsapp/settings', { data: { sandbox: value } });
       setSettings(data.data);
     } catch (e) {
-      toggleNotification({ type: 'danger', message: formatAPIError(e as never) });
+      toggleNotification({ type: 'danger', message: formatAPIError(e as Parameters<typeof formatAPIError>[0]) });
     }
   };
 
@@ -49,15 +44,12 @@ const HomePage = () => {
   return (
     <Page.Main>
       <Layouts.Header
-        title={formatMessage({ id: getTranslation('home.title'), defaultMessage: 'WhatsApp' })}
-        subtitle={formatMessage({
-          id: getTranslation('home.subtitle'),
-          defaultMessage: 'Send, schedule and receive WhatsApp messages from Strapi.',
-        })}
+        title={t('home.title', 'WhatsApp')}
+        subtitle={t('home.subtitle', 'Send, schedule and receive WhatsApp messages from Strapi.')}
         primaryAction={
           allowedActions.canRead ? (
             <LinkButton tag={NavLink} to="inbox" startIcon={<Message />}>
-              {formatMessage({ id: getTranslation('home.inbox'), defaultMessage: 'Open the inbox' })}
+              {t('home.inbox', 'Open the inbox')}
             </LinkButton>
           ) : undefined
         }
@@ -67,31 +59,29 @@ const HomePage = () => {
           <Flex direction="column" alignItems="stretch" gap={2}>
             <Field.Root
               name="sandbox"
-              hint={formatMessage({
-                id: getTranslation(settings.sandbox ? 'home.sandbox.on' : 'home.sandbox.off'),
-                defaultMessage: settings.sandbox ? 'Sandbox mode: nothing leaves this machine.' : 'Live mode: messages go to the provider.',
-              })}
+              hint={
+                settings.sandbox
+                  ? t('home.sandbox.on', 'Sandbox mode: nothing leaves this machine.')
+                  : t('home.sandbox.off', 'Live mode: messages go to the provider.')
+              }
             >
-              <Field.Label>{formatMessage({ id: getTranslation('home.sandbox.label'), defaultMessage: 'Sandbox mode' })}</Field.Label>
+              <Field.Label>{t('home.sandbox.label', 'Sandbox mode')}</Field.Label>
               <Toggle
                 checked={settings.sandbox}
                 disabled={!allowedActions.canSandbox}
-                onLabel="On"
-                offLabel="Off"
+                onLabel={t('home.sandbox.toggle.on', 'On')}
+                offLabel={t('home.sandbox.toggle.off', 'Off')}
                 onChange={(e: React.ChangeEvent<HTMLInputElement>) => toggleSandbox(e.target.checked)}
               />
               <Field.Hint />
             </Field.Root>
             <Typography variant="pi" textColor="neutral600">
-              {formatMessage({ id: getTranslation('home.country'), defaultMessage: 'Default country' })}: {settings.defaultCountry}
+              {t('home.country', 'Default country')}: {settings.defaultCountry}
             </Typography>
           </Flex>
         </Box>
         <EmptyStateLayout
-          content={formatMessage({
-            id: getTranslation('home.empty'),
-            defaultMessage: 'Nothing here yet. Messages, templates and conversations will appear here.',
-          })}
+          content={t('home.empty', 'Nothing here yet. Messages, templates and conversations will appear here.')}
         />
       </Layouts.Content>
     </Page.Main>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, EmptyStateLayout, Flex, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft } from '@strapi/icons';
 import { Layouts, Page, useAPIErrorHandler, useAuth, useDebounce, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
@@ -6,13 +6,12 @@ import { NavLink, useSearchParams } from 'react-router-dom';
 
 import { ConversationList } from '../components/inbox/ConversationList';
 import { ThreadPanel } from '../components/inbox/ThreadPanel';
-import type { ReplyPayload } from '../components/inbox/ReplyBox';
 import { PERMISSIONS } from '../constants';
 import { useLiveEvents } from '../hooks/useLiveEvents';
 import { conversationsQuery, isServiceWindowError, toTemplate } from '../inbox/format';
 import { createCoalescer } from '../inbox/live';
 import { inboxReducer, initialInboxState, planLiveEvent, type InboxAction, type ListContext, type Refresh } from '../inbox/state';
-import type { Conversation, ConversationFilters, FollowUp, Message, Pagination, Template } from '../inbox/types';
+import type { Conversation, ConversationFilters, FollowUp, InboxReply, InboxReplyAnswer, ListAnswer, TemplateOption, ThreadAnswer } from '../inbox/types';
 import { useT } from '../utils/useT';
 
 const LIST_PAGE_SIZE = 50;
@@ -21,8 +20,6 @@ const THREAD_PAGE_SIZE = 100;
 /** Without the live stream the screen asks again this often. */
 const POLL_MS = 15_000;
 const API = '/whatsapp/inbox';
-
-type Envelope<T, M = { pagination: Pagination }> = { data: T; meta: M };
 
 /** A clock for relative times and the 24-hour window, ticking every 30 s. */
 const useNow = (every = 30_000) => {
@@ -57,20 +54,22 @@ const InboxPage = () => {
   const filters = useMemo<ConversationFilters>(() => ({ ...listFilters, search }), [listFilters, search]);
 
   const [state, dispatch] = useReducer(inboxReducer, initialInboxState);
-  // The reducer's state as of the last action, also between renders (live events come in bursts).
-  const stateRef = useRef(state);
-  stateRef.current = state;
+  // The reducer's state as of the last action, also between renders (live events come in bursts):
+  // every action goes through `apply`, so this is never behind `state`.
+  const stateRef = useRef(initialInboxState);
   const apply = useCallback((action: InboxAction) => {
     stateRef.current = inboxReducer(stateRef.current, action);
     dispatch(action);
   }, []);
   const contextRef = useRef<ListContext>({ filters, me });
-  contextRef.current = { filters, me };
+  useLayoutEffect(() => {
+    contextRef.current = { filters, me };
+  }, [filters, me]);
 
   const [listLoading, setListLoading] = useState(true);
   const [listError, setListError] = useState(false);
   const [followUps, setFollowUps] = useState<FollowUp[]>([]);
-  const [templates, setTemplates] = useState<Template[] | null>(null);
+  const [templates, setTemplates] = useState<TemplateOption[] | null>(null);
   const [templatesError, setTemplatesError] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -87,7 +86,7 @@ const InboxPage = () => {
       const request = (listRequest.current += 1);
       setListLoading(true);
       try {
-        const { data } = await get<Envelope<Conversation[]>>(`${API}/conversations?${conversationsQuery(filters, page, LIST_PAGE_SIZE)}`);
+        const { data } = await get<ListAnswer<Conversation>>(`${API}/conversations?${conversationsQuery(filters, page, LIST_PAGE_SIZE)}`);
         // An answer for filters changed since is dropped.
         if (request !== listRequest.current) return;
         apply({ type: 'list.loaded', conversations: data.data, pagination: data.meta.pagination, append: page > 1 });
@@ -105,9 +104,7 @@ const InboxPage = () => {
 
   const fetchThreadPage = useCallback(
     (id: number, page: number) =>
-      get<Envelope<Message[], { pagination: Pagination; conversation: Conversation }>>(
-        `${API}/conversations/${id}/messages?pagination[page]=${page}&pagination[pageSize]=${THREAD_PAGE_SIZE}`
-      ).then(({ data }) => data),
+      get<ThreadAnswer>(`${API}/conversations/${id}/messages?pagination[page]=${page}&pagination[pageSize]=${THREAD_PAGE_SIZE}`).then(({ data }) => data),
     [get]
   );
 
@@ -153,7 +150,7 @@ const InboxPage = () => {
   const loadFollowUps = useCallback(
     async (id: number) => {
       try {
-        const { data } = await get<Envelope<FollowUp[]>>(`${API}/follow-ups?filters[conversation]=${id}&filters[status]=open&pagination[pageSize]=20`);
+        const { data } = await get<ListAnswer<FollowUp>>(`${API}/follow-ups?filters[conversation]=${id}&filters[status]=open&pagination[pageSize]=20`);
         if (stateRef.current.selectedId === id) setFollowUps(data.data);
       } catch {
         // Follow-ups are a side panel: the thread still works without them.
@@ -164,9 +161,9 @@ const InboxPage = () => {
 
   /** The reply box's template picker: the plugin's admin list, else the Content Manager's. */
   const loadTemplates = useCallback(async () => {
-    const read = (rows: unknown[]) => rows.map((row) => toTemplate(row as Record<string, unknown>)).filter((tpl): tpl is Template => tpl !== null);
+    const read = (rows: unknown[]) => rows.map((row) => toTemplate(row as Record<string, unknown>)).filter((tpl): tpl is TemplateOption => tpl !== null);
     try {
-      const { data } = await get<Envelope<unknown[]>>('/whatsapp/templates?pagination[pageSize]=100');
+      const { data } = await get<ListAnswer<unknown>>('/whatsapp/templates?pagination[pageSize]=100');
       setTemplates(read(data.data));
     } catch {
       try {
@@ -194,34 +191,44 @@ const InboxPage = () => {
   // ---- live updates --------------------------------------------------------------------------
 
   const refreshers = useRef<(keys: Set<Refresh>) => void>(() => undefined);
-  refreshers.current = (keys) => {
-    const id = stateRef.current.selectedId;
-    if (keys.has('list')) loadList(1);
-    if (id !== null && keys.has('thread')) loadThread(id);
-    if (id !== null && keys.has('followUps')) loadFollowUps(id);
-  };
-  const coalescer = useMemo(() => createCoalescer<Refresh>((keys) => refreshers.current(keys)), []);
-  useEffect(() => () => coalescer.cancel(), [coalescer]);
+  useLayoutEffect(() => {
+    refreshers.current = (keys) => {
+      const id = stateRef.current.selectedId;
+      if (keys.has('list')) loadList(1);
+      if (id !== null && keys.has('thread')) loadThread(id);
+      if (id !== null && keys.has('followUps')) loadFollowUps(id);
+    };
+  }, [loadList, loadThread, loadFollowUps]);
+  // Refreshes asked for by live events and polling, run together (a burst of events makes one request).
+  const coalescer = useRef<ReturnType<typeof createCoalescer<Refresh>> | null>(null);
+  useEffect(() => {
+    const created = createCoalescer<Refresh>((keys) => refreshers.current(keys));
+    coalescer.current = created;
+    return () => {
+      created.cancel();
+      coalescer.current = null;
+    };
+  }, []);
 
   const connectedBefore = useRef(false);
   const connected = useLiveEvents(`${API}/events`, {
     onEvent: (event) => {
       const plan = planLiveEvent(event, stateRef.current, contextRef.current);
       plan.actions.forEach(apply);
-      coalescer.request(...plan.refresh);
+      coalescer.current?.request(...plan.refresh);
     },
     onConnect: () => {
       // After a drop, catch up on what was missed; the first connection follows the first load.
-      if (connectedBefore.current) coalescer.request('list', 'thread', 'followUps');
+      if (connectedBefore.current) coalescer.current?.request('list', 'thread', 'followUps');
       connectedBefore.current = true;
     },
   });
 
   useEffect(() => {
     if (connected) return undefined;
-    const timer = setInterval(() => coalescer.request('list', 'thread', 'followUps'), POLL_MS);
+    const timer = setInterval(() => coalescer.current?.request('list', 'thread', 'followUps'), POLL_MS);
     return () => clearInterval(timer);
-  }, [connected, coalescer]);
+  }, [connected]);
 
   // ---- actions -------------------------------------------------------------------------------
 
@@ -252,11 +259,11 @@ const InboxPage = () => {
     }
   };
 
-  const send = async (payload: ReplyPayload, idempotencyKey: string) => {
+  const send = async (payload: InboxReply, idempotencyKey: string) => {
     const id = selectedId;
     if (id === null) return false;
     try {
-      const { data } = await post<Envelope<Message, { conversation: Conversation }>>(`${API}/conversations/${id}/messages`, { data: payload }, { headers: { 'Idempotency-Key': idempotencyKey } });
+      const { data } = await post<InboxReplyAnswer>(`${API}/conversations/${id}/messages`, { data: payload }, { headers: { 'Idempotency-Key': idempotencyKey } });
       apply({ type: 'message.upserted', conversationId: id, message: data.data });
       apply({ type: 'conversation.changed', conversation: data.meta.conversation, context: contextRef.current });
       return true;

@@ -1,3 +1,4 @@
+import type { Conversation, FollowUp } from '../../../shared/contracts';
 import { SERVICE_WINDOW_MS } from '../constants';
 import { toDate } from '.';
 
@@ -19,7 +20,7 @@ export interface ConversationContact {
   isLead?: boolean | number | null;
 }
 
-export const serializeConversation = (c: Record<string, any>, contact: ConversationContact | null, now = Date.now()) => {
+export const serializeConversation = (c: Record<string, any>, contact: ConversationContact | null, now = Date.now()): Conversation => {
   const lastInbound = toDate(c.lastInboundAt);
   const windowClosesAt = lastInbound ? new Date(lastInbound.getTime() + SERVICE_WINDOW_MS) : null;
   return {
@@ -52,7 +53,7 @@ export const serializeConversation = (c: Record<string, any>, contact: Conversat
   };
 };
 
-export const serializeFollowUp = (f: Record<string, any>) => ({
+export const serializeFollowUp = (f: Record<string, any>): FollowUp => ({
   id: f.id,
   documentId: f.documentId,
   title: f.title,

@@ -1,3 +1,4 @@
+import type { Consent, Contact, Message, MessageAttempt, MessageMedia, Template } from '../../../shared/contracts';
 import { toDate } from '.';
 
 /** The public shape of plugin records: no lease internals, dates as ISO strings. */
@@ -10,7 +11,7 @@ const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) 
  * when the caller attached it as `mediaFile` (null when not stored or deleted since). Its `url`
  * is under /uploads, public like every media-library file; `sizeKb` is the library's KB.
  */
-const mediaOf = (m: Record<string, any>) => {
+const mediaOf = (m: Record<string, any>): MessageMedia | null => {
   const media = json(m.media);
   if (!m.mediaStatus || typeof media !== 'object' || media === null) return media;
   const file = m.mediaFile;
@@ -22,7 +23,7 @@ const mediaOf = (m: Record<string, any>) => {
   };
 };
 
-export const serializeMessage = (m: Record<string, any>, extra: Record<string, unknown> = {}) => ({
+export const serializeMessage = (m: Record<string, any>, extra: Pick<Message, 'attemptLog'> = {}): Message => ({
   id: m.id,
   documentId: m.documentId,
   direction: m.direction,
@@ -64,7 +65,7 @@ export const serializeMessage = (m: Record<string, any>, extra: Record<string, u
   ...extra,
 });
 
-export const serializeAttempt = (a: Record<string, any>) => ({
+export const serializeAttempt = (a: Record<string, any>): MessageAttempt => ({
   number: a.number,
   at: iso(a.at),
   provider: a.provider,
@@ -76,7 +77,7 @@ export const serializeAttempt = (a: Record<string, any>) => ({
   durationMs: a.durationMs ?? null,
 });
 
-export const serializeContact = (c: Record<string, any>) => ({
+export const serializeContact = (c: Record<string, any>): Contact => ({
   id: c.id,
   documentId: c.documentId,
   phone: c.phone,
@@ -98,7 +99,7 @@ export const serializeContact = (c: Record<string, any>) => ({
   updatedAt: iso(c.updatedAt),
 });
 
-export const serializeTemplate = (t: Record<string, any>) => ({
+export const serializeTemplate = (t: Record<string, any>): Template => ({
   id: t.id,
   documentId: t.documentId,
   name: t.name,
@@ -118,7 +119,7 @@ export const serializeTemplate = (t: Record<string, any>) => ({
   updatedAt: iso(t.updatedAt),
 });
 
-export const serializeConsent = (c: Record<string, any>) => ({
+export const serializeConsent = (c: Record<string, any>): Consent => ({
   id: c.id,
   purpose: c.purpose,
   granted: Boolean(c.granted),

@@ -4,24 +4,23 @@ import { PaperPlane } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 
 import { keyForContent, missingVariables, previewTemplate, serviceWindow, buildVariables } from '../../inbox/format';
-import type { Conversation, Template } from '../../inbox/types';
+import type { Conversation, InboxReply, TemplateOption } from '../../inbox/types';
 import { useT } from '../../utils/useT';
-
-export type ReplyPayload = { body: string } | { template: number; variables: Record<string, unknown> };
 
 interface Props {
   conversation: Conversation;
   now: number;
-  templates: Template[] | null;
+  templates: TemplateOption[] | null;
   templatesError: boolean;
   onNeedTemplates: () => void;
   /** Sends; resolves true when the server accepted it. */
-  onSend: (payload: ReplyPayload, idempotencyKey: string) => Promise<boolean>;
+  onSend: (payload: InboxReply, idempotencyKey: string) => Promise<boolean>;
 }
 
 /**
  * Free text while the customer's 24-hour window is open; otherwise (or by choice) an approved
- * template with one field per variable. Each composed reply keeps one Idempotency-Key.
+ * template with one field per variable. Each composed reply keeps one Idempotency-Key. Rendered
+ * with the conversation's id as its `key`: a different conversation starts a new reply.
  */
 export const ReplyBox = ({ conversation, now, templates, templatesError, onNeedTemplates, onSend }: Props) => {
   const t = useT();
@@ -35,15 +34,6 @@ export const ReplyBox = ({ conversation, now, templates, templatesError, onNeedT
   const [sending, setSending] = useState(false);
   const keyRef = useRef<{ key: string; content: string } | null>(null);
 
-  // A different conversation starts a new reply.
-  useEffect(() => {
-    setText('');
-    setTemplateId(null);
-    setValues({});
-    setUseTemplate(false);
-    keyRef.current = null;
-  }, [conversation.id]);
-
   useEffect(() => {
     if (templateMode && templates === null && !templatesError) onNeedTemplates();
   }, [templateMode, templates, templatesError, onNeedTemplates]);
@@ -53,7 +43,7 @@ export const ReplyBox = ({ conversation, now, templates, templatesError, onNeedT
   const missing = template ? missingVariables(template, values) : [];
 
   const send = async () => {
-    const payload: ReplyPayload | null = templateMode
+    const payload: InboxReply | null = templateMode
       ? template && missing.length === 0
         ? { template: template.id, variables: buildVariables(Object.fromEntries(template.variables.map((name) => [name, values[name] ?? '']))) }
         : null

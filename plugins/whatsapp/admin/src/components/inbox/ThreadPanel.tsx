@@ -4,11 +4,11 @@ import { ArrowClockwise, Cross, User } from '@strapi/icons';
 
 import { contactLabel } from '../../inbox/format';
 import type { ThreadState } from '../../inbox/state';
-import type { Conversation, FollowUp, Template } from '../../inbox/types';
+import type { Conversation, FollowUp, InboxReply, TemplateOption } from '../../inbox/types';
 import { useT } from '../../utils/useT';
 import { FollowUps } from './FollowUps';
 import { MessageBubble } from './MessageBubble';
-import { ReplyBox, type ReplyPayload } from './ReplyBox';
+import { ReplyBox } from './ReplyBox';
 
 interface Props {
   conversation: Conversation;
@@ -18,14 +18,14 @@ interface Props {
   canReply: boolean;
   busy: boolean;
   followUps: FollowUp[];
-  templates: Template[] | null;
+  templates: TemplateOption[] | null;
   templatesError: boolean;
   onNeedTemplates: () => void;
   onLoadEarlier: () => void;
   onAssign: (assignee: 'me' | null) => void;
   onStatus: (status: 'close' | 'reopen') => void;
   onFollowUpDone: (id: number) => void;
-  onSend: (payload: ReplyPayload, idempotencyKey: string) => Promise<boolean>;
+  onSend: (payload: InboxReply, idempotencyKey: string) => Promise<boolean>;
 }
 
 /** The right column: who it is, what to do with the conversation, the thread and the reply box. */
@@ -127,6 +127,7 @@ export const ThreadPanel = (props: Props) => {
 
       {canReply ? (
         <ReplyBox
+          key={conversation.id}
           conversation={conversation}
           now={now}
           templates={props.templates}

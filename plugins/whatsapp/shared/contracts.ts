@@ -1,0 +1,275 @@
+/**
+ * What crosses the wire between the plugin's server and its admin: the records its admin and REST
+ * APIs answer (server/src/utils/serialize.ts and serialize-inbox.ts produce them) and the requests
+ * the admin sends. Declared once, imported by both sides; the live events are in live-events.ts.
+ *
+ * These are the public shapes, not the database's: dates are ISO strings, links are `{ type, id }`,
+ * and the word `status` is kept even where the stored attribute is named otherwise.
+ * Types only (no runtime code), and no imports, so the server and admin builds both take it as is.
+ */
+
+/** A link to a record of the host app (a work order, a quote…). */
+export interface Related {
+  type: string;
+  id: string;
+}
+
+/** Message life cycle. Outbound: scheduled → queued → sending → sent → delivered → read. */
+export type MessageStatus =
+  | 'scheduled'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'failed'
+  | 'cancelled'
+  | 'undeliverable'
+  | 'unknown'
+  | 'received';
+
+export type MessageDirection = 'in' | 'out';
+export type MessageCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+export type MessageChannel = 'whatsapp' | 'sms' | 'email';
+
+/** When the message reached each status (null: not yet, or never). */
+export type StatusTimes = Record<'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled' | 'received', string | null>;
+
+/** An inbound file as stored in the media library (`url` is under /uploads, `sizeKb` the library's KB). */
+export interface MediaFile {
+  id: number;
+  name: string;
+  mime: string;
+  sizeKb: number;
+  url: string;
+}
+
+/** Download of an inbound file: pending → stored (with `file`) | too-large | failed (`error`). */
+export type MediaDownloadStatus = 'pending' | 'stored' | 'failed' | 'too-large';
+
+/**
+ * What a message carries besides its text, as received: a file kind (image, document, audio…),
+ * a location, a button press, an interactive reply or a reaction (the fields of each kind), plus
+ * for inbound files the download's `status`, `error` and stored `file`.
+ */
+export interface MessageMedia {
+  kind?: string;
+  status?: MediaDownloadStatus | null;
+  error?: string | null;
+  file?: MediaFile | null;
+  type?: string;
+  mime?: string;
+  mediaId?: string;
+  url?: string;
+  filename?: string;
+  caption?: string;
+  latitude?: number;
+  longitude?: number;
+  name?: string;
+  address?: string;
+  text?: string;
+  payload?: string;
+  title?: string;
+  id?: string;
+  emoji?: string;
+  [key: string]: unknown;
+}
+
+/** One try at handing a message to a provider (GET /messages/:id `attemptLog`). */
+export interface MessageAttempt {
+  number: number;
+  at: string | null;
+  provider: string | null;
+  channel: string | null;
+  httpStatus: number | null;
+  providerCode: string | null;
+  outcome: 'sent' | 'retry' | 'failed' | 'opted-out' | 'outside-window';
+  errorText: string | null;
+  durationMs: number | null;
+}
+
+export interface Message {
+  id: number;
+  documentId: string;
+  direction: MessageDirection;
+  status: MessageStatus;
+  to: string | null;
+  from: string | null;
+  contactId: number | null;
+  senderId: number | null;
+  /** The template's name (null for free text). */
+  template: string | null;
+  templateId: number | null;
+  variables: Record<string, unknown> | null;
+  body: string | null;
+  media: MessageMedia | null;
+  category: MessageCategory | null;
+  channel: MessageChannel | null;
+  dueAt: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  provider: string | null;
+  providerMessageId: string | null;
+  errorCode: string | null;
+  errorText: string | null;
+  idempotencyKey: string | null;
+  campaignId: number | null;
+  automationId: number | null;
+  conversationId: number | null;
+  related: Related | null;
+  statusTimes: StatusTimes;
+  createdAt: string | null;
+  updatedAt: string | null;
+  /** Only in GET /messages/:id. */
+  attemptLog?: MessageAttempt[];
+}
+
+export interface Contact {
+  id: number;
+  documentId: string;
+  phone: string;
+  name: string | null;
+  email: string | null;
+  locale: string | null;
+  timeZone: string | null;
+  tags: string[];
+  source: 'manual' | 'csv' | 'inbound' | 'automation' | 'api';
+  isLead: boolean;
+  profileName: string | null;
+  marketingConsent: boolean;
+  transactionalConsent: boolean;
+  consentUpdatedAt: string | null;
+  optedOutAt: string | null;
+  lastInboundAt: string | null;
+  related: Related | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** One row of a contact's consent ledger (GET /contacts/:id `consentHistory`). */
+export interface Consent {
+  id: number;
+  purpose: 'marketing' | 'transactional';
+  granted: boolean;
+  method: 'form' | 'csv' | 'keyword' | 'admin' | 'api' | 'provider';
+  evidence: string | null;
+  actor: string | null;
+  at: string | null;
+}
+
+export type TemplateCategory = 'marketing' | 'utility' | 'authentication';
+
+export interface Template {
+  id: number;
+  documentId: string;
+  name: string;
+  category: TemplateCategory;
+  language: string;
+  body: string;
+  /** The variables the body uses, in order of appearance (`cliente.nombre`). */
+  variables: string[];
+  mediaHeader: 'none' | 'document' | 'image';
+  /** How the template is sent through Meta's API (null: not mapped). */
+  meta: { name: string; language: string; parameters: string[]; parameterFormat: 'positional' | 'named' } | null;
+  /** Twilio's Content API mapping (null: not mapped). */
+  twilio: { contentSid: string; variables: Record<string, string> } | null;
+  fallbackChannel: 'none' | 'sms' | 'email';
+  createsFollowUp: boolean;
+  active: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export type ConversationStatus = 'open' | 'closed';
+
+/** The contact as shown in the inbox list. */
+export interface ConversationContact {
+  id: number;
+  documentId: string | null;
+  phone: string;
+  name: string | null;
+  profileName: string | null;
+  isLead: boolean;
+}
+
+export interface Conversation {
+  id: number;
+  documentId: string;
+  status: ConversationStatus;
+  unreadCount: number;
+  assigneeId: number | null;
+  contactId: number;
+  senderId: number;
+  contact: ConversationContact | null;
+  lastInboundAt: string | null;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+  /** Free text is allowed until `windowClosesAt` (24 h after the contact's last message); after it only an approved template. */
+  windowOpen: boolean;
+  windowClosesAt: string | null;
+  related: Related | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export type FollowUpStatus = 'open' | 'done';
+
+export interface FollowUp {
+  id: number;
+  documentId: string;
+  title: string;
+  status: FollowUpStatus;
+  due: string | null;
+  assigneeId: number | null;
+  contactId: number;
+  conversationId: number | null;
+  messageId: number | null;
+  replyToMessageId: number | null;
+  related: Related | null;
+  doneAt: string | null;
+  doneById: number | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** GET / PUT /whatsapp/settings (PUT takes any part of it). */
+export interface Settings {
+  sandbox: boolean;
+  defaultCountry: string;
+  transactionalConsent: 'implicit' | 'required';
+  optOutKeywords: string[];
+  optInKeywords: string[];
+  failureRateThreshold: number;
+  /** Time zone of contacts that have none (quiet hours are local time). */
+  defaultTimeZone: string;
+  /** Quiet hours ('HH:MM', local to the contact); null = none. */
+  quietHoursStart: string | null;
+  quietHoursEnd: string | null;
+  /** Whether transactional messages also wait out quiet hours (marketing always does). */
+  quietHoursTransactional: boolean;
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  total: number;
+}
+
+/** A list answer: `{ data: [...], meta: { pagination, ...more } }`. */
+export interface ListAnswer<T, M extends object = object> {
+  data: T[];
+  meta: { pagination: Pagination } & M;
+}
+
+/** GET /whatsapp/inbox/conversations/:id/messages: a page of the thread (oldest first) and the conversation, now read. */
+export type ThreadAnswer = ListAnswer<Message, { conversation: Conversation }>;
+
+/** POST /whatsapp/inbox/conversations/:id/messages: free text within the 24-hour window, else a template. */
+export type InboxReply = { body: string } | { template: number; variables: Record<string, unknown> };
+
+/** Its answer: the queued message and the conversation after it. */
+export interface InboxReplyAnswer {
+  data: Message;
+  meta: { sandbox: boolean; idempotentReplay: boolean; conversation: Conversation };
+}
