@@ -4,13 +4,14 @@ import { documentId } from '../utils/document-id';
 import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
 import type { MessageStatus } from '../constants';
-import { META_ERRORS, TWILIO_ERRORS } from '../providers/classify';
+import type { ErrorTable } from '../providers/classify';
+import { PROVIDERS } from '../providers/registry';
 import { coalesce } from '../lib/coalesce';
 import { isFailure, STATUS_TIME, statusesBelow } from '../lib/status-order';
 import { getService, toDate } from '../utils';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
-import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from './webhook-parsers/types';
-import { isRecord } from './webhook-parsers/types';
+import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '../providers/webhook-events';
+import { isRecord } from '../providers/webhook-events';
 
 export type EventOutcome = 'applied' | 'unmatched' | 'ignored' | 'failed';
 
@@ -45,7 +46,7 @@ export class UnappliableEventError extends Error {}
 
 /** Provider names a status may have been sent under (the SMS fallback goes through Twilio too). */
 const PROVIDER_NAMES: Record<WebhookProvider, string[]> = { twilio: ['twilio', 'twilio-sms'], meta: ['meta'] };
-const ERROR_TABLES: Record<WebhookProvider, typeof META_ERRORS> = { twilio: TWILIO_ERRORS, meta: META_ERRORS };
+const ERROR_TABLES: Record<WebhookProvider, ErrorTable> = { twilio: PROVIDERS.twilio.errors, meta: PROVIDERS.meta.errors };
 
 const BATCH = 100;
 const LOCK_MS = 60_000;

@@ -1,4 +1,4 @@
-import { TemplateError } from './template-errors';
+import { TemplateError } from '../lib/template-errors';
 import { mapMetaParameters, mapProviderParameters, mapTwilioParameters, sanitizeTemplateParameter } from './template-parameters';
 
 function failure(run: () => unknown): TemplateError {
