@@ -73,9 +73,6 @@ export function createRegistry({ strapi }: { strapi: Core.Strapi }) {
       return client(sender.provider);
     },
 
-    /** Twilio SMS, when configured (sandbox: the sandbox client). */
-    sms: smsClient,
-
     /** A fallback channel, or null when it is not configured. */
     channel(name: ChannelName, settings: RegistrySettings): Channel | null {
       if (name === 'sms') {
