@@ -131,6 +131,69 @@ describe('providers (fake Twilio and Meta)', () => {
     expect(fakes.twilio.sent.at(-1)?.body).toHaveLength(1600);
   });
 
+  describe('template parameters: what the provider receives is what the stored body shows', () => {
+    // No explicit metaParameters: the body's variables go in order of appearance (not zero
+    // parameters, which Meta answers with 132000). The address has two lines, which Meta refuses
+    // in a parameter (132018, after our 201): it arrives on one line.
+    const body = 'Hola {{nombre}}, entregamos en {{direccion}} el {{fecha entrega}}. Total: {{moneda total}}.';
+    const variables = { nombre: 'Ana', direccion: 'Av. Reforma 222, piso 3\nCol. Juárez', entrega: '2026-03-14', total: 1234.5 };
+
+    beforeAll(async () => {
+      await template({ name: 'entrega_domicilio', category: 'utility', body, metaName: 'entrega_domicilio', metaLanguage: 'es_MX' });
+      await template({
+        name: 'entrega_domicilio_twilio',
+        category: 'utility',
+        body,
+        twilioContentSid: 'HX00000000000000000000000000000001',
+        twilioVariables: { '1': 'nombre', '2': 'direccion', '3': 'entrega', '4': 'total' },
+      });
+    });
+
+    /** The values as the stored body prints them, read back from the rendered text itself. */
+    const printed = (rendered: string) => {
+      const match = /^Hola (.+), entregamos en ([\s\S]+) el (.+)\. Total: (.+)\.$/.exec(rendered);
+      expect(match).not.toBeNull();
+      return match!.slice(1);
+    };
+    /** Meta's rule (132018): no newline or tab, at most four spaces in a row. */
+    const oneLine = (text: string) => text.replace(/\s*[\n\t]\s*/g, ' ');
+
+    it('Meta: the parameters equal the rendered body\'s values (date and amount formatted), without a newline', async () => {
+      const res = await post({ to: '+525512345678', template: 'entrega_domicilio', variables }).expect(201);
+      const row = await waitForStatus(app.strapi, res.body.data.id, ['sent']);
+      const [nombre, direccion, fecha, total] = printed(row.body);
+      expect(direccion).toContain('\n');
+      expect(fecha).toMatch(/14 de marzo de 2026/);
+      expect(total).toMatch(/^\$1,234\.50$/);
+      const sent: any = fakes.meta.sent.at(-1)!.payload;
+      const parameters = sent.template.components.find((c: any) => c.type === 'body').parameters.map((p: any) => p.text);
+      expect(parameters).toEqual([nombre, oneLine(direccion), fecha, total]);
+      for (const parameter of parameters) expect(parameter).not.toMatch(/[\n\t]| {5,}/);
+    });
+
+    it('Twilio: ContentVariables carry the same values, cleaned the same way', async () => {
+      const res = await post({ to: '+525512345678', sender: 'twilio', template: 'entrega_domicilio_twilio', variables }).expect(201);
+      const row = await waitForStatus(app.strapi, res.body.data.id, ['sent']);
+      const [nombre, direccion, fecha, total] = printed(row.body);
+      expect(fakes.twilio.sent.at(-1)?.contentVariables).toEqual({ '1': nombre, '2': oneLine(direccion), '3': fecha, '4': total });
+    });
+
+    it('the fake Meta refuses a parameter with a newline, as Meta does (132018), so the cleaning is what makes it pass', async () => {
+      const refused = await fetch(`${fakes.env.META_GRAPH_BASE_URL}/${fakes.env.META_GRAPH_VERSION}/${fakes.env.META_PHONE_NUMBER_ID}/messages`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-meta-token', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          messaging_product: 'whatsapp',
+          to: '525512345678',
+          type: 'template',
+          template: { name: 'entrega_domicilio', language: { code: 'es_MX' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Av. Reforma 222\nCol. Juárez' }] }] },
+        }),
+      });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error).toMatchObject({ code: 132018, error_data: { details: expect.stringMatching(/new-line\/tab/) } });
+    });
+  });
+
   describe('media', () => {
     let fileId: number;
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');

@@ -47,6 +47,9 @@ describe('templates', () => {
 
     const updated = await api().put(`/api/whatsapp/templates/${id}`, { body: 'Hola {{nombre}}, tu {{producto}} llega pronto.', metaParameters: ['nombre', 'producto'] }).expect(200);
     expect(updated.body.data.variables).toEqual(['nombre', 'producto']);
+    // A new body whose variables no longer match the stored Meta order is refused, naming the field.
+    const drift = await api().put(`/api/whatsapp/templates/${id}`, { body: 'Hola {{nombre}}, tu {{producto}} llega el {{fecha entrega}}.' }).expect(422);
+    expect(drift.body.error.details.errors[0]).toMatchObject({ path: ['metaParameters'], rule: 'parameter-count' });
 
     const list = await api().get('/api/whatsapp/templates?filters[search]=record').expect(200);
     expect(list.body.data.map((t: any) => t.name)).toEqual(['recordatorio']);
@@ -85,6 +88,10 @@ describe('templates', () => {
     expect(long.body.error.details.errors[0]).toMatchObject({ path: ['body'], rule: 'max-length' });
     const mapping = await api().post('/api/whatsapp/templates', { name: 'mapa', body: 'Hola {{nombre}}', metaName: 'x', metaParameters: ['nombre', 'apellido'] }).expect(422);
     expect(mapping.body.error.details.errors[0]).toMatchObject({ path: ['metaParameters', '1'], rule: 'unknown-variable' });
+    // An explicit Meta order must have one parameter per variable of the body (Meta's 132000 otherwise).
+    const short = await api().post('/api/whatsapp/templates', { name: 'corto', body: 'Hola {{nombre}}, su pedido {{folio}}', metaName: 'x', metaParameters: ['nombre'] }).expect(422);
+    expect(short.body.error.details.errors[0]).toMatchObject({ path: ['metaParameters'], rule: 'parameter-count' });
+    expect(short.body.error.message).toMatch(/1 parameter.*2 variable.*nombre, folio/);
     const sid = await api().post('/api/whatsapp/templates', { name: 'sid', body: 'Hola', twilioContentSid: 'not-a-sid' }).expect(400);
     expect(sid.body.error.details.errors[0].path).toEqual(['twilioContentSid']);
     const category = await api().post('/api/whatsapp/templates', { name: 'cat', body: 'Hola', category: 'spam' }).expect(400);
@@ -100,6 +107,8 @@ describe('templates', () => {
     const row = await app.strapi.db.query(UID.template as any).findOne({ where: { documentId: doc.documentId } });
     expect(row.variables).toEqual(['nombre', 'apellido']);
     await expect(app.strapi.documents(UID.template as any).update({ documentId: doc.documentId, data: { body: '{{#if}}' } as any })).rejects.toThrow();
+    const miscounted = app.strapi.documents(UID.template as any).update({ documentId: doc.documentId, data: { body: 'Hola {{nombre}} {{apellido}}', metaName: 'x', metaParameters: ['apellido'] } as any });
+    await expect(miscounted).rejects.toMatchObject({ name: 'ValidationError', details: { errors: [{ path: ['metaParameters'], rule: 'parameter-count' }] } });
 
     const contact = await app.strapi.documents(UID.contact as any).create({ data: { phone: '55 1234 5678' } as any });
     expect((await app.strapi.db.query(UID.contact as any).findOne({ where: { documentId: contact.documentId } })).phone).toBe('+525512345678');

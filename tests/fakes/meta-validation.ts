@@ -184,7 +184,7 @@ function validateTemplateParameter(parameter: unknown, at: string, isHeaderOrBod
     case 'text':
       if (typeof parameter.text !== 'string' || parameter.text.length === 0) return required(`${at}['text']`);
       // A well-known Cloud API rule that trips up rendered values (addresses, multi-line notes).
-      if (isHeaderOrBody && /[\n\t]| {5,}/.test(parameter.text)) {
+      if (isHeaderOrBody && /[\r\n\t]| {5,}/.test(parameter.text)) {
         return {
           status: 400,
           code: 132018,

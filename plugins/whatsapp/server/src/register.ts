@@ -12,7 +12,7 @@ const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpub
 /** A rule error as the Content Manager shows it (a validation error on the field). */
 const asValidationError = (error: unknown) =>
   error instanceof RuleError
-    ? new errors.ValidationError(error.message, { errors: [{ path: error.path.split('.'), message: error.message, name: 'ValidationError' }] })
+    ? new errors.ValidationError(error.message, { errors: [{ path: error.path.split('.'), message: error.message, name: 'ValidationError', rule: error.rule }] })
     : error;
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {

@@ -101,19 +101,6 @@ export function originOf(url: string): string | null {
   }
 }
 
-/**
- * A Twilio `MediaUrl0` we may fetch with the account credentials: on the configured Twilio API
- * origin (TWILIO_API_BASE_URL, default https://api.twilio.com) and under `/2010-04-01/Accounts/`.
- * The webhook is signed, but a forged or replayed one must not make us send our credentials to,
- * or fetch from, another host (SSRF).
- */
-export function isTwilioMediaUrl(url: string, apiBaseUrl: string): boolean {
-  const origin = originOf(url);
-  if (!origin || origin !== originOf(apiBaseUrl)) return false;
-  const { pathname, username, password } = new URL(url);
-  return !username && !password && pathname.startsWith('/2010-04-01/Accounts/') && !pathname.includes('/../');
-}
-
 /** `image/*`-style patterns, as in the upload plugin's `security.allowedTypes` / `deniedTypes`. */
 export function matchesMime(mime: string, patterns: readonly string[]): boolean {
   const type = baseMime(mime);
@@ -156,11 +143,4 @@ export function retryDelayMs(attempt: number, retryAfterSeconds?: number): numbe
   // A provider asking us to wait longer is obeyed, within reason (a download is not urgent, but
   // holding it for hours in memory is worse than giving up).
   return retryAfterSeconds ? Math.min(Math.max(base, retryAfterSeconds * 1000), 5 * 60_000) : base;
-}
-
-/** Meta's `sha256` (hex in the media object, base64 in some webhook payloads) against ours. */
-export function sha256Matches(expected: string | undefined, digest: Buffer): boolean {
-  if (!expected) return true;
-  const value = expected.trim();
-  return value.toLowerCase() === digest.toString('hex') || value === digest.toString('base64') || value === digest.toString('base64url');
 }

@@ -3,7 +3,6 @@ import {
   TemplateError,
   compileTemplate,
   extractVariables,
-  mapProviderParameters,
   renderTemplate,
   type RenderOptions,
   type TemplateVariables,
@@ -258,14 +257,5 @@ describe('compileTemplate / extractVariables', () => {
     const first = extractVariables('{{a}}');
     first.push('z');
     expect(extractVariables('{{a}}')).toEqual(['a']);
-  });
-});
-
-describe('mapProviderParameters (see template-parameters.test.ts for the details)', () => {
-  it('is exported from the public module for both providers', () => {
-    expect(mapProviderParameters({ name: 't', language: 'es_MX', parameters: ['a'] }, { a: 'x' }).parameters).toEqual([
-      { name: '1', value: 'x' },
-    ]);
-    expect(mapProviderParameters({ contentSid: 'HX1', variables: { 1: 'a' } }, { a: 'x' }).variables).toEqual({ 1: 'x' });
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Public API of the message templates: compile/render our own bodies, list their variables, and
- * map variables onto provider-approved templates (Meta, Twilio Content). The pieces live in
- * template-*.ts, one concern each; import from here.
+ * Public API of the message templates: compile/render our own bodies and list their variables.
+ * The pieces live in template-*.ts, one concern each; import from here. Mapping variables onto
+ * provider-approved templates (Meta, Twilio Content) is providers/template-parameters.ts.
  */
 export {
   compileTemplate,
@@ -15,14 +15,3 @@ export {
   type TemplateVariables,
 } from './template-engine';
 export { TemplateError, type TemplateErrorRule } from './template-errors';
-export {
-  mapProviderParameters,
-  mapMetaParameters,
-  mapTwilioParameters,
-  sanitizeTemplateParameter,
-  type MetaTemplateMapping,
-  type MetaTemplateParameters,
-  type ParameterSource,
-  type TwilioContentMapping,
-  type TwilioContentParameters,
-} from './template-parameters';

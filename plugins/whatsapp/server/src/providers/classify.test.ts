@@ -1,13 +1,7 @@
-import {
-  META_ERRORS,
-  TWILIO_ERRORS,
-  classifyMetaError,
-  classifyTwilioError,
-  describeMetaError,
-  describeTwilioError,
-  lookupCode,
-} from './classify';
-import { ProviderError, parseMetaError, parseTwilioError } from './errors';
+import { lookupCode } from './classify';
+import { ProviderError } from './errors';
+import { META_ERRORS, classifyMetaError, describeMetaError, parseMetaError } from './meta/errors';
+import { TWILIO_ERRORS, classifyTwilioError, describeTwilioError, parseTwilioError } from './twilio/errors';
 import type { ErrorClass } from './types';
 
 const twilio = (code: number, status = 400, headers: Record<string, string> = {}) =>

@@ -2,12 +2,12 @@ import {
   ProviderError,
   headerValue,
   networkCode,
-  parseMetaError,
   parseRetryAfter,
-  parseTwilioError,
   timeoutError,
   toProviderError,
 } from './errors';
+import { parseMetaError } from './meta/errors';
+import { parseTwilioError } from './twilio/errors';
 
 const twilioBody = (code: number, message: string, status = 400) =>
   JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });

@@ -76,47 +76,6 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** `{"code":21211,"message":"…","more_info":"…","status":400}` */
-export function parseTwilioError(
-  status: number,
-  headers: HeaderSource | undefined,
-  bodyText: string,
-  provider = 'twilio',
-): ProviderError {
-  const base = { provider, status, retryAfterSeconds: parseRetryAfter(headerValue(headers, 'retry-after')) };
-  const body = parseJsonObject(bodyText);
-  const message = body ? text(body.message) : undefined;
-  const code = body ? codeOf(body.code) : undefined;
-  if (!body || (message === undefined && code === undefined)) return fallback(base, bodyText);
-  const details: Record<string, unknown> = {};
-  if (body.more_info !== undefined) details.moreInfo = body.more_info;
-  if (body.details !== undefined) details.details = body.details;
-  return new ProviderError(message ?? `[HTTP ${status}] Twilio error ${code}`, {
-    ...base,
-    code,
-    details: Object.keys(details).length > 0 ? details : undefined,
-  });
-}
-
-/** `{"error":{"message":"(#131047) Re-engagement message","code":131047,"error_data":{"details":"…"},…}}` */
-export function parseMetaError(
-  status: number,
-  headers: HeaderSource | undefined,
-  bodyText: string,
-  provider = 'meta',
-): ProviderError {
-  const base = { provider, status, retryAfterSeconds: parseRetryAfter(headerValue(headers, 'retry-after')) };
-  const error = parseJsonObject(bodyText)?.error;
-  if (!isRecord(error)) return fallback(base, bodyText);
-  const message = text(error.message);
-  const code = codeOf(error.code);
-  if (message === undefined && code === undefined) return fallback(base, bodyText);
-  // `error_data.details` is where Meta says what actually went wrong; the message is often generic.
-  const extra = isRecord(error.error_data) ? text(error.error_data.details) : undefined;
-  const head = message ?? `[HTTP ${status}] Meta error ${code}`;
-  return new ProviderError(extra && extra !== message ? `${head}: ${extra}` : head, { ...base, code, details: error });
-}
-
 /** Network failures (no HTTP answer) by code. All are worth a retry. */
 export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
@@ -200,13 +159,13 @@ export function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function fallback(base: { provider: string; status: number; retryAfterSeconds?: number }, bodyText: string): ProviderError {
+export function fallbackError(base: { provider: string; status: number; retryAfterSeconds?: number }, bodyText: string): ProviderError {
   const snippet = String(bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
   const message = `[HTTP ${base.status}] ${snippet || STATUS_CODES[base.status] || 'Unknown error'}`;
   return new ProviderError(message, { ...base, details: snippet || undefined });
 }
 
-function parseJsonObject(bodyText: string): Record<string, unknown> | undefined {
+export function parseJsonObject(bodyText: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(bodyText);
     return isRecord(parsed) ? parsed : undefined;
@@ -215,10 +174,10 @@ function parseJsonObject(bodyText: string): Record<string, unknown> | undefined 
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+export const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-const codeOf = (value: unknown): string | undefined =>
+export const codeOf = (value: unknown): string | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' && value !== '' ? value : undefined;

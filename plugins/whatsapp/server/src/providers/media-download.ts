@@ -1,6 +1,6 @@
 /**
  * Streams a provider's media file to a temporary file, with what a download from a webhook needs
- * and http-client.ts (JSON, whole bodies in memory) does not have:
+ * and http.ts (JSON, whole bodies in memory) does not have:
  * - a size cap enforced while reading (Content-Length is a hint, not a promise): over it the
  *   request is aborted and `MediaTooLargeError` thrown, nothing kept;
  * - redirects followed (Twilio answers 307 to its CDN), a few at most, and credentials sent to

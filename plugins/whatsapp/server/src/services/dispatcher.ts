@@ -25,13 +25,6 @@ export const retryDelays = () =>
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isFinite(n) && n >= 0);
 
-/**
- * Permanent WhatsApp failures that another channel can fix: the number is not on WhatsApp or
- * the message cannot be delivered there. Opt-outs never fall back (the person said stop), nor
- * do invalid numbers (SMS would fail the same way).
- */
-const FALLBACK_CODES = new Set(['131026', '63003', '63024', '63032']);
-
 interface Batch {
   senders: Map<number, Sender | null>;
   templates: Map<number, Template | null>;
@@ -112,27 +105,12 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!channel || channel === 'none') return null;
     const started = Date.now();
     const contact = batch.contacts.get(message.contactId);
-    const text = String(message.body ?? '');
+    // The channel (providers/channels/) knows how: Twilio SMS, the email plugin, or the sandbox.
+    const via = getService('providers').channel(channel, batch.settings);
+    const letter = { id: message.id, to: message.to, from: message.from, email: contact?.email, text: String(message.body ?? '') };
+    if (!via || !via.canReach(letter)) return null;
     try {
-      let provider = 'sandbox';
-      let providerMessageId: string;
-      if (channel === 'sms') {
-        const sms = getService('providers').sms(batch.settings);
-        if (!sms) return null;
-        provider = sms.name;
-        const from = process.env.TWILIO_SMS_FROM || message.from;
-        providerMessageId = (await sms.send({ id: message.id, to: message.to, from, body: text })).providerMessageId;
-      } else {
-        if (!contact?.email) return null;
-        if (batch.settings.sandbox) {
-          providerMessageId = `sandbox-email-${crypto.randomBytes(6).toString('hex')}`;
-        } else {
-          provider = 'email';
-          const subject = text.split('\n')[0].slice(0, 78) || 'Mensaje';
-          await strapi.plugin('email').service('email').send({ to: contact.email, subject, text });
-          providerMessageId = `email-${message.id}-${Date.now()}`;
-        }
-      }
+      const { provider, providerMessageId } = await via.send(letter);
       const now = new Date();
       return {
         message,
@@ -183,7 +161,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       update: { status: STATUS.failed, failedAt: now, errorCode: code, errorText: text, provider: provider.name, nextAttemptAt: null },
       revokeConsent: verdict.kind === 'opted-out',
     };
-    const canFallBack = verdict.kind === 'outside-window' || (verdict.kind === 'permanent' && FALLBACK_CODES.has(String(code)));
+    const canFallBack = verdict.kind === 'outside-window' || (verdict.kind === 'permanent' && provider.canFallBack(String(code)));
     return (canFallBack && (await fallback(message, batch, failed))) || failed;
   };
 

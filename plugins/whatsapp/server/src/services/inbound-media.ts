@@ -2,7 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
 import { downloadableMedia, maxBytesFrom, mediaFilename, extensionFor, mimeAllowed, retryDelayMs, baseMime, type DownloadableMedia } from '../lib/inbound-media';
 import { toProviderError } from '../providers/errors';
-import { classifyMediaError, fetchMetaMedia, fetchTwilioMedia, MediaTooLargeError, type FetchedMedia, type MediaFetchConfig } from '../providers/inbound-media';
+import { classifyMediaError, type FetchedMedia, type MediaFetchOptions } from '../providers/media';
+import { MediaTooLargeError } from '../providers/media-download';
+import { providerModule } from '../providers/registry';
+import { commonSettings } from '../providers/settings';
 import { removeDownload } from '../providers/media-download';
 import { getService } from '../utils';
 import { serializeMessage } from '../utils/serialize';
@@ -66,14 +69,11 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const enabled = () => flag(process.env.WHATSAPP_MEDIA_DOWNLOAD, true);
 
-  const fetchConfig = (): MediaFetchConfig => ({
+  const fetchConfig = (): MediaFetchOptions => ({
     maxBytes: maxBytesFrom(process.env.WHATSAPP_MEDIA_MAX_BYTES),
-    timeoutMs: Number(process.env.WHATSAPP_PROVIDER_TIMEOUT_MS) || 15_000,
+    timeoutMs: commonSettings().timeoutMs,
     downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
     signal: abort.signal,
-    // The same variables the providers service sends with (services/providers.ts).
-    meta: { accessToken: process.env.META_ACCESS_TOKEN || '', graphBaseUrl: process.env.META_GRAPH_BASE_URL || undefined, graphVersion: process.env.META_GRAPH_VERSION || undefined },
-    twilio: { accountSid: process.env.TWILIO_ACCOUNT_SID || '', authToken: process.env.TWILIO_AUTH_TOKEN || '', apiBaseUrl: process.env.TWILIO_API_BASE_URL || undefined },
   });
 
   const uploads = () => strapi.plugin('upload').service('upload') as unknown as UploadService;
@@ -113,9 +113,10 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const fetchFile = (message: Message, media: DownloadableMedia): Promise<FetchedMedia> => {
-    const config = fetchConfig();
-    if (message.provider === 'meta' && media.mediaId) return fetchMetaMedia(media.mediaId, config);
-    if (message.provider === 'twilio' && media.url) return fetchTwilioMedia(media.url, config);
+    // The provider's own download (providers/<name>/media.ts): Meta by media id, Twilio by URL.
+    const provider = providerModule(String(message.provider));
+    const reference = message.provider === 'meta' ? media.mediaId : media.url;
+    if (provider?.fetchMedia && reference) return provider.fetchMedia(reference, fetchConfig(), provider.settings());
     throw new Error(`No way to download ${media.kind} of a ${message.provider} message`);
   };
 
@@ -180,7 +181,7 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
       return publish(id);
     }
     const provider = String(message.provider);
-    const kind = classifyMediaError(provider, error);
+    const kind = classifyMediaError((providerModule(provider) ?? providerModule('twilio'))!.classify, error);
     const reason = toProviderError(provider, error).message;
     const delay = kind.kind === 'rate-limited' ? retryDelayMs(attempt, kind.retryAfterSeconds) : kind.kind === 'transient' ? retryDelayMs(attempt) : null;
     if (delay !== null) {

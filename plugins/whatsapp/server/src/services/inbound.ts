@@ -13,7 +13,7 @@ import { columnOf, fromColumns, tableOf, toColumns } from '../utils/sql';
 import type { Contact } from './contacts';
 import type { Message } from './messages';
 import type { Sender } from './senders';
-import type { InboundEvent, WebhookProvider } from './webhook-parsers/types';
+import type { InboundEvent, WebhookProvider } from '../providers/webhook-events';
 import { UnappliableEventError } from './webhooks';
 
 /** A reply counts as an answer to our last message tied to a record if it comes within 7 days. */

@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { ProviderName } from '../constants';
 import { RuleError } from '../utils/errors';
+import { metaSettings } from '../providers/meta/settings';
+import { twilioSettings } from '../providers/twilio/settings';
 
 export type Sender = Record<string, any> & {
   id: number;
@@ -18,15 +20,16 @@ export const SANDBOX_NUMBER = 'sandbox';
 const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** At boot: one sender per configured provider, created or updated from the environment. */
   async syncFromEnv() {
-    const env = process.env;
+    const twilio = twilioSettings();
+    const meta = metaSettings();
     const wanted: Array<Pick<Sender, 'name' | 'provider' | 'number'> & { messagesPerSecond: number }> = [
       { name: 'Sandbox', provider: 'sandbox', number: SANDBOX_NUMBER, messagesPerSecond: 1000 },
     ];
-    if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_WHATSAPP_FROM) {
-      wanted.push({ name: 'Twilio WhatsApp', provider: 'twilio', number: env.TWILIO_WHATSAPP_FROM.replace(/^whatsapp:/, ''), messagesPerSecond: 80 });
+    if (twilio.accountSid && twilio.authToken && twilio.whatsappFrom) {
+      wanted.push({ name: 'Twilio WhatsApp', provider: 'twilio', number: twilio.whatsappFrom.replace(/^whatsapp:/, ''), messagesPerSecond: 80 });
     }
-    if (env.META_ACCESS_TOKEN && env.META_PHONE_NUMBER_ID) {
-      wanted.push({ name: 'Meta WhatsApp', provider: 'meta', number: env.META_WHATSAPP_NUMBER || `meta:${env.META_PHONE_NUMBER_ID}`, messagesPerSecond: 80 });
+    if (meta.accessToken && meta.phoneNumberId) {
+      wanted.push({ name: 'Meta WhatsApp', provider: 'meta', number: meta.whatsappNumber || `meta:${meta.phoneNumberId}`, messagesPerSecond: 80 });
     }
     const now = new Date();
     for (const sender of wanted) {

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { extractVariables, renderTemplate, TemplateError, MAX_TEXT_LENGTH } from '../lib/template';
 import { notFound, RuleError } from '../utils/errors';
+import { PROVIDERS } from '../providers/registry';
 import type { OutboundMessage } from '../providers/types';
 
 export type Template = Record<string, any> & {
@@ -78,6 +79,17 @@ const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
         throw new RuleError(`metaParameters.${i}`, 'unknown-variable', `Meta parameter ${i + 1} uses "${name}", which the body does not use`);
       }
     }
+    // An explicit order must name every variable of the body: Meta's template has one parameter
+    // per variable, and a count that differs is Meta's error 132000 at send time (after our 201).
+    // No order at all is fine: the body's variables are sent in order of appearance.
+    const order = input.metaParameters ?? [];
+    if (input.body !== undefined && order.length > 0 && order.length !== variables.length) {
+      throw new RuleError(
+        'metaParameters',
+        'parameter-count',
+        `metaParameters lists ${order.length} parameter(s) but the body uses ${variables.length} variable(s) (${variables.join(', ') || 'none'}): give one per variable, in the approved template's order, or leave it empty to use the body's order`
+      );
+    }
     for (const [key, name] of Object.entries(input.twilioVariables ?? {})) {
       if (!known.has(name)) {
         throw new RuleError(`twilioVariables.${key}`, 'unknown-variable', `Twilio variable ${key} uses "${name}", which the body does not use`);
@@ -135,25 +147,17 @@ const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
   },
 
-  /** The provider's approved template with its parameters filled in, for the dispatcher. */
+  /**
+   * The provider's approved template with its parameters filled in, for the dispatcher: each
+   * provider's mapping (providers/<name>/template.ts) through the one mapper, so a parameter is
+   * the text the stored body shows, cleaned as WhatsApp requires.
+   */
   providerTemplate(template: Template, variables: Variables, options: { locale?: string; timeZone?: string } = {}): OutboundMessage['template'] {
-    const value = (name: string) => this.render({ body: `{{${name}}}` }, variables, options);
     const result: NonNullable<OutboundMessage['template']> = {};
-    if (template.metaName) {
-      result.meta = {
-        name: template.metaName,
-        language: template.metaLanguage || template.language || 'es_MX',
-        parameters: ((template.metaParameters as string[] | null) ?? []).map((name) => ({ name, value: value(name) })),
-        parameterFormat: template.metaParameterFormat || 'positional',
-      };
-    }
-    if (template.twilioContentSid) {
-      result.twilio = {
-        contentSid: template.twilioContentSid,
-        variables: Object.fromEntries(
-          Object.entries((template.twilioVariables as Record<string, string> | null) ?? {}).map(([key, name]) => [key, value(name)])
-        ),
-      };
+    try {
+      for (const provider of Object.values(PROVIDERS)) Object.assign(result, provider.template?.(template, variables, options));
+    } catch (error) {
+      throw asRuleError(error, 'body');
     }
     return result.meta || result.twilio ? result : undefined;
   },

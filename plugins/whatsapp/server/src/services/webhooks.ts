@@ -3,13 +3,14 @@ import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
 import type { MessageStatus } from '../constants';
 import type { MovedMessage, StatusUpdate } from '../queue';
-import { META_ERRORS, TWILIO_ERRORS } from '../providers/classify';
+import type { ErrorTable } from '../providers/classify';
+import { PROVIDERS } from '../providers/registry';
 import { coalesce } from '../lib/coalesce';
 import { getService, toDate } from '../utils';
 import { createJob, workerOwner } from '../workers/runner';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
-import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from './webhook-parsers/types';
-import { isRecord } from './webhook-parsers/types';
+import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '../providers/webhook-events';
+import { isRecord } from '../providers/webhook-events';
 
 export type EventOutcome = 'applied' | 'unmatched' | 'ignored' | 'failed';
 
@@ -44,7 +45,7 @@ export class UnappliableEventError extends Error {}
 
 /** Provider names a status may have been sent under (the SMS fallback goes through Twilio too). */
 const PROVIDER_NAMES: Record<WebhookProvider, string[]> = { twilio: ['twilio', 'twilio-sms'], meta: ['meta'] };
-const ERROR_TABLES: Record<WebhookProvider, typeof META_ERRORS> = { twilio: TWILIO_ERRORS, meta: META_ERRORS };
+const ERROR_TABLES: Record<WebhookProvider, ErrorTable> = { twilio: PROVIDERS.twilio.errors, meta: PROVIDERS.meta.errors };
 
 /** Events claimed per round: a run of statuses in it is a few statements, whatever its length. */
 const BATCH = 500;

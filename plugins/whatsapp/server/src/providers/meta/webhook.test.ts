@@ -1,5 +1,5 @@
-import { parseMetaWebhook } from './meta';
-import { MalformedWebhookError, type InboundEvent, type StatusEvent } from './types';
+import { parseMetaWebhook } from './webhook';
+import { MalformedWebhookError, type InboundEvent, type StatusEvent } from '../webhook-events';
 
 const value = (extra: Record<string, unknown>) => ({
   messaging_product: 'whatsapp',

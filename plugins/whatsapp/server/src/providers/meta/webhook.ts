@@ -13,7 +13,7 @@
  * request is refused (400) and nothing of it is stored, so a half-understood payload is never
  * half-applied.
  */
-import type { InboundContent, InboundEvent, Json, ReportedStatus, StatusEvent, WebhookEvent } from './types';
+import type { InboundContent, InboundEvent, Json, ReportedStatus, StatusEvent, WebhookEvent } from '../webhook-events';
 import {
   isRecord,
   locationText,
@@ -24,7 +24,7 @@ import {
   ourId,
   requireRecord,
   requireString,
-} from './types';
+} from '../webhook-events';
 
 const STATUSES: Record<string, ReportedStatus> = {
   sent: 'sent',

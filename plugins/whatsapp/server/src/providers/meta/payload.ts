@@ -5,8 +5,8 @@
  * `to` is the E.164 digits (Meta maps them to the wa_id itself, including Mexico's 521 and
  * Argentina's 549), and `biz_opaque_callback_data` carries our message id back in status webhooks.
  */
-import { assertSendable, e164Digits, invalidMessage } from './outbound';
-import type { OutboundMessage } from './types';
+import { assertSendable, e164Digits, invalidMessage } from '../outbound';
+import type { OutboundMessage } from '../types';
 
 type Media = NonNullable<OutboundMessage['media']>;
 

@@ -4,9 +4,11 @@
  * retry / fallback / opt-out paths can be exercised without Twilio or Meta.
  */
 import { randomUUID } from 'node:crypto';
-import { ProviderError } from './errors';
-import { assertSendable, e164Digits } from './outbound';
-import type { ErrorClass, OutboundMessage, SendResult, WhatsAppProvider } from './types';
+import { ProviderError } from '../errors';
+import { assertSendable, e164Digits } from '../outbound';
+import type { ErrorClass, OutboundMessage, SendResult, WhatsAppProvider } from '../types';
+import { metaCanFallBack } from '../meta/errors';
+import { twilioCanFallBack } from '../twilio/errors';
 
 export interface SandboxFailure {
   code: string;
@@ -54,5 +56,7 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Wha
       // Validation errors (INVALID_MESSAGE) and anything unexpected: retrying will not help.
       return { kind: 'permanent' };
     },
+    // The sandbox stands in for both real providers: their fallback codes apply.
+    canFallBack: (code) => metaCanFallBack(code) || twilioCanFallBack(code),
   };
 }

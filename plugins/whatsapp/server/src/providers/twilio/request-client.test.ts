@@ -1,4 +1,4 @@
-import { RebasingRequestClient, TWILIO_API_BASE_URL } from './twilio-request-client';
+import { RebasingRequestClient, TWILIO_API_BASE_URL } from './request-client';
 
 const client = (apiBaseUrl: string) => new RebasingRequestClient({ apiBaseUrl, timeoutMs: 1000, provider: 'twilio' });
 

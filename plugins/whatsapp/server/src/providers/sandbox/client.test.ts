@@ -1,6 +1,6 @@
-import { ProviderError } from './errors';
-import { SandboxError, createSandboxProvider, type SandboxFailure } from './sandbox';
-import type { OutboundMessage } from './types';
+import { ProviderError } from '../errors';
+import { SandboxError, createSandboxProvider, type SandboxFailure } from './client';
+import type { OutboundMessage } from '../types';
 
 const message: OutboundMessage = { id: 1, to: '+525512345678', from: '+14155238886', body: 'Hola' };
 

@@ -1,5 +1,5 @@
-import { TemplateError } from './template-errors';
-import { mapMetaParameters, mapProviderParameters, mapTwilioParameters, sanitizeTemplateParameter } from './template-parameters';
+import { TemplateError } from '../lib/template-errors';
+import { mapMetaParameters, mapProviderParameters, mapTwilioParameters, parameterOrder, parameterSources, sanitizeTemplateParameter } from './template-parameters';
 
 function failure(run: () => unknown): TemplateError {
   try {
@@ -149,5 +149,26 @@ describe('sanitizeTemplateParameter', () => {
     ['', ''],
   ])('%j → %j', (input, output) => {
     expect(sanitizeTemplateParameter(input)).toBe(output);
+  });
+});
+
+describe('parameterSources and parameterOrder (the body decides formatting and default order)', () => {
+  it('maps each printed variable to the expression of its first appearance', () => {
+    const sources = parameterSources('{{nombre}} {{moneda total "USD"}} {{#if nota}}{{fecha entrega}}{{/if}} {{#each items}}{{precio}}{{/each}} {{moneda total}}');
+    expect(sources.get('nombre')).toBe('nombre');
+    expect(sources.get('total')).toBe('{{moneda total "USD"}}');
+    expect(sources.get('entrega')).toBe('{{fecha entrega}}');
+    expect(sources.has('precio')).toBe(false);
+  });
+
+  it('finds expressions on any line', () => {
+    expect(parameterSources('Hola\n\n  {{numero cantidad}} piezas').get('cantidad')).toBe('{{numero cantidad}}');
+  });
+
+  it('defaults to the body variables in order of appearance; an explicit list (array or JSON text) wins', () => {
+    expect(parameterOrder(null, 'Hola {{b}}, {{a}} y {{b}}')).toEqual(['b', 'a']);
+    expect(parameterOrder([], 'Hola {{b}}, {{a}}')).toEqual(['b', 'a']);
+    expect(parameterOrder(['a', 'b'], 'Hola {{b}}, {{a}}')).toEqual(['a', 'b']);
+    expect(parameterOrder('["a","b"]', 'Hola {{b}}, {{a}}')).toEqual(['a', 'b']);
   });
 });

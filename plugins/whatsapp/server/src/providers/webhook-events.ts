@@ -1,10 +1,10 @@
 /**
  * What a provider webhook means once read: a status of one of our messages, or a message from a
- * customer. Both parsers (meta.ts, twilio.ts) turn a request into a list of these; each is stored
+ * customer. Each provider's parser (meta/webhook.ts, twilio/webhook.ts) turn a request into a list of these; each is stored
  * as one webhook-event row (keyed by `key`) and applied afterwards by the webhooks service.
  * Plain JSON on purpose: the event is stored as it is and read back later.
  */
-import type { ProviderReportedStatus } from '../../lib/status-order';
+import type { ProviderReportedStatus } from '../lib/status-order';
 
 export const WEBHOOK_PROVIDERS = ['twilio', 'meta'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];

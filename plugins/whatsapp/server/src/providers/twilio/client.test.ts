@@ -1,7 +1,7 @@
-import { ProviderError } from './errors';
-import { hang, json, startLocalServer, text, type LocalServer } from './test-support/local-server';
-import { createTwilioProvider, type TwilioProviderOptions } from './twilio';
-import type { OutboundMessage } from './types';
+import { ProviderError } from '../errors';
+import { hang, json, startLocalServer, text, type LocalServer } from '../test-support/local-server';
+import { createTwilioProvider, type TwilioProviderOptions } from './client';
+import type { OutboundMessage } from '../types';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'secret-token';

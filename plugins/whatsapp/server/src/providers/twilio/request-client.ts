@@ -10,7 +10,8 @@ import http from 'node:http';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
-import { parseTwilioError, timeoutError, toProviderError } from './errors';
+import { timeoutError, toProviderError } from '../errors';
+import { parseTwilioError } from './errors';
 
 export const TWILIO_API_BASE_URL = 'https://api.twilio.com'; // default only: TWILIO_API_BASE_URL configures it
 

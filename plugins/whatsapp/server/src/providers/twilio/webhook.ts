@@ -4,7 +4,7 @@
  *
  * - status callbacks: `MessageSid`, `MessageStatus` (queued, sending, sent, delivered, read,
  *   failed, undelivered…), `ErrorCode`, `ErrorMessage`; our message id rides on the callback URL
- *   (`?message=<id>`, see providers/twilio.ts);
+ *   (`?message=<id>`, see twilio/client.ts);
  * - incoming messages ("When a message comes in"): `MessageSid`, `From=whatsapp:+52…`, `To`,
  *   `Body`, `ProfileName`, `NumMedia` + `MediaUrl0`/`MediaContentType0`, `Latitude`/`Longitude`,
  *   `ButtonText`/`ButtonPayload`, `OriginalRepliedMessageSid`, `MessageType`.
@@ -12,9 +12,9 @@
  * https://www.twilio.com/docs/messaging/guides/webhook-request
  * https://www.twilio.com/docs/whatsapp/api#receiving-messages
  */
-import { TWILIO_ERRORS } from '../../providers/classify';
-import type { InboundContent, InboundEvent, ReportedStatus, StatusEvent, WebhookEvent } from './types';
-import { locationText, MalformedWebhookError, ourId } from './types';
+import type { InboundContent, InboundEvent, ReportedStatus, StatusEvent, WebhookEvent } from '../webhook-events';
+import { locationText, MalformedWebhookError, ourId } from '../webhook-events';
+import { TWILIO_ERRORS } from './errors';
 
 export type TwilioParams = Record<string, string | string[]>;
 

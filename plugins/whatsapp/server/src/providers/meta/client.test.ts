@@ -1,7 +1,7 @@
-import { ProviderError } from './errors';
-import { createMetaProvider, type MetaProvider, type MetaProviderOptions } from './meta';
-import { hang, json, startLocalServer, text, type LocalServer } from './test-support/local-server';
-import type { OutboundMessage } from './types';
+import { ProviderError } from '../errors';
+import { createMetaProvider, type MetaProvider, type MetaProviderOptions } from './client';
+import { hang, json, startLocalServer, text, type LocalServer } from '../test-support/local-server';
+import type { OutboundMessage } from '../types';
 
 const PHONE_NUMBER_ID = '106540352242922';
 const WAMID = 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEjdBMzY2QkVGMDM0QkQ0MEI2QQA=';

@@ -1,6 +1,6 @@
-import { ProviderError } from './errors';
-import { buildMetaPayload } from './meta-payload';
-import type { OutboundMessage } from './types';
+import { ProviderError } from '../errors';
+import { buildMetaPayload } from './payload';
+import type { OutboundMessage } from '../types';
 
 const base = { id: 42, to: '+525512345678', from: '+15550001111' };
 const envelope = {

@@ -9,11 +9,11 @@
  */
 import twilio from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message';
-import { classifyTwilioError } from './classify';
-import { toProviderError } from './errors';
-import { assertSendable, e164Digits, invalidMessage } from './outbound';
-import { RebasingRequestClient, TWILIO_API_BASE_URL } from './twilio-request-client';
-import type { OutboundMessage, SendResult, WhatsAppProvider } from './types';
+import { toProviderError } from '../errors';
+import { assertSendable, e164Digits, invalidMessage } from '../outbound';
+import type { OutboundMessage, SendResult, WhatsAppProvider } from '../types';
+import { classifyTwilioError, twilioCanFallBack } from './errors';
+import { RebasingRequestClient, TWILIO_API_BASE_URL } from './request-client';
 
 export interface TwilioProviderOptions {
   accountSid: string;
@@ -74,5 +74,6 @@ export function createTwilioProvider(options: TwilioProviderOptions): WhatsAppPr
       }
     },
     classify: classifyTwilioError,
+    canFallBack: twilioCanFallBack,
   };
 }

@@ -1,5 +1,5 @@
-import { parseForm, parseTwilioWebhook } from './twilio';
-import { MalformedWebhookError, type InboundEvent, type StatusEvent } from './types';
+import { parseForm, parseTwilioWebhook } from './webhook';
+import { MalformedWebhookError, type InboundEvent, type StatusEvent } from '../webhook-events';
 
 const status = (MessageStatus: string, extra: Record<string, string> = {}) => ({
   MessageSid: 'SM0123456789abcdef0123456789abcdef',

@@ -1,6 +1,13 @@
 /**
- * Turns our variables into the parameters of a provider-approved template (Meta template or
- * Twilio Content). A mapping entry is either a variable path (`cliente.nombre`) or, when it
+ * THE mapper (the only path) from our variables to the parameters of a provider-approved
+ * template (Meta template or Twilio Content): providers/meta/template.ts and
+ * providers/twilio/template.ts build their mapping from a stored template and call it.
+ *
+ * What the provider receives is what we show: a variable the body formats (`{{moneda total}}`,
+ * `{{fecha entrega "short"}}`) is sent formatted the same way (`parameterSources`), and a template
+ * with a Meta name but no explicit order sends the body's variables in order of appearance
+ * (`parameterOrder`).
+ * A mapping entry is either a variable path (`cliente.nombre`) or, when it
  * contains `{{`, a small template (`{{moneda total}}`, `{{fecha entrega "short"}}`) so values can
  * be formatted with the same helpers as our own bodies.
  *
@@ -12,9 +19,11 @@
  * be rejected anyway. Twilio Content templates on WhatsApp are Meta templates underneath, so the
  * same rule applies to them.
  */
-import type { OutboundMessage } from '../providers/types';
-import { renderTemplate, type RenderOptions, type TemplateVariables } from './template-engine';
-import { TemplateError } from './template-errors';
+import { analyzeTemplate } from '../lib/template-analysis';
+import { renderTemplate, type RenderOptions, type TemplateVariables } from '../lib/template-engine';
+import { TemplateError } from '../lib/template-errors';
+import { isHelperName } from '../lib/template-helpers';
+import type { OutboundMessage } from './types';
 
 /** A mapping entry: a variable path / mini template, or an explicit Meta parameter name for it. */
 export type ParameterSource = string | { name: string; variable: string };
@@ -135,4 +144,71 @@ function suggestName(name: string): string {
     .replace(/[^a-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(cleaned) ? cleaned : `p_${cleaned}`;
+}
+
+/**
+ * For each variable the body prints, the expression it is printed with, from its first
+ * appearance: `nombre` for `{{nombre}}`, `{{moneda total}}` for `{{moneda total}}`. A parameter
+ * rendered from that expression is exactly the text of the stored body. Variables used only
+ * in conditions or loops map to themselves.
+ */
+export function parameterSources(body: string): Map<string, string> {
+  const { ast, variables } = analyzeTemplate(body);
+  const known = new Set(variables);
+  const lineStarts = [0];
+  for (let i = 0; i < body.length; i += 1) if (body[i] === '\n') lineStarts.push(i + 1);
+  const offset = (position: { line: number; column: number }) => (lineStarts[position.line - 1] ?? 0) + position.column;
+  const sources = new Map<string, string>();
+  const add = (variable: string, source: string) => {
+    if (known.has(variable) && !sources.has(variable)) sources.set(variable, source);
+  };
+  const plainPath = (node: hbs.AST.Expression | undefined): string | undefined => {
+    if (node?.type !== 'PathExpression') return undefined;
+    const path = node as hbs.AST.PathExpression;
+    return path.depth === 0 && !path.data && !/^this\b/.test(path.original) ? path.original : undefined;
+  };
+  const visit = (program: hbs.AST.Program | undefined) => {
+    for (const node of program?.body ?? []) {
+      if (node.type === 'MustacheStatement') {
+        const mustache = node as hbs.AST.MustacheStatement;
+        const head = plainPath(mustache.path);
+        if (head === undefined) continue;
+        if (isHelperName(head)) {
+          const argument = plainPath(mustache.params[0]);
+          if (argument !== undefined) add(argument, body.slice(offset(mustache.loc.start), offset(mustache.loc.end)));
+        } else if (mustache.params.length === 0) {
+          add(head, head);
+        }
+      } else if (node.type === 'BlockStatement') {
+        // Inside {{#if}} the context is the same; inside {{#each}} / {{#with}} it is not.
+        const block = node as hbs.AST.BlockStatement;
+        const helper = plainPath(block.path);
+        if (helper === 'if' || helper === 'unless') {
+          visit(block.program);
+          visit(block.inverse);
+        }
+      }
+    }
+  };
+  visit(ast);
+  return sources;
+}
+
+/** A stored list (JSON column: an array, or its text on some databases) → names; null when none. */
+export function storedList(value: unknown): string[] | null {
+  const parsed: unknown = typeof value === 'string' ? safeJson(value) : value;
+  return Array.isArray(parsed) && parsed.length > 0 ? parsed.map(String) : null;
+}
+
+/** The template's explicit parameter order, else the body's variables in order of first appearance. */
+export function parameterOrder(explicit: unknown, body: string): string[] {
+  return storedList(explicit) ?? analyzeTemplate(body).variables;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

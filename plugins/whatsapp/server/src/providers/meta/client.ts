@@ -1,12 +1,12 @@
 /**
  * WhatsApp through Meta's Cloud API (Graph API), over plain HTTPS with keep-alive: one
- * `POST /{version}/{phone-number-id}/messages` per message, JSON built by meta-payload.ts.
+ * `POST /{version}/{phone-number-id}/messages` per message, JSON built by payload.ts.
  */
-import { classifyMetaError } from './classify';
-import { ProviderError, parseMetaError } from './errors';
-import { createJsonHttpClient } from './http-client';
-import { buildMetaPayload } from './meta-payload';
-import type { OutboundMessage, SendResult, WhatsAppProvider } from './types';
+import { ProviderError } from '../errors';
+import { createJsonHttpClient } from '../http';
+import type { OutboundMessage, SendResult, WhatsAppProvider } from '../types';
+import { classifyMetaError, metaCanFallBack, parseMetaError } from './errors';
+import { buildMetaPayload } from './payload';
 
 export interface MetaProviderOptions {
   accessToken: string;
@@ -53,6 +53,7 @@ export function createMetaProvider(options: MetaProviderOptions): MetaProvider {
       return { providerMessageId: id, httpStatus: response.status };
     },
     classify: classifyMetaError,
+    canFallBack: metaCanFallBack,
     close: () => http.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { ProviderError } from './errors';
-import { createJsonHttpClient, type JsonHttpClient } from './http-client';
+import { createJsonHttpClient, type JsonHttpClient } from './http';
 import { hang, json, startLocalServer, type LocalServer } from './test-support/local-server';
 
 let server: LocalServer;

@@ -1,0 +1,12 @@
+/**
+ * Settings every provider shares, read in one place. Kept tiny and pure: the plugin's typed
+ * configuration will replace these reads.
+ */
+import type { CommonSettings } from './types';
+
+export function commonSettings(): CommonSettings {
+  return {
+    timeoutMs: Number(process.env.WHATSAPP_PROVIDER_TIMEOUT_MS) || 15_000,
+    publicUrl: (process.env.PUBLIC_URL || 'http://localhost:1337').replace(/\/$/, ''),
+  };
+}
