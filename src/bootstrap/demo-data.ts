@@ -43,12 +43,12 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
       data: { ...vehicles[i], customer },
     });
     const workOrder = await strapi.documents('api::work-order.work-order').create({
-      data: { number: `OT-${1001 + i}`, status: statuses[i], customer, vehicle: vehicle.documentId },
+      data: { number: `OT-${1001 + i}`, state: statuses[i], customer, vehicle: vehicle.documentId },
     });
     await strapi.documents('api::quote.quote').create({
       data: {
         number: `COT-${2001 + i}`,
-        status: i === 0 ? 'SENT' : 'DRAFT',
+        state: i === 0 ? 'SENT' : 'DRAFT',
         customer,
         workOrder: workOrder.documentId,
         lines: [
@@ -64,7 +64,7 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
     await strapi.documents('api::purchase-order.purchase-order').create({
       data: {
         number: `OC-${3001 + i}`,
-        status: i === 0 ? 'SENT' : 'DRAFT',
+        state: i === 0 ? 'SENT' : 'DRAFT',
         supplier: supplierDocs[i].documentId,
         lines: [{ description: 'Filtro de aceite', quantity: 10, unitPrice: 95 }],
         total: 950,
