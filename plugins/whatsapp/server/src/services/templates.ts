@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { extractVariables, renderTemplate, TemplateError, MAX_TEXT_LENGTH } from '../lib/template';
 import { notFound, RuleError } from '../utils/errors';
+import { assertDeletable } from '../utils/integrity';
 import type { OutboundMessage } from '../providers/types';
 
 export type Template = Record<string, any> & {
@@ -111,6 +112,7 @@ const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async delete(ref: string | number) {
     const template = await this.findOneOrFail(ref);
+    await assertDeletable(UID.template, template.id);
     await strapi.db.query(UID.template).delete({ where: { id: template.id } });
     return template;
   },
