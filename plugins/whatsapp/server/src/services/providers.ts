@@ -3,13 +3,13 @@ import { createMetaProvider } from '../providers/meta';
 import { createSandboxProvider } from '../providers/sandbox';
 import { createTwilioProvider } from '../providers/twilio';
 import type { ErrorClass, WhatsAppProvider } from '../providers/types';
+import { publicUrl } from '../utils/webhook-request';
 import type { Settings } from './settings';
 import type { Sender } from './senders';
 
 /** How long a provider request may take before it counts as a (transient) timeout. */
 const timeoutMs = () => Number(process.env.WHATSAPP_PROVIDER_TIMEOUT_MS) || 15_000;
 
-const publicUrl = () => (process.env.PUBLIC_URL || 'http://localhost:1337').replace(/\/$/, '');
 
 /**
  * Provider instances, built from the environment (secrets never live in the database) and kept
