@@ -97,7 +97,7 @@ async function runOn(client, { n, steadySeconds }) {
     await insertMessages(strapi, n, new Date());
     const started = Date.now();
     startWorker(strapi);
-    const count = () => strapi.db.query('plugin::whatsapp.message').count({ where: { status: 'sent' } });
+    const count = () => strapi.db.query('plugin::whatsapp.message').count({ where: { deliveryStatus: 'sent' } });
     await waitUntil(async () => (await count()) >= n, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const rate = n / seconds;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 
 const allowedMediaTypes = [
   'image/*',
@@ -45,8 +46,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     config: {
       endpoint: '/graphql',
       shadowCRUD: true,
-      // No Apollo landing page: it loads assets from outside hosts.
-      landingPage: false,
+      // No landing page at all. `landingPage: false` is not that: the graphql plugin then serves
+      // Apollo's "production" landing page, which loads its scripts from Apollo's CDN.
+      landingPage: () => ApolloServerPluginLandingPageDisabled(),
       depthLimit: 10,
       defaultLimit: 25,
       maxLimit: 100,

@@ -25,12 +25,17 @@ describe('demo data', () => {
     const first = await startStrapi({ env });
     const before = await counts(first.strapi);
     const phones = (await first.strapi.db.query('api::customer.customer').findMany()).map((c: any) => c.phone);
+    const supplierPhones = (await first.strapi.db.query('api::supplier.supplier').findMany()).map((s: any) => s.phone);
+    // Each number as the WhatsApp plugin reads it (default country MX): accepted and unchanged.
+    const phone = first.strapi.plugin('whatsapp').service('phone');
+    const normalized = await Promise.all([...phones, ...supplierPhones].map((p: string) => phone.normalize(p).catch((e: Error) => `refused: ${e.message}`)));
     const admins = await first.strapi.db.query('admin::user').count();
     await first.stop({ keepDatabase: true });
 
     expect(before).toEqual({ customers: 4, suppliers: 2, vehicles: 4, workOrders: 4, quotes: 4, purchaseOrders: 2 });
-    // Mexican, Colombian and Argentine numbers, typed the way people type them.
-    expect(phones).toEqual(expect.arrayContaining(['55 1234 5678', '300 123 4567', '011 15-2345-6789']));
+    // Mexican, Colombian and Argentine numbers, stored in E.164.
+    expect(phones).toEqual(expect.arrayContaining(['+525512345678', '+573001234567', '+5491123456789']));
+    expect(normalized).toEqual([...phones, ...supplierPhones]);
     expect(admins).toBe(1);
 
     const second = await startStrapi({ env, db: first.db });

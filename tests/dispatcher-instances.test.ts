@@ -55,7 +55,7 @@ describe('several instances on one database', () => {
       senderId: sender.id,
       body: `Mensaje ${i}`,
       category: 'service',
-      status: 'scheduled',
+      deliveryStatus: 'scheduled',
       dueAt,
       attempts: 0,
       channel: 'whatsapp',
@@ -72,7 +72,7 @@ describe('several instances on one database', () => {
       fakes.meta.delayNext(5, 10_000); // a little latency, so both instances are busy at once
       const ids = await enqueue(300, new Date(Date.now() + 1500));
       await fakes.meta.waitForSent(300, 30_000);
-      await waitFor(async () => (await app.strapi.db.query(UID.message as any).count({ where: { status: 'sent' } })) === 300, 15_000);
+      await waitFor(async () => (await app.strapi.db.query(UID.message as any).count({ where: { deliveryStatus: 'sent' } })) === 300, 15_000);
 
       const counts = countPerMessage(fakes);
       expect(counts.size).toBe(300);
@@ -105,7 +105,7 @@ describe('several instances on one database', () => {
     await waitFor(async () => fakes.meta.requests.length >= 6, 20_000);
     await victim.kill();
 
-    const stuck = await app.strapi.db.query(UID.message as any).count({ where: { status: 'sending' } });
+    const stuck = await app.strapi.db.query(UID.message as any).count({ where: { deliveryStatus: 'sending' } });
     expect(stuck).toBeGreaterThan(0); // the kill really happened mid-batch
 
     const beforeKill = countPerMessage(fakes);
@@ -113,11 +113,11 @@ describe('several instances on one database', () => {
     const restarted = await startWorker(env);
     try {
       await waitFor(async () => {
-        const open = await app.strapi.db.query(UID.message as any).count({ where: { status: { $in: ['queued', 'scheduled', 'sending'] } } });
+        const open = await app.strapi.db.query(UID.message as any).count({ where: { deliveryStatus: { $in: ['queued', 'scheduled', 'sending'] } } });
         return open === 0;
       }, 20_000);
       const rows = await app.strapi.db.query(UID.message as any).findMany({ where: { id: { $in: ids } } });
-      const byStatus = rows.reduce((acc: Record<string, number>, r: any) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+      const byStatus = rows.reduce((acc: Record<string, number>, r: any) => ({ ...acc, [r.deliveryStatus]: (acc[r.deliveryStatus] ?? 0) + 1 }), {});
       // None lost: every message is sent, or unknown (in doubt, for staff to check and retry).
       expect(Object.keys(byStatus).sort().filter((s) => s !== 'sent' && s !== 'unknown')).toEqual([]);
       expect(byStatus.unknown).toBeGreaterThan(0);
@@ -126,8 +126,8 @@ describe('several instances on one database', () => {
       const after = countPerMessage(fakes);
       const total = (id: number) => (beforeKill.get(id) ?? 0) + (after.get(id) ?? 0);
       for (const row of rows) expect(total(row.id)).toBeLessThanOrEqual(1);
-      for (const row of rows.filter((r: any) => r.status === 'sent')) expect(total(row.id)).toBe(1);
-      for (const row of rows.filter((r: any) => r.status === 'unknown')) expect(after.has(row.id)).toBe(false);
+      for (const row of rows.filter((r: any) => r.deliveryStatus === 'sent')) expect(total(row.id)).toBe(1);
+      for (const row of rows.filter((r: any) => r.deliveryStatus === 'unknown')) expect(after.has(row.id)).toBe(false);
       expect(rows.every((r: any) => r.leaseOwner === null)).toBe(true);
     } finally {
       await restarted.stop();

@@ -117,7 +117,7 @@ describe('dispatcher', () => {
     await waitForStatus(app.strapi, message.id, ['failed']);
     await new Promise((r) => setTimeout(r, 1500));
     expect(fakes.meta.requests).toHaveLength(1);
-    expect((await messageRow(app.strapi, message.id)).status).toBe('failed');
+    expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('failed');
   });
 
   it('falls back to SMS when the number is not on WhatsApp and the template allows it', async () => {
@@ -151,7 +151,7 @@ describe('dispatcher', () => {
     await app.http().post(`/api/whatsapp/messages/${message.id}/cancel`).set('Authorization', token).expect(200);
     await new Promise((r) => setTimeout(r, 2500));
     expect(fakes.meta.requests).toHaveLength(0);
-    expect((await messageRow(app.strapi, message.id)).status).toBe('cancelled');
+    expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('cancelled');
   });
 
   it('keeps each sender within its messages-per-second', async () => {
@@ -170,7 +170,7 @@ describe('dispatcher', () => {
   });
 
   it('paces a campaign: one message every N seconds, whatever the sender allows', async () => {
-    const campaign = await app.strapi.db.query('plugin::whatsapp.campaign' as any).create({ data: { name: 'Promo noviembre', status: 'running', pacingSeconds: 1 } });
+    const campaign = await app.strapi.db.query('plugin::whatsapp.campaign' as any).create({ data: { name: 'Promo noviembre', state: 'running', pacingSeconds: 1 } });
     const messages = app.strapi.plugin('whatsapp').service('messages');
     const ids: number[] = [];
     for (let i = 0; i < 4; i += 1) {
@@ -185,7 +185,7 @@ describe('dispatcher', () => {
     expect(times[3] - times[0]).toBeGreaterThanOrEqual(2800);
     await settle(app.strapi);
     const rows = await app.strapi.db.query(UID.message as any).findMany({ where: { id: { $in: ids } } });
-    expect(rows.every((r: any) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    expect(rows.every((r: any) => r.deliveryStatus === 'sent' && r.attempts === 1)).toBe(true);
   });
 
   it('holds marketing messages during quiet hours (in the contact time zone) and lets transactional ones through', async () => {
@@ -201,7 +201,7 @@ describe('dispatcher', () => {
       await waitForStatus(app.strapi, utility.id, ['sent']);
       const held = await waitFor(async () => {
         const row = await messageRow(app.strapi, promo.id);
-        return row.status === 'scheduled' ? row : null;
+        return row.deliveryStatus === 'scheduled' ? row : null;
       });
       const due = new Date(held.dueAt).getTime();
       expect(due).toBeGreaterThan(Date.now() + 55 * 60_000);
@@ -235,8 +235,8 @@ describe('graceful shutdown', () => {
     const second = await startStrapi({ env: { ...env, WHATSAPP_WORKER: 'false' }, db: first.db });
     try {
       const rows = await second.strapi.db.query(UID.message as any).findMany({ where: { id: { $in: ids } } });
-      expect(rows.filter((r: any) => r.status === 'sending')).toEqual([]);
-      const sentBeforeRestart = rows.filter((r: any) => r.status === 'sent').length;
+      expect(rows.filter((r: any) => r.deliveryStatus === 'sending')).toEqual([]);
+      const sentBeforeRestart = rows.filter((r: any) => r.deliveryStatus === 'sent').length;
       expect(sentBeforeRestart).toBe(fakes.meta.sent.length);
       expect(sentBeforeRestart).toBeLessThan(30);
 
@@ -245,7 +245,7 @@ describe('graceful shutdown', () => {
       await fakes.meta.waitForSent(30, 10_000);
       await settle(second.strapi);
       const final = await second.strapi.db.query(UID.message as any).findMany({ where: { id: { $in: ids } } });
-      expect(final.every((r: any) => r.status === 'sent')).toBe(true);
+      expect(final.every((r: any) => r.deliveryStatus === 'sent')).toBe(true);
       const perMessage = new Map<number, number>();
       for (const s of fakes.meta.sent) perMessage.set(opaqueId(s.payload), (perMessage.get(opaqueId(s.payload)) ?? 0) + 1);
       expect([...perMessage.values()].every((n) => n === 1)).toBe(true);

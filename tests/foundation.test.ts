@@ -45,22 +45,22 @@ describe('foundation', () => {
       .send({ data: { number: 'OT-T-1', customer: customer.body.data.documentId } })
       .expect(201);
     const id = created.body.data.documentId;
-    expect(created.body.data).toMatchObject({ number: 'OT-T-1', status: 'DRAFT' });
+    expect(created.body.data).toMatchObject({ number: 'OT-T-1', state: 'DRAFT' });
 
     const updated = await app
       .http()
       .put(`/api/work-orders/${id}`)
       .set('Authorization', token)
-      .send({ data: { status: 'COMPLETED' } })
+      .send({ data: { state: 'COMPLETED' } })
       .expect(200);
-    expect(updated.body.data.status).toBe('COMPLETED');
+    expect(updated.body.data.state).toBe('COMPLETED');
 
     const read = await app
       .http()
       .get(`/api/work-orders/${id}?populate=customer`)
       .set('Authorization', token)
       .expect(200);
-    expect(read.body.data).toMatchObject({ number: 'OT-T-1', status: 'COMPLETED', customer: { name: 'Ana López' } });
+    expect(read.body.data).toMatchObject({ number: 'OT-T-1', state: 'COMPLETED', customer: { name: 'Ana López' } });
 
     await app.http().delete(`/api/work-orders/${id}`).set('Authorization', token).expect(204);
     await app.http().get(`/api/work-orders/${id}`).set('Authorization', token).expect(404);
@@ -68,12 +68,12 @@ describe('foundation', () => {
     expect(stored).toBe(0);
   });
 
-  it('rejects a work order with a status outside its workflow', async () => {
+  it('rejects a work order with a state outside its workflow', async () => {
     const res = await app
       .http()
       .post('/api/work-orders')
       .set('Authorization', token)
-      .send({ data: { number: 'OT-T-2', status: 'LOST' } })
+      .send({ data: { number: 'OT-T-2', state: 'LOST' } })
       .expect(400);
     expect(res.body.error.name).toBe('ValidationError');
     expect(await app.strapi.db.query('api::work-order.work-order').count({ where: { number: 'OT-T-2' } })).toBe(0);

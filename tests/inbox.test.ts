@@ -64,7 +64,7 @@ describe('inbound messages and the inbox', () => {
   const sentMessage = async (contactId: number, data: Record<string, unknown>) => {
     const now = new Date();
     return app.strapi.db.query(UID.message as any).create({
-      data: { direction: 'out', contactId, senderId: metaSender.id, to: '', from: metaSender.number, body: 'Hola', category: 'utility', channel: 'whatsapp', status: 'delivered', attempts: 1, dueAt: now, sentAt: now, createdAt: now, updatedAt: now, ...data },
+      data: { direction: 'out', contactId, senderId: metaSender.id, to: '', from: metaSender.number, body: 'Hola', category: 'utility', channel: 'whatsapp', deliveryStatus: 'delivered', attempts: 1, dueAt: now, sentAt: now, createdAt: now, updatedAt: now, ...data },
     });
   };
 
@@ -99,7 +99,7 @@ describe('inbound messages and the inbox', () => {
       const value = metaInbound(waId, 'Rosa Díaz', message);
       await sendMeta(value);
       const row = await inboundBy((value.messages as any)[0].id);
-      expect(row).toMatchObject({ direction: 'in', status: 'received', provider: 'meta', from: e164, senderId: metaSender.id, body });
+      expect(row).toMatchObject({ direction: 'in', deliveryStatus: 'received', provider: 'meta', from: e164, senderId: metaSender.id, body });
       expect(row.receivedAt).toBeTruthy();
       expect(row.media).toEqual(media);
       const conversation = await conversationOf(e164);
@@ -108,7 +108,7 @@ describe('inbound messages and the inbox', () => {
 
     it('every one of them counted unread in one conversation; the contact is a lead with the profile name', async () => {
       const conversation = await conversationOf(e164);
-      expect(conversation).toMatchObject({ unreadCount: metaCases.length, status: 'open', lastMessagePreview: '👍' });
+      expect(conversation).toMatchObject({ unreadCount: metaCases.length, state: 'open', lastMessagePreview: '👍' });
       expect(conversation.lastInboundAt).toBeTruthy();
       const contact = await contactByPhone(e164);
       expect(contact).toMatchObject({ isLead: true, source: 'inbound', profileName: 'Rosa Díaz', name: 'Rosa Díaz' });
@@ -129,7 +129,7 @@ describe('inbound messages and the inbox', () => {
       await postTwilio(app, form).expect(200);
       await settleWebhooks(app.strapi);
       const row = await inboundBy(String(form.MessageSid));
-      expect(row).toMatchObject({ direction: 'in', status: 'received', provider: 'twilio', from: twilioNumber.e164, senderId: twilioSender.id, body });
+      expect(row).toMatchObject({ direction: 'in', deliveryStatus: 'received', provider: 'twilio', from: twilioNumber.e164, senderId: twilioSender.id, body });
       expect(row.media).toEqual(media);
     });
 
@@ -244,8 +244,8 @@ describe('inbound messages and the inbox', () => {
       expect(ledger[0].evidence).toContain(`message ${inbound.id}`);
       expect(ledger[0].evidence).toContain(text);
 
-      expect(await messageRow(app.strapi, marketing.body.data.id)).toMatchObject({ status: 'cancelled' });
-      expect((await messageRow(app.strapi, utility.body.data.id)).status).toBe('scheduled');
+      expect(await messageRow(app.strapi, marketing.body.data.id)).toMatchObject({ deliveryStatus: 'cancelled' });
+      expect((await messageRow(app.strapi, utility.body.data.id)).deliveryStatus).toBe('scheduled');
 
       const confirmations = await app.strapi.db.query(UID.message as any).findMany({ where: { contactId: contact.id, direction: 'out', idempotencyKey: { $notNull: true } } });
       expect(confirmations).toEqual([
@@ -298,7 +298,7 @@ describe('inbound messages and the inbox', () => {
       const followUps = await app.strapi.db.query(INBOX_UID.followUp as any).findMany({ where: { contactId: contact.id } });
       expect(followUps).toEqual([
         expect.objectContaining({
-          status: 'open',
+          state: 'open',
           conversationId: conversation.id,
           messageId: inbound.id,
           replyToMessageId: ours.id,
@@ -411,10 +411,10 @@ describe('inbound messages and the inbox', () => {
       expect(openList.body.data.map((c: any) => c.id)).not.toContain(conversation.id);
       // The customer writing again reopens it.
       await sendMeta(metaText(older.waId, 'Beatriz Olmos', '¿Siguen ahí?'));
-      expect((await conversationOf(older.e164)).status).toBe('open');
+      expect((await conversationOf(older.e164)).state).toBe('open');
       await adminApi('post', `/inbox/conversations/${conversation.id}/close`).expect(200);
       await adminApi('post', `/inbox/conversations/${conversation.id}/reopen`).expect(200);
-      expect((await conversationOf(older.e164)).status).toBe('open');
+      expect((await conversationOf(older.e164)).state).toBe('open');
 
       const mine = await adminApi('get', '/inbox/conversations?filters[assigned]=me').expect(200);
       expect(mine.body.data).toEqual([]);
@@ -492,7 +492,7 @@ describe('inbound messages and the inbox', () => {
         // Statuses too.
         const contact = await contactByPhone(e164);
         const id = wamid();
-        const ours = await sentMessage(contact.id, { to: e164, provider: 'meta', providerMessageId: id, status: 'sent' });
+        const ours = await sentMessage(contact.id, { to: e164, provider: 'meta', providerMessageId: id, deliveryStatus: 'sent' });
         await postMeta(app, metaPayload({ statuses: [{ id, status: 'read', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: waId }] })).expect(200);
         const status = await stream.next('message.status', (data) => data.id === ours.id);
         expect(status.data).toMatchObject({ status: 'read' });

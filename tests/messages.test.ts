@@ -83,7 +83,7 @@ describe('messages (sandbox provider)', () => {
     const res = await post({ to: '+57 300 123 4567', template: 'entrega', variables: { nombre: 'Camila', producto: 'pedido', fecha: 'mañana' }, sendAt }).expect(201);
     expect(res.body.data).toMatchObject({ status: 'scheduled', to: '+573001234567', dueAt: sendAt });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await messageRow(app.strapi, res.body.data.id)).status).toBe('scheduled');
+    expect((await messageRow(app.strapi, res.body.data.id)).deliveryStatus).toBe('scheduled');
   });
 
   it('cancels a scheduled message, and then refuses to cancel it again', async () => {
@@ -269,7 +269,7 @@ describe('messages (sandbox provider)', () => {
     const waitForRequeued = async (id: number) => {
       for (let i = 0; i < 200; i += 1) {
         const row = await messageRow(app.strapi, id);
-        if (row.status === 'queued' && row.attempts === 1) return row;
+        if (row.deliveryStatus === 'queued' && row.attempts === 1) return row;
         await new Promise((r) => setTimeout(r, 25));
       }
       throw new Error('message was not re-queued');
@@ -287,7 +287,7 @@ describe('messages (sandbox provider)', () => {
 
   it('messages and attempts cannot be edited through the Document Service (the Content Manager)', async () => {
     const any = await app.strapi.db.query(UID.message as any).findOne({});
-    await expect(app.strapi.documents(UID.message as any).update({ documentId: any.documentId, data: { status: 'read' } as any })).rejects.toThrow(/history record/);
-    expect((await messageRow(app.strapi, any.id)).status).toBe(any.status);
+    await expect(app.strapi.documents(UID.message as any).update({ documentId: any.documentId, data: { deliveryStatus: 'read' } as any })).rejects.toThrow(/history record/);
+    expect((await messageRow(app.strapi, any.id)).deliveryStatus).toBe(any.deliveryStatus);
   });
 });

@@ -254,7 +254,7 @@ describe('providers (fake Twilio and Meta)', () => {
       const res = await send();
       const row = await waitFor(async () => {
         const r = await messageRow(app.strapi, res.body.data.id);
-        return r.status === 'queued' && r.attempts === 1 ? r : null;
+        return r.deliveryStatus === 'queued' && r.attempts === 1 ? r : null;
       });
       expect(row.errorCode).toBe('130429');
       expect(new Date(row.dueAt).getTime()).toBeGreaterThan(Date.now());
@@ -274,7 +274,7 @@ describe('providers (fake Twilio and Meta)', () => {
       const res = await send();
       const row = await waitFor(async () => {
         const r = await messageRow(app.strapi, res.body.data.id);
-        return r.status === 'queued' && r.attempts === 1 ? r : null;
+        return r.deliveryStatus === 'queued' && r.attempts === 1 ? r : null;
       });
       expect(row.errorText).toMatch(/502/);
     });
@@ -308,7 +308,7 @@ describe('providers (fake Twilio and Meta)', () => {
       const res = await post({ to: '+525512345678', sender: 'twilio', template: 'vehiculo_listo', variables: { nombre: 'a', vehiculo: 'b', orden: 'c' } }).expect(201);
       const row = await waitFor(async () => {
         const r = await messageRow(app.strapi, res.body.data.id);
-        return r.status === 'queued' && r.attempts === 1 ? r : null;
+        return r.deliveryStatus === 'queued' && r.attempts === 1 ? r : null;
       });
       const delay = new Date(row.dueAt).getTime() - Date.now();
       expect(delay).toBeGreaterThan(4_000);

@@ -129,7 +129,7 @@ describe('provider webhooks', () => {
       await settleWebhooks(app.strapi);
       const id = (payload.entry[0].changes[0].value.messages as any)[0].id;
       const message = await app.strapi.db.query(UID.message as any).findOne({ where: { providerMessageId: id } });
-      expect(message).toMatchObject({ direction: 'in', status: 'received', provider: 'meta', contactId, body: '¿Está listo mi coche? Vi https://taller.example.com/ot/1001' });
+      expect(message).toMatchObject({ direction: 'in', deliveryStatus: 'received', provider: 'meta', contactId, body: '¿Está listo mi coche? Vi https://taller.example.com/ot/1001' });
     });
 
     it('a valid signature on a malformed body: 400, nothing stored or applied', async () => {
@@ -192,18 +192,18 @@ describe('provider webhooks', () => {
     it('in order: sent → delivered → read, each time from the provider', async () => {
       const id = wamid();
       const sentAt = new Date(Date.now() - 60_000);
-      const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt });
+      const message = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt });
       const t1 = new Date(Date.now() - 50_000);
       const t2 = new Date(Date.now() - 40_000);
       const t3 = new Date(Date.now() - 30_000);
       await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'sent', { at: t1, ourId: message.id })] })).expect(200);
       await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered', { at: t2, ourId: message.id })] })).expect(200);
       await settleWebhooks(app.strapi);
-      expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'delivered' });
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'delivered' });
       await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'read', { at: t3, ourId: message.id })] })).expect(200);
       await settleWebhooks(app.strapi);
       const row = await messageRow(app.strapi, message.id);
-      expect(row.status).toBe('read');
+      expect(row.deliveryStatus).toBe('read');
       // The dispatcher's send time is kept; delivered and read are the provider's (whole seconds).
       expect(new Date(row.sentAt).getTime()).toBe(sentAt.getTime());
       expect(new Date(row.deliveredAt).getTime()).toBe(Math.floor(t2.getTime() / 1000) * 1000);
@@ -219,7 +219,7 @@ describe('provider webhooks', () => {
     it('out of order (read, delivered, sent in one payload): ends at read, each time filled once, lease untouched', async () => {
       const id = wamid();
       const leaseUntil = new Date(Date.now() + 60_000);
-      const message = await outbound({ status: 'sending', provider: 'meta', providerMessageId: id, leaseOwner: 'worker-a', leaseUntil });
+      const message = await outbound({ deliveryStatus: 'sending', provider: 'meta', providerMessageId: id, leaseOwner: 'worker-a', leaseUntil });
       const [t1, t2, t3] = [90, 80, 70].map((s) => new Date(Math.floor(Date.now() / 1000 - s) * 1000));
       await postMeta(
         app,
@@ -227,14 +227,14 @@ describe('provider webhooks', () => {
       ).expect(200);
       await settleWebhooks(app.strapi);
       const row = await messageRow(app.strapi, message.id);
-      expect(row).toMatchObject({ status: 'read', leaseOwner: 'worker-a' });
+      expect(row).toMatchObject({ deliveryStatus: 'read', leaseOwner: 'worker-a' });
       expect(new Date(row.leaseUntil).getTime()).toBe(leaseUntil.getTime());
       expect([row.sentAt, row.deliveredAt, row.readAt].map((d) => new Date(d).getTime())).toEqual([t1, t2, t3].map((d) => d.getTime()));
     });
 
     it('repeated deliveries are stored and applied once', async () => {
       const id = wamid();
-      const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+      const message = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
       const payload = metaPayload({ statuses: [metaStatus(id, 'delivered')] });
       const first = await postMeta(app, payload).expect(200);
       await settleWebhooks(app.strapi);
@@ -249,30 +249,30 @@ describe('provider webhooks', () => {
 
     it('failed after sent is kept (with Meta\'s error); failed after delivered is ignored', async () => {
       const failedId = wamid();
-      const sent = await outbound({ status: 'sent', provider: 'meta', providerMessageId: failedId, sentAt: new Date() });
+      const sent = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: failedId, sentAt: new Date() });
       const deliveredId = wamid();
-      const delivered = await outbound({ status: 'delivered', provider: 'meta', providerMessageId: deliveredId, sentAt: new Date(), deliveredAt: new Date() });
+      const delivered = await outbound({ deliveryStatus: 'delivered', provider: 'meta', providerMessageId: deliveredId, sentAt: new Date(), deliveredAt: new Date() });
       const error = { code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } };
       await postMeta(app, metaPayload({ statuses: [metaStatus(failedId, 'failed', { errors: [error] }), metaStatus(deliveredId, 'failed', { errors: [error] })] })).expect(200);
       await settleWebhooks(app.strapi);
       const failedRow = await messageRow(app.strapi, sent.id);
-      expect(failedRow).toMatchObject({ status: 'failed', errorCode: '131026', errorText: 'Message undeliverable: Message Undeliverable.' });
+      expect(failedRow).toMatchObject({ deliveryStatus: 'failed', errorCode: '131026', errorText: 'Message undeliverable: Message Undeliverable.' });
       expect(failedRow.failedAt).toBeTruthy();
       const kept = await messageRow(app.strapi, delivered.id);
-      expect(kept).toMatchObject({ status: 'delivered', errorCode: null, failedAt: null });
+      expect(kept).toMatchObject({ deliveryStatus: 'delivered', errorCode: null, failedAt: null });
     });
 
     it('settles an in-doubt send by our id: a "sending" row whose worker died takes the status and the wamid', async () => {
-      const message = await outbound({ status: 'sending', provider: null, providerMessageId: null, leaseOwner: 'crashed-worker', leaseUntil: new Date(Date.now() + 30_000) });
+      const message = await outbound({ deliveryStatus: 'sending', provider: null, providerMessageId: null, leaseOwner: 'crashed-worker', leaseUntil: new Date(Date.now() + 30_000) });
       const id = wamid();
       await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'sent', { ourId: message.id })] })).expect(200);
       await settleWebhooks(app.strapi);
-      expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'sent', provider: 'meta', providerMessageId: id, leaseOwner: 'crashed-worker' });
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, leaseOwner: 'crashed-worker' });
     });
 
     it('settles an "unknown" message by our id through Twilio\'s callback URL', async () => {
       const message = await outbound({
-        status: 'unknown',
+        deliveryStatus: 'unknown',
         senderId: twilioSenderId,
         provider: null,
         providerMessageId: null,
@@ -283,7 +283,7 @@ describe('provider webhooks', () => {
       await postTwilio(app, twilioStatus(sid, 'delivered', '+525512345678'), { query: `message=${message.id}` }).expect(200);
       await settleWebhooks(app.strapi);
       const row = await messageRow(app.strapi, message.id);
-      expect(row).toMatchObject({ status: 'delivered', provider: 'twilio', providerMessageId: sid, errorCode: null, errorText: null });
+      expect(row).toMatchObject({ deliveryStatus: 'delivered', provider: 'twilio', providerMessageId: sid, errorCode: null, errorText: null });
       expect(row.deliveredAt).toBeTruthy();
     });
 
@@ -299,7 +299,7 @@ describe('provider webhooks', () => {
 
     it('Meta "deleted" and "warning" statuses are stored and safely ignored', async () => {
       const id = wamid();
-      const message = await outbound({ status: 'delivered', provider: 'meta', providerMessageId: id, sentAt: new Date(), deliveredAt: new Date() });
+      const message = await outbound({ deliveryStatus: 'delivered', provider: 'meta', providerMessageId: id, sentAt: new Date(), deliveredAt: new Date() });
       const before = await messageRow(app.strapi, message.id);
       await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'deleted'), metaStatus(id, 'warning')] })).expect(200);
       await settleWebhooks(app.strapi);
@@ -309,25 +309,25 @@ describe('provider webhooks', () => {
 
     it('Twilio: queued/sending never move a sent message back; undelivered becomes undeliverable with the error', async () => {
       const sid = twilioSid();
-      const message = await outbound({ status: 'sent', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, sentAt: new Date() });
+      const message = await outbound({ deliveryStatus: 'sent', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, sentAt: new Date() });
       await postTwilio(app, twilioStatus(sid, 'queued', '+525512345678'), { query: `message=${message.id}` }).expect(200);
       await postTwilio(app, twilioStatus(sid, 'sending', '+525512345678'), { query: `message=${message.id}` }).expect(200);
       await settleWebhooks(app.strapi);
-      expect((await messageRow(app.strapi, message.id)).status).toBe('sent');
+      expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('sent');
       await postTwilio(app, twilioStatus(sid, 'undelivered', '+525512345678', { ErrorCode: '30008', ErrorMessage: 'Unknown error' }), { query: `message=${message.id}` }).expect(200);
       await settleWebhooks(app.strapi);
-      expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'undeliverable', errorCode: '30008', errorText: 'Unknown error' });
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'undeliverable', errorCode: '30008', errorText: 'Unknown error' });
     });
 
     it('Twilio: sent, delivered, read in order, repeats ignored', async () => {
       const sid = twilioSid();
-      const message = await outbound({ status: 'sending', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, leaseOwner: 'w', leaseUntil: new Date(Date.now() + 60_000) });
+      const message = await outbound({ deliveryStatus: 'sending', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, leaseOwner: 'w', leaseUntil: new Date(Date.now() + 60_000) });
       for (const status of ['sent', 'delivered', 'delivered', 'read', 'sent']) {
         await postTwilio(app, twilioStatus(sid, status, '+525512345678'), { query: `message=${message.id}` }).expect(200);
       }
       await settleWebhooks(app.strapi);
       const row = await messageRow(app.strapi, message.id);
-      expect(row.status).toBe('read');
+      expect(row.deliveryStatus).toBe('read');
       expect(row.sentAt && row.deliveredAt && row.readAt).toBeTruthy();
       expect(await count(app.strapi, INBOX_UID.webhookEvent, { messageId: message.id })).toBe(3);
     });
@@ -342,11 +342,11 @@ describe('provider webhooks', () => {
 
       it('Meta 131050 records the error and revokes marketing consent (method provider)', async () => {
         const id = wamid();
-        const message = await outbound({ contactId: other, status: 'sent', provider: 'meta', providerMessageId: id, category: 'marketing' });
+        const message = await outbound({ contactId: other, deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, category: 'marketing' });
         const error = { code: 131050, title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.', message: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.', error_data: { details: 'User stopped marketing messages' } };
         await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'failed', { errors: [error] })] })).expect(200);
         await settleWebhooks(app.strapi);
-        expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'failed', errorCode: '131050' });
+        expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'failed', errorCode: '131050' });
         expect(await consentOf(other)).toBe(false);
         const ledger = await app.strapi.db.query(UID.consent as any).findMany({ where: { contactId: other } });
         expect(ledger).toEqual([expect.objectContaining({ purpose: 'marketing', granted: false, method: 'provider' })]);
@@ -354,17 +354,17 @@ describe('provider webhooks', () => {
 
       it('Twilio 21610 revokes consent; 63016 (outside the window) only records the code', async () => {
         const sid = twilioSid();
-        const message = await outbound({ contactId: other, senderId: twilioSenderId, status: 'sent', provider: 'twilio', providerMessageId: sid });
+        const message = await outbound({ contactId: other, senderId: twilioSenderId, deliveryStatus: 'sent', provider: 'twilio', providerMessageId: sid });
         await postTwilio(app, twilioStatus(sid, 'failed', '+525512345678', { ErrorCode: '63016' }), { query: `message=${message.id}` }).expect(200);
         await settleWebhooks(app.strapi);
-        expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'failed', errorCode: '63016', errorText: expect.stringMatching(/24-hour/) });
+        expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'failed', errorCode: '63016', errorText: expect.stringMatching(/24-hour/) });
         expect(await consentOf(other)).toBe(true);
 
         const sid2 = twilioSid();
-        const second = await outbound({ contactId: other, senderId: twilioSenderId, status: 'sent', provider: 'twilio', providerMessageId: sid2 });
+        const second = await outbound({ contactId: other, senderId: twilioSenderId, deliveryStatus: 'sent', provider: 'twilio', providerMessageId: sid2 });
         await postTwilio(app, twilioStatus(sid2, 'failed', '+525512345678', { ErrorCode: '21610', ErrorMessage: 'Attempt to send to unsubscribed recipient' }), { query: `message=${second.id}` }).expect(200);
         await settleWebhooks(app.strapi);
-        expect(await messageRow(app.strapi, second.id)).toMatchObject({ status: 'failed', errorCode: '21610' });
+        expect(await messageRow(app.strapi, second.id)).toMatchObject({ deliveryStatus: 'failed', errorCode: '21610' });
         expect(await consentOf(other)).toBe(false);
       });
     });
@@ -373,7 +373,7 @@ describe('provider webhooks', () => {
   it('a multi-entry Meta payload (2 entries × statuses and messages) is stored one row per event and applied whole', async () => {
     const ids = [wamid(), wamid(), wamid(), wamid()];
     const rows = [];
-    for (const id of ids) rows.push(await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() }));
+    for (const id of ids) rows.push(await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() }));
     const first = metaText('5215512345678', 'María', 'Gracias, ahí estaré');
     const second = metaText('573001234567', 'Camila', 'Hola, quiero una cotización');
     const payload = metaPayload(
@@ -383,13 +383,13 @@ describe('provider webhooks', () => {
     const res = await postMeta(app, payload).expect(200);
     expect(res.body.data).toEqual({ received: 7, stored: 7 });
     await settleWebhooks(app.strapi);
-    const statuses = await Promise.all(rows.map(async (r) => (await messageRow(app.strapi, r.id)).status));
+    const statuses = await Promise.all(rows.map(async (r) => (await messageRow(app.strapi, r.id)).deliveryStatus));
     expect(statuses).toEqual(['delivered', 'read', 'read', 'failed']);
     const inbound = await app.strapi.db.query(UID.message as any).findMany({
       where: { providerMessageId: { $in: [(first.messages as any)[0].id, (second.messages as any)[0].id] } },
       orderBy: { id: 'asc' },
     });
-    expect(inbound.map((m: any) => [m.from, m.body, m.status])).toEqual([
+    expect(inbound.map((m: any) => [m.from, m.body, m.deliveryStatus])).toEqual([
       ['+525512345678', 'Gracias, ahí estaré', 'received'],
       ['+573001234567', 'Hola, quiero una cotización', 'received'],
     ]);
@@ -397,19 +397,19 @@ describe('provider webhooks', () => {
 
   it('an event that can never apply (a sender that is no phone number) is marked failed; the others still apply', async () => {
     const id = wamid();
-    const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+    const message = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
     const broken = metaText('123', 'Nadie', 'hola');
     await postMeta(app, metaPayload({ ...broken, statuses: [metaStatus(id, 'delivered')] })).expect(200);
     await settleWebhooks(app.strapi);
     const [event] = await eventRows({ eventKey: (broken.messages as any)[0].id });
     expect(event).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/not a phone number/) });
     expect(event.appliedAt).toBeTruthy();
-    expect((await messageRow(app.strapi, message.id)).status).toBe('delivered');
+    expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('delivered');
   });
 
   it('concurrent requests (sharing inserts) each count their own new events; a repeat across requests is stored and applied once', async () => {
     const ids = Array.from({ length: 12 }, () => wamid());
-    const messages = await Promise.all(ids.map((id) => outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() })));
+    const messages = await Promise.all(ids.map((id) => outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() })));
     const before = await events();
     // 24 requests at once: each status twice, plus one for a message we never sent.
     const stranger = wamid();
@@ -428,7 +428,7 @@ describe('provider webhooks', () => {
     for (const [i, id] of ids.entries()) {
       expect(rows.find((r: any) => r.eventKey === `${id}:delivered`)).toMatchObject({ outcome: 'applied', messageId: messages[i].id });
       const row = await messageRow(app.strapi, messages[i].id);
-      expect(row.status).toBe('delivered');
+      expect(row.deliveryStatus).toBe('delivered');
       expect(row.deliveredAt).toBeTruthy();
     }
     expect(rows.find((r: any) => r.eventKey === `${stranger}:delivered`)).toMatchObject({ outcome: 'unmatched', messageId: null });
@@ -484,30 +484,30 @@ describe('provider webhooks', () => {
 
   it('answers fast: the request returns before the events are applied', async () => {
     const id = wamid();
-    const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+    const message = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
     const started = Date.now();
     await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered')] })).expect(200);
     expect(Date.now() - started).toBeLessThan(1000);
     await settleWebhooks(app.strapi);
-    expect((await messageRow(app.strapi, message.id)).status).toBe('delivered');
+    expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('delivered');
   });
 
   it('a sweep at startup applies what was stored but not applied before a stop', async () => {
     const id = wamid();
-    const message = await outbound({ status: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
+    const message = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
     // Stop applying, as if the process died right after answering.
     await app.strapi.plugin('whatsapp').service('webhooks').stop();
     await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'read')] })).expect(200);
     const [pending] = await eventRows({ eventKey: `${id}:read` });
     expect(pending.appliedAt).toBeNull();
-    expect((await messageRow(app.strapi, message.id)).status).toBe('sent');
+    expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('sent');
 
     await app.stop({ keepDatabase: true });
     app = await startStrapi({ env, db: app.db });
     await settleWebhooks(app.strapi);
     const [applied] = await eventRows({ eventKey: `${id}:read` });
     expect(applied).toMatchObject({ outcome: 'applied', messageId: message.id });
-    expect((await messageRow(app.strapi, message.id)).status).toBe('read');
+    expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('read');
   });
 });
 
@@ -550,7 +550,7 @@ describe('provider webhooks end to end (dispatcher → fake provider → status 
     await postMeta(app, metaPayload({ statuses: [metaStatus(sent.id, 'read', { ourId, recipient: sent.waId })] })).expect(200);
     await settleWebhooks(app.strapi);
     const row = await messageRow(app.strapi, message.id);
-    expect(row).toMatchObject({ status: 'read', provider: 'meta', providerMessageId: sent.id });
+    expect(row).toMatchObject({ deliveryStatus: 'read', provider: 'meta', providerMessageId: sent.id });
     expect(row.sentAt && row.deliveredAt && row.readAt).toBeTruthy();
   });
 
@@ -562,6 +562,6 @@ describe('provider webhooks end to end (dispatcher → fake provider → status 
     expect(callback.origin).toBe(PUBLIC_URL);
     await postTwilio(app, twilioStatus(sent.sid, 'delivered', '+5491123456789'), { query: callback.search.slice(1), signedUrl: sent.statusCallback! }).expect(200);
     await settleWebhooks(app.strapi);
-    expect(await messageRow(app.strapi, message.id)).toMatchObject({ status: 'delivered', provider: 'twilio', providerMessageId: sent.sid });
+    expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'delivered', provider: 'twilio', providerMessageId: sent.sid });
   });
 });

@@ -2,23 +2,24 @@ import type { Core } from '@strapi/strapi';
 
 /**
  * Demo data for a first look at the product: a few customers (Mexican, Colombian and
- * Argentine numbers, typed the way people type them), their vehicles, work orders, quotes,
- * suppliers and purchase orders. Inserted only on an empty database, so a restart never
- * duplicates anything.
+ * Argentine numbers), their vehicles, work orders, quotes, suppliers and purchase orders.
+ * Numbers are stored in E.164, the form the WhatsApp plugin accepts whatever the default
+ * country (`011 15-2345-6789` is an Argentine mobile only when read as AR; under MX it is
+ * refused). Inserted only on an empty database, so a restart never duplicates anything.
  */
 export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
   const existing = await strapi.documents('api::customer.customer').count({});
   if (existing > 0) return false;
 
   const customers = [
-    { name: 'María González', phone: '55 1234 5678', email: 'maria@example.com', country: 'MX' },
-    { name: 'Jorge Ramírez', phone: '+52 33 8765 4321', email: 'jorge@example.com', country: 'MX' },
-    { name: 'Camila Restrepo', phone: '300 123 4567', email: 'camila@example.com', country: 'CO' },
-    { name: 'Lucas Fernández', phone: '011 15-2345-6789', email: 'lucas@example.com', country: 'AR' },
+    { name: 'María González', phone: '+525512345678', email: 'maria@example.com', country: 'MX' },
+    { name: 'Jorge Ramírez', phone: '+523387654321', email: 'jorge@example.com', country: 'MX' },
+    { name: 'Camila Restrepo', phone: '+573001234567', email: 'camila@example.com', country: 'CO' },
+    { name: 'Lucas Fernández', phone: '+5491123456789', email: 'lucas@example.com', country: 'AR' },
   ];
   const suppliers = [
-    { name: 'Refacciones del Centro', phone: '+52 55 9876 5432', email: 'ventas@refacciones.example' },
-    { name: 'Lubricantes Andinos', phone: '+57 310 765 4321', email: 'pedidos@lubricantes.example' },
+    { name: 'Refacciones del Centro', phone: '+525598765432', email: 'ventas@refacciones.example' },
+    { name: 'Lubricantes Andinos', phone: '+573107654321', email: 'pedidos@lubricantes.example' },
   ];
   const vehicles = [
     { plate: 'ABC-123-D', make: 'Nissan', model: 'Versa 2019' },
@@ -43,12 +44,12 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
       data: { ...vehicles[i], customer },
     });
     const workOrder = await strapi.documents('api::work-order.work-order').create({
-      data: { number: `OT-${1001 + i}`, status: statuses[i], customer, vehicle: vehicle.documentId },
+      data: { number: `OT-${1001 + i}`, state: statuses[i], customer, vehicle: vehicle.documentId },
     });
     await strapi.documents('api::quote.quote').create({
       data: {
         number: `COT-${2001 + i}`,
-        status: i === 0 ? 'SENT' : 'DRAFT',
+        state: i === 0 ? 'SENT' : 'DRAFT',
         customer,
         workOrder: workOrder.documentId,
         lines: [
@@ -64,7 +65,7 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
     await strapi.documents('api::purchase-order.purchase-order').create({
       data: {
         number: `OC-${3001 + i}`,
-        status: i === 0 ? 'SENT' : 'DRAFT',
+        state: i === 0 ? 'SENT' : 'DRAFT',
         supplier: supplierDocs[i].documentId,
         lines: [{ description: 'Filtro de aceite', quantity: 10, unitPrice: 95 }],
         total: 950,

@@ -21,7 +21,7 @@ export const messageRow = (strapi: Core.Strapi, id: number) => strapi.db.query(U
 export const waitForStatus = (strapi: Core.Strapi, id: number, statuses: string[], timeoutMs = 5000) =>
   waitFor(async () => {
     const row = await messageRow(strapi, id);
-    return row && statuses.includes(row.status) ? row : null;
+    return row && statuses.includes(row.deliveryStatus) ? row : null;
   }, timeoutMs);
 
 /** A snapshot of row counts, to prove a rejected request wrote nothing. */

@@ -504,7 +504,7 @@ export interface ApiPurchaseOrderPurchaseOrder
       Schema.Attribute.Required &
       Schema.Attribute.Unique;
     publishedAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<['DRAFT', 'SENT', 'RECEIVED']> &
+    state: Schema.Attribute.Enumeration<['DRAFT', 'SENT', 'RECEIVED']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'DRAFT'>;
     supplier: Schema.Attribute.Relation<'manyToOne', 'api::supplier.supplier'>;
@@ -539,7 +539,7 @@ export interface ApiQuoteQuote extends Struct.CollectionTypeSchema {
       Schema.Attribute.Required &
       Schema.Attribute.Unique;
     publishedAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<
+    state: Schema.Attribute.Enumeration<
       ['DRAFT', 'SENT', 'ACCEPTED', 'REJECTED']
     > &
       Schema.Attribute.Required &
@@ -642,7 +642,7 @@ export interface ApiWorkOrderWorkOrder extends Struct.CollectionTypeSchema {
       Schema.Attribute.Required &
       Schema.Attribute.Unique;
     publishedAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<
+    state: Schema.Attribute.Enumeration<
       ['DRAFT', 'IN_PROGRESS', 'COMPLETED', 'DELIVERED']
     > &
       Schema.Attribute.Required &
@@ -1274,7 +1274,7 @@ export interface PluginWhatsappCampaign extends Struct.CollectionTypeSchema {
         number
       >;
     publishedAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<
+    state: Schema.Attribute.Enumeration<
       ['draft', 'running', 'paused', 'cancelled', 'completed']
     > &
       Schema.Attribute.DefaultTo<'draft'>;
@@ -1421,7 +1421,7 @@ export interface PluginWhatsappConversation
     relatedId: Schema.Attribute.String;
     relatedType: Schema.Attribute.String;
     senderId: Schema.Attribute.Integer & Schema.Attribute.Required;
-    status: Schema.Attribute.Enumeration<['open', 'closed']> &
+    state: Schema.Attribute.Enumeration<['open', 'closed']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'open'>;
     unreadCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
@@ -1468,7 +1468,7 @@ export interface PluginWhatsappFollowUp extends Struct.CollectionTypeSchema {
     relatedId: Schema.Attribute.String;
     relatedType: Schema.Attribute.String;
     replyToMessageId: Schema.Attribute.Integer;
-    status: Schema.Attribute.Enumeration<['open', 'done']> &
+    state: Schema.Attribute.Enumeration<['open', 'done']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'open'>;
     title: Schema.Attribute.String & Schema.Attribute.Required;
@@ -1511,6 +1511,23 @@ export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     deliveredAt: Schema.Attribute.DateTime;
+    deliveryStatus: Schema.Attribute.Enumeration<
+      [
+        'scheduled',
+        'queued',
+        'sending',
+        'sent',
+        'delivered',
+        'read',
+        'failed',
+        'cancelled',
+        'undeliverable',
+        'unknown',
+        'received',
+      ]
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'queued'>;
     direction: Schema.Attribute.Enumeration<['out', 'in']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'out'>;
@@ -1545,23 +1562,6 @@ export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
     relatedType: Schema.Attribute.String;
     senderId: Schema.Attribute.Integer;
     sentAt: Schema.Attribute.DateTime;
-    status: Schema.Attribute.Enumeration<
-      [
-        'scheduled',
-        'queued',
-        'sending',
-        'sent',
-        'delivered',
-        'read',
-        'failed',
-        'cancelled',
-        'undeliverable',
-        'unknown',
-        'received',
-      ]
-    > &
-      Schema.Attribute.Required &
-      Schema.Attribute.DefaultTo<'queued'>;
     templateId: Schema.Attribute.Integer;
     templateName: Schema.Attribute.String;
     to: Schema.Attribute.String;

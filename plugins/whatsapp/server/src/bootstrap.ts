@@ -2,9 +2,12 @@ import type { Core } from '@strapi/strapi';
 import { actions } from './permissions';
 import { getService } from './utils';
 import { checkColumns } from './queue';
+import { guardDeletes } from './utils/integrity';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actions);
+  // No contact, sender, template, campaign or conversation is deleted while history points at it.
+  guardDeletes();
 
   await getService('settings').init();
   await getService('senders').syncFromEnv();

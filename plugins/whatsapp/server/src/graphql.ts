@@ -8,6 +8,22 @@ import { toApplicationError } from './utils/errors';
  * queryable through shadow CRUD (messages read-only), internal tables are hidden, and one
  * mutation sends a message through the same service as REST.
  */
+/**
+ * A message's attribute is `deliveryStatus` (Strapi 5 reserves `status`); GraphQL keeps the word
+ * `status` as the REST API does: a field, and a filter renamed before the query runs.
+ */
+const renameStatusFilter = (filters: unknown): unknown => {
+  if (Array.isArray(filters)) return filters.map(renameStatusFilter);
+  if (!filters || typeof filters !== 'object') return filters;
+  return Object.fromEntries(
+    Object.entries(filters).map(([key, value]) =>
+      key === 'status' ? ['deliveryStatus', value] : ['and', 'or', 'not'].includes(key) ? [key, renameStatusFilter(value)] : [key, value]
+    )
+  );
+};
+const statusFilterMiddleware = (next: any, parent: unknown, args: Record<string, any>, context: unknown, info: unknown) =>
+  next(parent, args?.filters ? { ...args, filters: renameStatusFilter(args.filters) } : args, context, info);
+
 export const registerGraphql = (strapi: Core.Strapi) => {
   const extension = strapi.plugin('graphql').service('extension');
 
@@ -32,6 +48,18 @@ export const registerGraphql = (strapi: Core.Strapi) => {
           t.string('idempotencyKey');
           t.string('relatedType');
           t.string('relatedId');
+        },
+      }),
+      nexus.extendType({
+        type: 'WhatsappMessage',
+        definition(t: any) {
+          t.string('status', { resolve: (parent: { deliveryStatus?: string }) => parent.deliveryStatus ?? null });
+        },
+      }),
+      nexus.extendInputType({
+        type: 'WhatsappMessageFiltersInput',
+        definition(t: any) {
+          t.field('status', { type: 'StringFilterInput' });
         },
       }),
       nexus.objectType({
@@ -61,7 +89,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
                   ...rest,
                   related: relatedType && relatedId ? { type: relatedType, id: relatedId } : undefined,
                 } as any);
-                return { ...message, dueAt: message.dueAt ? new Date(message.dueAt).toISOString() : null, created };
+                return { ...message, status: message.deliveryStatus, dueAt: message.dueAt ? new Date(message.dueAt).toISOString() : null, created };
               } catch (error) {
                 throw toApplicationError(error);
               }
@@ -72,6 +100,8 @@ export const registerGraphql = (strapi: Core.Strapi) => {
     ],
     resolversConfig: {
       'Mutation.sendWhatsAppMessage': { auth: { scope: ['plugin::whatsapp.messages.create'] } },
+      'Query.whatsappMessages': { middlewares: [statusFilterMiddleware] },
+      'Query.whatsappMessages_connection': { middlewares: [statusFilterMiddleware] },
     },
   }));
 };

@@ -52,7 +52,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async delete(ctx: any) {
-    const contact = await getService('contacts').delete(ctx.params.id);
+    const contact = await handle(() => getService('contacts').delete(ctx.params.id));
     ctx.body = { data: serializeContact(contact) };
   },
 

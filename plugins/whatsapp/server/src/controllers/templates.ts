@@ -31,7 +31,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async delete(ctx: any) {
-    const template = await getService('templates').delete(ctx.params.id);
+    const template = await handle(() => getService('templates').delete(ctx.params.id));
     ctx.body = { data: serializeTemplate(template) };
   },
 

@@ -3,10 +3,11 @@
  * configuration will replace these reads.
  */
 import type { CommonSettings } from './types';
+import { publicUrl } from '../utils/webhook-request';
 
 export function commonSettings(): CommonSettings {
   return {
     timeoutMs: Number(process.env.WHATSAPP_PROVIDER_TIMEOUT_MS) || 15_000,
-    publicUrl: (process.env.PUBLIC_URL || 'http://localhost:1337').replace(/\/$/, ''),
+    publicUrl: publicUrl(),
   };
 }

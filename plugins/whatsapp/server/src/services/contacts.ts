@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { getService } from '../utils';
 import { notFound, RuleError } from '../utils/errors';
+import { assertDeletable } from '../utils/integrity';
 
 export interface ContactInput {
   phone: string;
@@ -91,6 +92,7 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async delete(idOrDocumentId: string | number) {
     const contact = await this.findOneOrFail(idOrDocumentId);
+    await assertDeletable(UID.contact, contact.id);
     await strapi.db.query(UID.contact).delete({ where: { id: contact.id } });
     return contact;
   },

@@ -8,7 +8,7 @@ import { getService } from '../utils';
 import { createJob, workerOwner } from '../workers/runner';
 import pLimit from 'p-limit';
 import type { Contact } from './contacts';
-import type { Message } from './messages';
+import type { QueuedMessage as Message } from '../queue';
 import type { Sender } from './senders';
 import type { Settings } from './settings';
 import type { Template } from './templates';

@@ -99,7 +99,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (existing) return existing;
     const now = new Date();
     await knex()(t)
-      .insert(toColumns(UID.conversation, { documentId: createId(), contactId, senderId, status: 'open', unreadCount: 0, createdAt: now, updatedAt: now }))
+      .insert(toColumns(UID.conversation, { documentId: createId(), contactId, senderId, state: 'open', unreadCount: 0, createdAt: now, updatedAt: now }))
       .onConflict(Object.keys(key))
       .ignore();
     const created = await find();
@@ -154,7 +154,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
         .update({
           [col('unreadCount')]: trx.raw('COALESCE(??, 0) + 1', [col('unreadCount')]),
           // The customer writing reopens a closed conversation.
-          [col('status')]: 'open',
+          [col('state')]: 'open',
           [lastInbound]: trx.raw('CASE WHEN ?? IS NULL OR ?? < ? THEN ? ELSE ?? END', [lastInbound, lastInbound, wroteAt, wroteAt, lastInbound]),
           [col('lastMessagePreview')]: trx.raw('CASE WHEN ?? IS NULL OR ?? <= ? THEN ? ELSE ?? END', [lastAt, lastAt, wroteAt, preview(String(data.body ?? '')), col('lastMessagePreview')]),
           [lastAt]: trx.raw('CASE WHEN ?? IS NULL OR ?? < ? THEN ? ELSE ?? END', [lastAt, lastAt, wroteAt, wroteAt, lastAt]),
@@ -197,7 +197,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereIn('status', [STATUS.scheduled, STATUS.queued])
         .update(
           toColumns(UID.message, {
-            status: STATUS.cancelled,
+            deliveryStatus: STATUS.cancelled,
             cancelledAt: now,
             errorCode: 'opted-out',
             errorText: 'Cancelled: the contact replied with an opt-out keyword',
@@ -214,7 +214,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
     const t = tableOf(UID.followUp);
     // One open task per message answered: three replies in a row are one thing to do.
     const open = await knex()(t)
-      .where(toColumns(UID.followUp, { replyToMessageId: target.id, status: 'open' }))
+      .where(toColumns(UID.followUp, { replyToMessageId: target.id, state: 'open' }))
       .first();
     if (open) return;
     const now = new Date();
@@ -230,7 +230,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
           title: `Reply from ${who}: ${preview(inbound.text, 120)}`.slice(0, 255),
           due: new Date(now.getTime() + FOLLOW_UP_DUE_MS),
           assigneeId: conversation.assigneeId ?? null,
-          status: 'open',
+          state: 'open',
           relatedType: target.relatedType,
           relatedId: target.relatedId,
           createdAt: now,
@@ -305,7 +305,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
           media: event.content ? JSON.stringify(event.content) : null,
           mediaStatus: getService('inboundMedia').initialStatus(event.content),
           category: 'service',
-          status: STATUS.received,
+          deliveryStatus: STATUS.received,
           attempts: 0,
           provider,
           providerMessageId: event.providerMessageId,

@@ -8,7 +8,7 @@ import { columnOf, fromColumns, tableOf, toColumns } from '../utils/sql';
 import type { CreateMessageInput, Message } from './messages';
 
 export type Conversation = Record<string, any> & { id: number; documentId: string; contactId: number; senderId: number };
-export type FollowUp = Record<string, any> & { id: number; status: 'open' | 'done' };
+export type FollowUp = Record<string, any> & { id: number; state: 'open' | 'done' };
 export type ConversationStatus = 'open' | 'closed';
 
 export interface ConversationListParams {
@@ -68,7 +68,7 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         const query = knex()(`${conversations()} as c`).join(`${tableOf(UID.contact)} as p`, 'p.id', c('contactId'));
         if (params.unread) query.where(c('unreadCount'), '>', 0);
         if (params.assigneeId) query.where(c('assigneeId'), params.assigneeId);
-        if (params.status) query.where(c('status'), params.status);
+        if (params.status) query.where(c('state'), params.status);
         const search = params.search?.trim();
         if (search) {
           const like = `%${escapeLike(search.toLowerCase())}%`;
@@ -184,7 +184,7 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       await knex()(conversations()).where({ id: conversation.id }).update(toColumns(UID.conversation, { assigneeId, updatedAt: now }));
       if (assigneeId !== null) {
         await knex()(tableOf(UID.followUp))
-          .where(toColumns(UID.followUp, { conversationId: conversation.id, status: 'open' }))
+          .where(toColumns(UID.followUp, { conversationId: conversation.id, state: 'open' }))
           .whereNull(columnOf(UID.followUp, 'assigneeId'))
           .update(toColumns(UID.followUp, { assigneeId, updatedAt: now }));
       }
@@ -194,21 +194,21 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async setStatus(ref: string | number, status: ConversationStatus): Promise<Conversation> {
       const conversation = await this.findConversationOrFail(ref);
-      await knex()(conversations()).where({ id: conversation.id }).update(toColumns(UID.conversation, { status, updatedAt: new Date() }));
+      await knex()(conversations()).where({ id: conversation.id }).update(toColumns(UID.conversation, { state: status, updatedAt: new Date() }));
       await this.publishConversation(conversation.id);
       return this.findConversationOrFail(conversation.id);
     },
 
     async followUps(params: { page: number; pageSize: number; status?: 'open' | 'done'; assigneeId?: number; conversationId?: number }) {
       const where: Record<string, unknown> = {};
-      if (params.status) where.status = params.status;
+      if (params.status) where.state = params.status;
       if (params.assigneeId) where.assigneeId = params.assigneeId;
       if (params.conversationId) where.conversationId = params.conversationId;
       const [results, total] = await Promise.all([
         strapi.db.query(UID.followUp).findMany({
           where,
           // Open first ('open' > 'done'), soonest due first, then the newest.
-          orderBy: [{ status: 'desc' }, { due: 'asc' }, { id: 'desc' }],
+          orderBy: [{ state: 'desc' }, { due: 'asc' }, { id: 'desc' }],
           offset: (params.page - 1) * params.pageSize,
           limit: params.pageSize,
         }),
@@ -221,9 +221,9 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     async completeFollowUp(ref: string | number, actorId: number | null): Promise<FollowUp> {
       const followUp: FollowUp | null = await strapi.db.query(UID.followUp).findOne({ where: byRef(ref) });
       if (!followUp) throw notFound(`Follow-up ${ref} not found`);
-      if (followUp.status === 'done') return followUp;
+      if (followUp.state === 'done') return followUp;
       const now = new Date();
-      return strapi.db.query(UID.followUp).update({ where: { id: followUp.id }, data: { status: 'done', doneAt: now, doneById: actorId, updatedAt: now } });
+      return strapi.db.query(UID.followUp).update({ where: { id: followUp.id }, data: { state: 'done', doneAt: now, doneById: actorId, updatedAt: now } });
     },
   };
 };

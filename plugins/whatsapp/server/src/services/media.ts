@@ -1,6 +1,7 @@
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { RuleError } from '../utils/errors';
+import { publicUrl } from '../utils/webhook-request';
 
 export interface MediaRef {
   fileId: number;
@@ -49,8 +50,7 @@ const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   publicUrl(fileId: number): string {
-    const base = (process.env.PUBLIC_URL || strapi.config.get('server.url') || 'http://localhost:1337').replace(/\/$/, '');
-    return `${base}/api/whatsapp/media/${this.sign(fileId)}`;
+    return `${publicUrl()}/api/whatsapp/media/${this.sign(fileId)}`;
   },
 
   async file(fileId: number) {

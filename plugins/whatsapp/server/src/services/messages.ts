@@ -30,7 +30,7 @@ export interface CreateOptions {
   conversationId?: number;
 }
 
-export type Message = Record<string, any> & { id: number; status: MessageStatus };
+export type Message = Record<string, any> & { id: number; deliveryStatus: MessageStatus };
 
 /** Clock skew tolerated for a `sendAt` meant as "now". */
 const PAST_TOLERANCE_MS = 5_000;
@@ -154,7 +154,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
             body,
             media,
             category,
-            status,
+            deliveryStatus: status,
             dueAt,
             attempts: 0,
             channel: 'whatsapp',
@@ -210,7 +210,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       until?: Date;
     }) {
       const where: Record<string, unknown> = {};
-      if (params.status?.length) where.status = { $in: params.status };
+      if (params.status?.length) where.deliveryStatus = { $in: params.status };
       if (params.contact) where.contactId = params.contact;
       if (params.template) where.templateId = params.template;
       if (params.campaign) where.campaignId = params.campaign;
@@ -239,10 +239,10 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         .connection(tableOf(UID.message))
         .where({ id: message.id })
         .whereIn('status', CANCELLABLE)
-        .update(toColumns(UID.message, { status: STATUS.cancelled, cancelledAt: now, updatedAt: now }));
+        .update(toColumns(UID.message, { deliveryStatus: STATUS.cancelled, cancelledAt: now, updatedAt: now }));
       if (!changed) {
         const current = await this.findOneOrFail(message.id);
-        throw new RuleError('status', 'not-cancellable', `Message ${message.id} is ${current.status}; only scheduled or queued messages can be cancelled`, 409);
+        throw new RuleError('status', 'not-cancellable', `Message ${message.id} is ${current.deliveryStatus}; only scheduled or queued messages can be cancelled`, 409);
       }
       return this.findOneOrFail(message.id);
     },
@@ -257,7 +257,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereIn('status', RETRYABLE)
         .update(
           toColumns(UID.message, {
-            status: STATUS.queued,
+            deliveryStatus: STATUS.queued,
             dueAt: now,
             queuedAt: now,
             nextAttemptAt: null,
@@ -267,7 +267,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
           })
         );
       if (!changed) {
-        throw new RuleError('status', 'not-retryable', `Message ${message.id} is ${message.status}; only failed, undeliverable, unknown or cancelled messages can be retried`, 409);
+        throw new RuleError('status', 'not-retryable', `Message ${message.id} is ${message.deliveryStatus}; only failed, undeliverable, unknown or cancelled messages can be retried`, 409);
       }
       const queued = await this.findOneOrFail(message.id);
       getService('dispatcher').wake();

@@ -3,6 +3,7 @@ import { UID } from '../constants';
 import { extractVariables, renderTemplate, TemplateError, MAX_TEXT_LENGTH } from '../lib/template';
 import { notFound, RuleError } from '../utils/errors';
 import { PROVIDERS } from '../providers/registry';
+import { assertDeletable } from '../utils/integrity';
 import type { OutboundMessage } from '../providers/types';
 
 export type Template = Record<string, any> & {
@@ -123,6 +124,7 @@ const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async delete(ref: string | number) {
     const template = await this.findOneOrFail(ref);
+    await assertDeletable(UID.template, template.id);
     await strapi.db.query(UID.template).delete({ where: { id: template.id } });
     return template;
   },

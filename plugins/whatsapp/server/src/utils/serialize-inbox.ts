@@ -26,7 +26,8 @@ export const serializeConversation = (c: Record<string, any>, contact: Conversat
   return {
     id: c.id,
     documentId: c.documentId,
-    status: c.status,
+    // The attribute is `state` (Strapi 5 reserves `status`); the API keeps its word.
+    status: c.state,
     unreadCount: Number(c.unreadCount ?? 0),
     assigneeId: c.assigneeId ?? null,
     contactId: c.contactId,
@@ -57,7 +58,7 @@ export const serializeFollowUp = (f: Record<string, any>): FollowUp => ({
   id: f.id,
   documentId: f.documentId,
   title: f.title,
-  status: f.status,
+  status: f.state,
   due: iso(f.due),
   assigneeId: f.assigneeId ?? null,
   contactId: f.contactId,

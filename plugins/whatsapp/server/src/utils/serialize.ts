@@ -27,7 +27,8 @@ export const serializeMessage = (m: Record<string, any>, extra: Pick<Message, 'a
   id: m.id,
   documentId: m.documentId,
   direction: m.direction,
-  status: m.status,
+  // The attribute is `deliveryStatus` (Strapi 5 reserves `status`); the API keeps its word.
+  status: m.deliveryStatus,
   to: m.to,
   from: m.from,
   contactId: m.contactId,

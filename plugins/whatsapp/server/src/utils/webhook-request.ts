@@ -16,10 +16,15 @@ export const rawBody = (request: Pick<Request, 'body'>): Buffer | null => {
 };
 
 /**
- * The address providers reach this app at (PUBLIC_URL), without a trailing slash. Behind a proxy
+ * The address providers reach this app at (PUBLIC_URL), without a trailing slash; when it is not
+ * set, the address the app listens on (`http://localhost:$PORT`), not a fixed 1337. Behind a proxy
  * the Host header names the proxy's upstream, not what the provider signed, so it is never used.
  */
-export const publicUrl = () => (process.env.PUBLIC_URL || 'http://localhost:1337').replace(/\/+$/, '');
+export const publicUrl = () => {
+  const configured = process.env.PUBLIC_URL || strapi.config.get<string>('server.url', '');
+  const base = /^https?:\/\//.test(configured) ? configured : `http://localhost:${strapi.config.get('server.port', 1337)}`;
+  return base.replace(/\/+$/, '');
+};
 
 /** The full URL the provider called: PUBLIC_URL + path + query string, as sent. */
 export const calledUrl = (ctx: Pick<ExtendableContext, 'originalUrl'>) => `${publicUrl()}${ctx.originalUrl}`;
