@@ -61,8 +61,6 @@ export const ACTIONS = {
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR', 'NO MAS', 'UNSUBSCRIBE'];
 export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'ALTA'];
 
-/** The customer-service window: free text only within 24 h of the contact's last message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Server-sent events pushed to the admin inbox (services/live.ts): names and payloads in shared/. */
 export { LIVE_EVENTS, type LiveEventType } from '../../shared/live-events';

@@ -9,11 +9,12 @@ import { commonSettings } from '../providers/settings';
 import { removeDownload } from '../providers/media-download';
 import { getService } from '../utils';
 import { serializeMessage } from '../utils/serialize';
-import { columnOf, tableOf, toColumns } from '../utils/sql';
 import type { Message } from './messages';
 
-export const MEDIA_STATUS = { pending: 'pending', stored: 'stored', failed: 'failed', tooLarge: 'too-large' } as const;
-export type MediaStatus = (typeof MEDIA_STATUS)[keyof typeof MEDIA_STATUS];
+import { MEDIA_STATUS } from '../queue';
+import type { MediaStatus } from '../queue';
+export { MEDIA_STATUS };
+export type { MediaStatus };
 
 /** Two downloads at a time: enough to keep up with customers, gentle on a 2-core server and the provider. */
 const CONCURRENCY = 2;
@@ -99,11 +100,7 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Sets the outcome, only while the row is still pending (another instance may have won). */
-  const settle = async (id: number, data: { mediaStatus: MediaStatus; mediaFileId?: number | null; mediaError?: string | null }) =>
-    strapi.db
-      .connection(tableOf(UID.message))
-      .where({ id, [columnOf(UID.message, 'mediaStatus')]: MEDIA_STATUS.pending })
-      .update(toColumns(UID.message, { mediaError: null, ...data, updatedAt: new Date() }));
+  const settle = (id: number, data: { mediaStatus: MediaStatus; mediaFileId?: number | null; mediaError?: string | null }) => getService('queue').settleMedia(id, data);
 
   const publish = async (id: number) => {
     const message = await strapi.db.query(UID.message).findOne({ where: { id } });
@@ -243,13 +240,7 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
     sweep() {
       if (stopped || !enabled() || sweeping) return;
       sweeping = (async () => {
-        const rows: Array<{ id: number }> = await strapi.db
-          .connection(tableOf(UID.message))
-          .select('id')
-          .where({ [columnOf(UID.message, 'mediaStatus')]: MEDIA_STATUS.pending, direction: 'in' })
-          .orderBy('id', 'asc')
-          .limit(SWEEP_LIMIT);
-        for (const row of rows) this.enqueue(Number(row.id));
+        for (const id of await getService('queue').pendingMedia(SWEEP_LIMIT)) this.enqueue(id);
       })()
         .catch((error: unknown) => {
           strapi.log.error(`[whatsapp] media sweep failed: ${(error as Error).message}`);

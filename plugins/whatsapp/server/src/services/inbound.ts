@@ -139,14 +139,8 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Inserts the message and counts it unread in one transaction; null when it was already there. */
   const insertMessage = async (data: Record<string, unknown>, conversation: Conversation, wroteAt: Date, related: Outbound | null): Promise<number | null> =>
     knex().transaction(async (trx) => {
-      const inserted: unknown[] = await trx(tableOf(UID.message))
-        .insert(toColumns(UID.message, data))
-        .onConflict([columnOf(UID.message, 'provider'), columnOf(UID.message, 'providerMessageId')])
-        .ignore()
-        .returning('id');
-      if (!inserted.length) return null;
-      const first = inserted[0];
-      const id = Number(typeof first === 'object' && first !== null ? Reflect.get(first, 'id') : first);
+      const id = await getService('queue').recordInbound(trx, data);
+      if (id === null) return null;
       const col = (attribute: string) => columnOf(UID.conversation, attribute);
       const [lastInbound, lastAt] = [col('lastInboundAt'), col('lastMessageAt')];
       await trx(tableOf(UID.conversation))
@@ -191,19 +185,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // Marketing not yet handed to a provider is cancelled; one conditional UPDATE, so it cannot
       // race with the dispatcher's claim.
-      const now = new Date();
-      await knex()(tableOf(UID.message))
-        .where({ contact_id: contactId, direction: 'out', category: 'marketing' })
-        .whereIn('status', [STATUS.scheduled, STATUS.queued])
-        .update(
-          toColumns(UID.message, {
-            deliveryStatus: STATUS.cancelled,
-            cancelledAt: now,
-            errorCode: 'opted-out',
-            errorText: 'Cancelled: the contact replied with an opt-out keyword',
-            updatedAt: now,
-          })
-        );
+      await getService('queue').cancelMarketing(contactId, 'opted-out', 'Cancelled: the contact replied with an opt-out keyword');
     } else if (!contact.marketingConsent) {
       await getService('consent').record(contact, { purpose: 'marketing', granted: true, method: 'keyword', evidence, actor: 'contact' });
     }
@@ -295,18 +277,14 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const insertedId = await insertMessage(
         {
-          documentId: createId(),
-          direction: 'in',
           contactId: contact.id,
           to: sender.number,
           from: phone,
           senderId: sender.id,
           body: event.text,
-          media: event.content ? JSON.stringify(event.content) : null,
+          media: event.content ?? null,
           mediaStatus: getService('inboundMedia').initialStatus(event.content),
           category: 'service',
-          deliveryStatus: STATUS.received,
-          attempts: 0,
           provider,
           providerMessageId: event.providerMessageId,
           channel: 'whatsapp',

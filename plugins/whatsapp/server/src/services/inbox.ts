@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { LIVE_EVENTS, SERVICE_WINDOW_MS, UID } from '../constants';
+import { LIVE_EVENTS, UID } from '../constants';
+import { serviceWindow } from '../queue/window';
 import { getService, toDate } from '../utils';
 import { notFound, RuleError } from '../utils/errors';
 import { serializeMessage } from '../utils/serialize';
@@ -141,7 +142,7 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.body !== undefined) {
         // The window is per business number: what counts is when they last wrote to this one.
         const last = toDate(conversation.lastInboundAt);
-        if (!last || last.getTime() < Date.now() - SERVICE_WINDOW_MS) {
+        if (!serviceWindow(last).open) {
           throw new RuleError(
             'body',
             'service-window',

@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { CANCELLABLE, RETRYABLE, SERVICE_WINDOW_MS, STATUS, UID } from '../constants';
+import { STATUS, UID } from '../constants';
+import { serviceWindow } from '../queue';
 import type { MessageCategory, MessageStatus } from '../constants';
 import { MAX_TEXT_LENGTH } from '../lib/template';
 import { getService, toDate } from '../utils';
 import { notFound, RuleError } from '../utils/errors';
-import { tableOf, toColumns } from '../utils/sql';
 import type { MediaRef } from './media';
 
 /** The longest Body Twilio's Messages API accepts. */
@@ -112,7 +112,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         category = input.category ?? 'service';
         // Free text only inside the customer-service window opened by the contact's last message.
         const lastInbound = toDate(contact?.lastInboundAt);
-        if (!lastInbound || lastInbound.getTime() < dueAt.getTime() - SERVICE_WINDOW_MS) {
+        if (!serviceWindow(lastInbound, dueAt).open) {
           throw new RuleError(
             'body',
             'service-window',
@@ -132,49 +132,38 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       if (input.media !== undefined && input.media !== null) media = await getService('media').resolve(input.media, 'media');
 
-      const status = dueAt.getTime() > now ? STATUS.scheduled : STATUS.queued;
       // Every check has passed: only now is anything written. The contact first (safe under
       // concurrency, see contacts.findOrCreate), then the message row. No transaction around
       // both: on PostgreSQL a failed insert aborts the transaction, and the idempotency replay
       // below needs to read after it.
       const recipient = contact ?? (await getService('contacts').findOrCreate(to, { source: options.source === 'automation' ? 'automation' : 'api' })).contact;
-      const stamp = new Date();
-      let message: Message;
-      try {
-        message = await strapi.db.query(UID.message).create({
-          data: {
-            direction: 'out',
-            contactId: recipient.id,
-            to,
-            from: sender.number,
-            senderId: sender.id,
-            templateId,
-            templateName,
-            variables,
-            body,
-            media,
-            category,
-            deliveryStatus: status,
-            dueAt,
-            attempts: 0,
-            channel: 'whatsapp',
-            idempotencyKey: input.idempotencyKey ?? null,
-            campaignId: options.campaignId ?? null,
-            automationId: options.automationId ?? null,
-            conversationId: options.conversationId ?? null,
-            relatedType: input.related?.type ?? null,
-            relatedId: input.related?.id !== undefined ? String(input.related.id) : null,
-            queuedAt: status === STATUS.queued ? stamp : null,
-            createdAt: stamp,
-            updatedAt: stamp,
-          },
-        });
-      } catch (error) {
-        // Two requests with the same idempotency key at once: the unique index keeps one.
-        const existing = input.idempotencyKey ? await byIdempotencyKey(input.idempotencyKey) : null;
+      const { id, status } = await getService('queue').create({
+        direction: 'out',
+        contactId: recipient.id,
+        to,
+        from: sender.number,
+        senderId: sender.id,
+        templateId,
+        templateName,
+        variables,
+        body,
+        media,
+        category,
+        dueAt,
+        idempotencyKey: input.idempotencyKey ?? null,
+        campaignId: options.campaignId ?? null,
+        automationId: options.automationId ?? null,
+        conversationId: options.conversationId ?? null,
+        relatedType: input.related?.type ?? null,
+        relatedId: input.related?.id !== undefined ? String(input.related.id) : null,
+      });
+      if (id === null) {
+        // Two requests with the same idempotency key at once: the unique index kept the other.
+        const existing = await byIdempotencyKey(input.idempotencyKey!);
         if (existing) return { message: existing, created: false };
-        throw error;
+        throw new Error('The message could not be stored');
       }
+      const message: Message = await this.findOneOrFail(id);
 
       if (status === STATUS.queued) getService('dispatcher').wake();
       return { message, created: true };
@@ -234,13 +223,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async cancel(ref: string | number): Promise<Message> {
       const message = await this.findOneOrFail(ref);
-      const now = new Date();
-      const changed = await strapi.db
-        .connection(tableOf(UID.message))
-        .where({ id: message.id })
-        .whereIn('status', CANCELLABLE)
-        .update(toColumns(UID.message, { deliveryStatus: STATUS.cancelled, cancelledAt: now, updatedAt: now }));
-      if (!changed) {
+      if (!(await getService('queue').cancel(message.id))) {
         const current = await this.findOneOrFail(message.id);
         throw new RuleError('status', 'not-cancellable', `Message ${message.id} is ${current.deliveryStatus}; only scheduled or queued messages can be cancelled`, 409);
       }
@@ -250,23 +233,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Puts a failed, cancelled or unknown message back in the queue, due now. */
     async retry(ref: string | number): Promise<Message> {
       const message = await this.findOneOrFail(ref);
-      const now = new Date();
-      const changed = await strapi.db
-        .connection(tableOf(UID.message))
-        .where({ id: message.id, direction: 'out' })
-        .whereIn('status', RETRYABLE)
-        .update(
-          toColumns(UID.message, {
-            deliveryStatus: STATUS.queued,
-            dueAt: now,
-            queuedAt: now,
-            nextAttemptAt: null,
-            errorCode: null,
-            errorText: null,
-            updatedAt: now,
-          })
-        );
-      if (!changed) {
+      if (!(await getService('queue').requeue(message.id))) {
         throw new RuleError('status', 'not-retryable', `Message ${message.id} is ${message.deliveryStatus}; only failed, undeliverable, unknown or cancelled messages can be retried`, 409);
       }
       const queued = await this.findOneOrFail(message.id);

@@ -1,5 +1,5 @@
 import type { Conversation, FollowUp } from '../../../shared/contracts';
-import { SERVICE_WINDOW_MS } from '../constants';
+import { serviceWindow } from '../queue/window';
 import { toDate } from '.';
 
 /** The public shape of conversations and follow-ups (dates as ISO strings, links as `{ type, id }`). */
@@ -22,7 +22,7 @@ export interface ConversationContact {
 
 export const serializeConversation = (c: Record<string, any>, contact: ConversationContact | null, now = Date.now()): Conversation => {
   const lastInbound = toDate(c.lastInboundAt);
-  const windowClosesAt = lastInbound ? new Date(lastInbound.getTime() + SERVICE_WINDOW_MS) : null;
+  const window = serviceWindow(lastInbound, now);
   return {
     id: c.id,
     documentId: c.documentId,
@@ -46,8 +46,8 @@ export const serializeConversation = (c: Record<string, any>, contact: Conversat
     lastMessageAt: iso(c.lastMessageAt),
     lastMessagePreview: c.lastMessagePreview ?? null,
     // Free text is allowed until then; after it only an approved template.
-    windowOpen: windowClosesAt !== null && windowClosesAt.getTime() > now,
-    windowClosesAt: windowClosesAt?.toISOString() ?? null,
+    windowOpen: window.open,
+    windowClosesAt: window.closesAt?.toISOString() ?? null,
     related: c.relatedType ? { type: c.relatedType, id: c.relatedId } : null,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
