@@ -242,9 +242,12 @@ export function createDispatchQueue(knex: () => Knex) {
       return row ? Number(row.next) - n * intervalUs : null;
     },
 
-    /** When the earliest waiting message is due (so an idle dispatcher wakes exactly then). */
+    /**
+     * When the next scheduled message falls due (so an idle dispatcher wakes exactly then). Rows
+     * already due but not claimed are held back (a paced or paused campaign): not a reason to wake.
+     */
     async nextDueAt(): Promise<Date | null> {
-      const row = await knex()(t).whereIn(M.status, WAITING).min({ due: M.dueAt }).first();
+      const row = await knex()(t).whereIn(M.status, WAITING).where(M.dueAt, '>', new Date()).min({ due: M.dueAt }).first();
       const value = row?.due;
       return value === null || value === undefined ? null : new Date(value instanceof Date ? value : Number(value));
     },
