@@ -1,6 +1,6 @@
 /**
  * Small factories so each test makes what it needs (and any one test can run alone with `-t`):
- * fresh phone numbers no other test in the file uses, templates, message rows.
+ * fresh phone numbers no other test in the file uses, message rows.
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from './whatsapp';
@@ -23,12 +23,6 @@ export function uniqueMexicanNumber(): TestNumber {
   if (nextNumber > 99_999_999) nextNumber = 10_000_000;
   const digits = String(nextNumber);
   return { e164: `+5255${digits}`, national: `55 ${digits.slice(0, 4)} ${digits.slice(4)}`, waId: `52155${digits}` };
-}
-
-/** Creates a template through the plugin's service, unless one with that name exists. */
-export async function ensureTemplate(strapi: Core.Strapi, data: Record<string, unknown> & { name: string }) {
-  const existing = await strapi.db.query(UID.template as any).findOne({ where: { name: data.name } });
-  return existing ?? strapi.plugin('whatsapp').service('templates').create(data);
 }
 
 /** A message row as the dispatcher would leave it (no provider needed), for tests that need history. */
