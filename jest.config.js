@@ -1,10 +1,30 @@
-/** One jest run for everything: unit tests beside the plugin's code, HTTP tests in tests/. */
-module.exports = {
+/**
+ * Two jest projects, one run for everything (`npm test`):
+ * - `unit`: the tests beside the plugin's code (server and admin); pure, no Strapi, no database,
+ *   so `npm run test:unit` answers in seconds.
+ * - `http`: the tests in tests/, each file booting a real Strapi on its own database; the global
+ *   setup compiles the app once before them.
+ */
+const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/plugins/whatsapp/server/src/**/*.test.ts', '<rootDir>/plugins/whatsapp/admin/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/tests/helpers/global-setup.js',
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/plugins/whatsapp/server/src/**/*.test.ts', '<rootDir>/plugins/whatsapp/admin/src/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'http',
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/helpers/global-setup.js',
+    },
+  ],
   testTimeout: 60000,
   // One Strapi at a time: each test file boots its own on its own database.
   maxWorkers: 1,

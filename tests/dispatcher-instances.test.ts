@@ -4,7 +4,7 @@
  */
 import { startStrapi, type TestApp } from './helpers/strapi';
 import { createTestDatabase, isPostgres, type TestDatabase } from './helpers/database';
-import { settle, UID } from './helpers/whatsapp';
+import { UID } from './helpers/whatsapp';
 import { waitFor } from './helpers/wait';
 import { startWorker as start, type Worker } from './helpers/worker';
 import { startFakes, type Fakes } from './fakes';
@@ -117,7 +117,8 @@ describe('several instances on one database', () => {
         return open === 0;
       }, 20_000);
       const rows = await app.strapi.db.query(UID.message as any).findMany({ where: { id: { $in: ids } } });
-      const byStatus = rows.reduce((acc: Record<string, number>, r: any) => ({ ...acc, [r.deliveryStatus]: (acc[r.deliveryStatus] ?? 0) + 1 }), {});
+      const byStatus: Record<string, number> = {};
+      for (const r of rows) byStatus[r.deliveryStatus] = (byStatus[r.deliveryStatus] ?? 0) + 1;
       // None lost: every message is sent, or unknown (in doubt, for staff to check and retry).
       expect(Object.keys(byStatus).sort().filter((s) => s !== 'sent' && s !== 'unknown')).toEqual([]);
       expect(byStatus.unknown).toBeGreaterThan(0);

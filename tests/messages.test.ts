@@ -83,6 +83,7 @@ describe('messages (sandbox provider)', () => {
     const res = await post({ to: '+57 300 123 4567', template: 'entrega', variables: { nombre: 'Camila', producto: 'pedido', fecha: 'mañana' }, sendAt }).expect(201);
     expect(res.body.data).toMatchObject({ status: 'scheduled', to: '+573001234567', dueAt: sendAt });
     await new Promise((r) => setTimeout(r, 300));
+    await settle(app.strapi);
     expect((await messageRow(app.strapi, res.body.data.id)).deliveryStatus).toBe('scheduled');
   });
 
@@ -258,16 +259,18 @@ describe('messages (sandbox provider)', () => {
         .set('Authorization', admin)
         .send({ data: { sandboxFailure: { code: '131000', kind: 'transient', message: 'Something went wrong' } } })
         .expect(200);
+      const before = Date.now();
       const res = await post({ to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' } }).expect(201);
       const queued = await waitForRequeued(res.body.data.id);
       expect(queued.errorCode).toBe('131000');
+      // About a minute after the attempt, which happened between `before` and now.
       const due = new Date(queued.dueAt).getTime();
-      expect(due).toBeGreaterThan(Date.now() + 50_000);
+      expect(due).toBeGreaterThan(before + 50_000);
       expect(due).toBeLessThan(Date.now() + 70_000);
     });
 
     const waitForRequeued = async (id: number) => {
-      for (let i = 0; i < 200; i += 1) {
+      for (let i = 0; i < 600; i += 1) {
         const row = await messageRow(app.strapi, id);
         if (row.deliveryStatus === 'queued' && row.attempts === 1) return row;
         await new Promise((r) => setTimeout(r, 25));
@@ -277,6 +280,10 @@ describe('messages (sandbox provider)', () => {
   });
 
   it('lists messages with filters and pagination', async () => {
+    // Its own messages: two scheduled and two sent now, whatever ran before.
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const variables = { nombre: 'a', producto: 'b', fecha: 'c' };
+    for (const sendAt of [later, later, undefined, undefined]) await post({ to: '+525512345678', template: 'entrega', variables, sendAt }).expect(201);
     const list = await app.http().get('/api/whatsapp/messages?filters[status]=scheduled&pagination[pageSize]=2').set('Authorization', token).expect(200);
     expect(list.body.meta.pagination).toMatchObject({ page: 1, pageSize: 2 });
     expect(list.body.data.every((m: any) => m.status === 'scheduled')).toBe(true);
@@ -286,7 +293,8 @@ describe('messages (sandbox provider)', () => {
   });
 
   it('messages and attempts cannot be edited through the Document Service (the Content Manager)', async () => {
-    const any = await app.strapi.db.query(UID.message as any).findOne({});
+    const created = await post({ to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' }, sendAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201);
+    const any = await messageRow(app.strapi, created.body.data.id);
     await expect(app.strapi.documents(UID.message as any).update({ documentId: any.documentId, data: { deliveryStatus: 'read' } as any })).rejects.toThrow(/history record/);
     expect((await messageRow(app.strapi, any.id)).deliveryStatus).toBe(any.deliveryStatus);
   });

@@ -435,6 +435,68 @@ describe('provider webhooks', () => {
     expect(rows.every((r: any) => r.appliedAt && r.lockedBy === null)).toBe(true);
   });
 
+  describe('an apply that fails is retried, then given up', () => {
+    // The inbound service failing (as a lost database connection would) is the cause: not an
+    // event that can never apply, which is marked failed at once (above).
+    const failReceive = () =>
+      jest.spyOn(app.strapi.plugin('whatsapp').service('inbound'), 'receive').mockRejectedValue(new Error('connection terminated unexpectedly'));
+    const eventOf = async (key: string) => (await eventRows({ eventKey: key }))[0];
+    /** Ends the back-off now (instead of waiting 30 s, 60 s, …) and lets the applier run. */
+    const retryNow = async (id: number) => {
+      await app.strapi.db.query(INBOX_UID.webhookEvent as any).update({ where: { id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+      app.strapi.plugin('whatsapp').service('webhooks').wake();
+      await settleWebhooks(app.strapi);
+    };
+    afterEach(() => jest.restoreAllMocks());
+
+    it('a failed apply is kept with its error and a back-off, and applied once the cause is gone', async () => {
+      const spy = failReceive();
+      const value = metaText('5215512345678', 'María', 'Hola, ¿me confirman la cita?');
+      const key = (value.messages as any)[0].id;
+      await postMeta(app, metaPayload(value)).expect(200);
+      await settleWebhooks(app.strapi);
+      const failed = await eventOf(key);
+      expect(failed).toMatchObject({ appliedAt: null, outcome: null, attempts: 1, error: 'connection terminated unexpectedly' });
+      // Not tried again before its back-off (30 s for the first retry).
+      expect(new Date(failed.lockedUntil).getTime()).toBeGreaterThan(Date.now() + 20_000);
+      app.strapi.plugin('whatsapp').service('webhooks').wake();
+      await settleWebhooks(app.strapi);
+      expect((await eventOf(key)).attempts).toBe(1);
+
+      spy.mockRestore();
+      await retryNow(failed.id);
+      const applied = await eventOf(key);
+      expect(applied).toMatchObject({ outcome: 'applied', attempts: 2 });
+      expect(applied.appliedAt).toBeTruthy();
+      expect(await app.strapi.db.query(UID.message as any).findOne({ where: { providerMessageId: key } })).toMatchObject({ direction: 'in', body: 'Hola, ¿me confirman la cita?' });
+    });
+
+    it('after five failed attempts the event is given up: marked failed, never claimed again, kept for someone to look at', async () => {
+      failReceive();
+      const value = metaText('5215512345678', 'María', 'Esto nunca se aplica');
+      const key = (value.messages as any)[0].id;
+      await postMeta(app, metaPayload(value)).expect(200);
+      await settleWebhooks(app.strapi);
+      const first = await eventOf(key);
+      expect(first.attempts).toBe(1);
+      for (let attempt = 2; attempt <= 5; attempt += 1) {
+        await retryNow(first.id);
+        const row = await eventOf(key);
+        expect(row.attempts).toBe(attempt);
+        expect(row.outcome).toBe(attempt === 5 ? 'failed' : null);
+      }
+      // A sixth chance never comes, even with the lock long expired.
+      await retryNow(first.id);
+      const givenUp = await eventOf(key);
+      expect(givenUp).toMatchObject({ outcome: 'failed', attempts: 5, appliedAt: null, error: 'connection terminated unexpectedly' });
+      expect(await count(app.strapi, UID.message, { providerMessageId: key })).toBe(0);
+      // Retention keeps what was never applied, whatever its age.
+      await app.strapi.db.query(INBOX_UID.webhookEvent as any).update({ where: { id: first.id }, data: { receivedAt: new Date(Date.now() - 90 * 24 * 3600_000) } });
+      await app.strapi.plugin('whatsapp').service('webhooks').prune();
+      expect(await eventOf(key)).toBeTruthy();
+    });
+  });
+
   describe('retention (WHATSAPP_WEBHOOK_RETENTION_DAYS)', () => {
     const DAY = 24 * 60 * 60 * 1000;
     afterEach(() => {
@@ -485,9 +547,19 @@ describe('provider webhooks', () => {
   it('answers fast: the request returns before the events are applied', async () => {
     const id = wamid();
     const message = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: id, sentAt: new Date() });
-    const started = Date.now();
-    await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered')] })).expect(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // With the applier stopped the request is still answered: the answer waits for the stored
+    // row only, never for applying it (no elapsed-time bound a busy machine could break).
+    const webhooks = app.strapi.plugin('whatsapp').service('webhooks');
+    await webhooks.stop();
+    try {
+      const res = await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered')] })).expect(200);
+      expect(res.body.data).toEqual({ received: 1, stored: 1 });
+      const [pending] = await eventRows({ eventKey: `${id}:delivered` });
+      expect(pending.appliedAt).toBeNull();
+      expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('sent');
+    } finally {
+      webhooks.start();
+    }
     await settleWebhooks(app.strapi);
     expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('delivered');
   });

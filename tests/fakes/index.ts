@@ -11,7 +11,7 @@ export type { RawAnswer } from './http';
 export * from './meta';
 export * from './smtp';
 export * from './twilio';
-export { decodeEncodedWords, parseMail, type ParsedMail } from './mime';
+export { parseMail, type ParsedMail } from './mime';
 // twilio-client.ts is not re-exported: it loads the `twilio` package, which most tests never need.
 
 /** Fixed test credentials (never valid anywhere real). */

@@ -38,7 +38,6 @@ export interface MetaTemplateSpec {
 export const MESSAGE_TYPES = ['text', 'template', 'image', 'document', 'audio', 'video', 'interactive', 'location', 'reaction'] as const;
 export type MetaMessageType = (typeof MESSAGE_TYPES)[number];
 
-const MEDIA_TYPES = new Set(['image', 'document', 'audio', 'video']);
 const COMPONENT_TYPES = ['header', 'body', 'button'];
 const PARAMETER_TYPES = ['text', 'currency', 'date_time', 'image', 'document', 'video', 'location', 'payload', 'action', 'coupon_code'];
 const MAX_TEXT = 4096;

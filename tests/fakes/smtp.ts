@@ -115,10 +115,16 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
         reply(`${rejection.code} ${rejection.message}`);
         return;
       }
-      const parsed = parseMail(data);
-      mails.push({ at: Date.now(), ...envelope, data, ...parsed, auth: session.auth });
-      waiters.notify();
-      reply(`250 2.0.0 OK: queued as ${mails.length}`);
+      const auth = session.auth;
+      // The client waits for this answer before its next command, so nothing arrives meanwhile.
+      parseMail(data).then(
+        (parsed) => {
+          mails.push({ at: Date.now(), ...envelope, data, ...parsed, auth });
+          waiters.notify();
+          reply(`250 2.0.0 OK: queued as ${mails.length}`);
+        },
+        (error: Error) => reply(`554 5.6.0 could not parse the message: ${error.message}`),
+      );
     };
 
     const onLine = (line: string) => {

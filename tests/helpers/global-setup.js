@@ -11,6 +11,5 @@ module.exports = async () => {
   const { compileStrapi } = require('@strapi/strapi');
   const started = Date.now();
   await compileStrapi({ appDir: path.resolve(__dirname, '../..') });
-  // eslint-disable-next-line no-console
   console.log(`\n[tests] app compiled in ${Date.now() - started} ms; database: ${process.env.DATABASE_CLIENT || 'sqlite'}`);
 };

@@ -1,6 +1,10 @@
-/** A server-sent events client for tests: connects over real HTTP and collects what arrives. */
+/**
+ * A server-sent events client for tests: connects over real HTTP and collects what arrives. The
+ * frames are read by eventsource-parser (the WHATWG rules), not by hand.
+ */
 import http from 'http';
 import type { AddressInfo } from 'net';
+import { createParser } from 'eventsource-parser';
 import type { TestApp } from './strapi';
 
 export interface SseEvent {
@@ -14,7 +18,11 @@ export interface EventStream {
   headers: http.IncomingHttpHeaders;
   events: SseEvent[];
   comments: string[];
-  /** Resolves with the first event (already received or to come) of this type that matches. */
+  /**
+   * Resolves with the first event (already received or to come) of this type that matches. The
+   * timeout is only how long to wait before failing: generous, so a busy machine does not fail a
+   * test whose event does arrive.
+   */
   next(event: string, match?: (data: any) => boolean, timeoutMs?: number): Promise<SseEvent>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
@@ -37,33 +45,21 @@ export async function openEventStream(target: TestApp | number, path: string, au
       const events: SseEvent[] = [];
       const comments: string[] = [];
       const waiters: Array<() => void> = [];
-      let buffer = '';
       let resolveEnded: () => void = () => undefined;
       const ended = new Promise<void>((r) => (resolveEnded = r));
+      const parser = createParser({
+        onEvent: (message) => events.push({ event: message.event ?? 'message', id: message.id, data: JSON.parse(message.data) }),
+        onComment: (comment) => comments.push(comment.trim()),
+      });
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
-        buffer += chunk;
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) !== -1) {
-          const frame = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          let event = 'message';
-          let id: string | undefined;
-          const data: string[] = [];
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('id:')) id = line.slice(3).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).trim());
-          }
-          if (data.length) events.push({ event, id, data: JSON.parse(data.join('\n')) });
-        }
+        parser.feed(chunk);
         waiters.splice(0).forEach((wake) => wake());
       });
       response.on('end', () => resolveEnded());
       response.on('close', () => resolveEnded());
 
-      const next = (event: string, match: (data: any) => boolean = () => true, timeoutMs = 2000) =>
+      const next = (event: string, match: (data: any) => boolean = () => true, timeoutMs = 10_000) =>
         new Promise<SseEvent>((res, rej) => {
           const timer = setTimeout(() => rej(new Error(`no "${event}" event within ${timeoutMs} ms (got ${events.map((e) => e.event).join(', ') || 'none'})`)), timeoutMs);
           const check = () => {

@@ -40,7 +40,8 @@ export async function startStrapi(options: StartOptions = {}): Promise<TestApp> 
     touchedKeys.add(key);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // Required here, after the environment above is set, not at the top of the file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');
   const instance: Core.Strapi = await createStrapi({
     appDir,

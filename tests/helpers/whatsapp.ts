@@ -18,7 +18,7 @@ export const count = (strapi: Core.Strapi, uid: string, where: Record<string, un
 export const messageRow = (strapi: Core.Strapi, id: number) => strapi.db.query(UID.message as any).findOne({ where: { id } });
 
 /** Waits until the message reaches one of the given statuses; returns the row. */
-export const waitForStatus = (strapi: Core.Strapi, id: number, statuses: string[], timeoutMs = 5000) =>
+export const waitForStatus = (strapi: Core.Strapi, id: number, statuses: string[], timeoutMs = 15_000) =>
   waitFor(async () => {
     const row = await messageRow(strapi, id);
     return row && statuses.includes(row.deliveryStatus) ? row : null;

@@ -97,6 +97,19 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return contact;
   },
 
+  /**
+   * Contacts carrying exactly this tag (not a tag that merely contains it). `tags` is a JSON
+   * array: PostgreSQL tests containment on jsonb, SQLite walks the array with json_each.
+   */
+  async idsTagged(tag: string): Promise<number[]> {
+    const table = strapi.db.metadata.get(UID.contact).tableName;
+    const rows: Array<{ id: number }> =
+      strapi.db.dialect.client === 'postgres'
+        ? await strapi.db.connection(table).select('id').whereRaw('tags::jsonb @> ?::jsonb', [JSON.stringify([tag])])
+        : await strapi.db.connection(table).select('id').whereRaw('EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)', [tag]);
+    return rows.map((r) => Number(r.id));
+  },
+
   async list(params: { page: number; pageSize: number; search?: string; tag?: string; lead?: boolean; consent?: boolean }) {
     const where: Record<string, unknown>[] = [];
     if (params.search) {
@@ -104,7 +117,7 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     if (params.lead !== undefined) where.push({ isLead: params.lead });
     if (params.consent !== undefined) where.push({ marketingConsent: params.consent });
-    if (params.tag) where.push({ tags: { $contains: params.tag } });
+    if (params.tag) where.push({ id: { $in: await this.idsTagged(params.tag) } });
     const query = { where: where.length ? { $and: where } : {} };
     const [results, total] = await Promise.all([
       strapi.db.query(UID.contact).findMany({
