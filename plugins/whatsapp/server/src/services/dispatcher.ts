@@ -1,4 +1,3 @@
-import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
 import { quietUntil } from '../lib/quiet-hours';

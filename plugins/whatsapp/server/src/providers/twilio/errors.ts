@@ -3,7 +3,7 @@
  * may carry the message), and the parser of Twilio's error body.
  * https://www.twilio.com/docs/api/errors
  */
-import { ProviderError, codeOf, fallbackError, headerValue, isRecord, parseJsonObject, parseRetryAfter, text, type HeaderSource } from '../errors';
+import { ProviderError, codeOf, fallbackError, headerValue, parseJsonObject, parseRetryAfter, text, type HeaderSource } from '../errors';
 import { canFallBackWith, classifyWith, describeWith, type ErrorTable } from '../classify';
 import type { ErrorClass } from '../types';
 
