@@ -244,7 +244,8 @@ describe('graceful shutdown', () => {
       expect(sentBeforeRestart).toBe(fakes.meta.sent.length);
       expect(sentBeforeRestart).toBeLessThan(30);
 
-      process.env.WHATSAPP_WORKER = 'true';
+      // The same instance becomes a worker (as a restart with WHATSAPP_WORKER=true would make it).
+      second.strapi.config.set('plugin::whatsapp.worker', true);
       second.strapi.plugin('whatsapp').service('scheduler').start();
       await fakes.meta.waitForSent(30, 30_000);
       await settle(second.strapi);

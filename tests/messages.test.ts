@@ -226,16 +226,21 @@ describe('messages (sandbox provider)', () => {
 
   describe('failures in the sandbox', () => {
     afterEach(async () => {
-      await app.http().put('/whatsapp/settings').set('Authorization', admin).send({ data: { sandboxFailure: null } }).expect(200);
+      app.strapi.config.set('plugin::whatsapp.sandboxFailure', null);
     });
 
-    it('a permanent provider error fails the message with its code, logged as an attempt; retry sends it again', async () => {
-      await app
+    it('the sandbox failure mode is a test switch, not a setting: the settings API refuses it', async () => {
+      const res = await app
         .http()
         .put('/whatsapp/settings')
         .set('Authorization', admin)
-        .send({ data: { sandboxFailure: { code: '131026', kind: 'permanent', message: 'Message undeliverable' } } })
-        .expect(200);
+        .send({ data: { sandboxFailure: { code: '131026', kind: 'permanent' } } })
+        .expect(400);
+      expect(JSON.stringify(res.body.error)).toMatch(/sandboxFailure/);
+    });
+
+    it('a permanent provider error fails the message with its code, logged as an attempt; retry sends it again', async () => {
+      app.strapi.config.set('plugin::whatsapp.sandboxFailure', { code: '131026', kind: 'permanent', message: 'Message undeliverable' });
       const res = await post({ to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' } }).expect(201);
       const failed = await waitForStatus(app.strapi, res.body.data.id, ['failed']);
       expect(failed.errorCode).toBe('131026');
@@ -244,7 +249,7 @@ describe('messages (sandbox provider)', () => {
       expect(attempts).toHaveLength(1);
       expect(attempts[0]).toMatchObject({ outcome: 'failed', providerCode: '131026', provider: 'sandbox' });
 
-      await app.http().put('/whatsapp/settings').set('Authorization', admin).send({ data: { sandboxFailure: null } }).expect(200);
+      app.strapi.config.set('plugin::whatsapp.sandboxFailure', null);
       const retried = await app.http().post(`/api/whatsapp/messages/${res.body.data.id}/retry`).set('Authorization', token).expect(200);
       expect(retried.body.data.status).toBe('queued');
       const sent = await waitForStatus(app.strapi, res.body.data.id, ['sent']);
@@ -253,12 +258,7 @@ describe('messages (sandbox provider)', () => {
     });
 
     it('a transient error puts the message back in the queue with a later due time', async () => {
-      await app
-        .http()
-        .put('/whatsapp/settings')
-        .set('Authorization', admin)
-        .send({ data: { sandboxFailure: { code: '131000', kind: 'transient', message: 'Something went wrong' } } })
-        .expect(200);
+      app.strapi.config.set('plugin::whatsapp.sandboxFailure', { code: '131000', kind: 'transient', message: 'Something went wrong' });
       const before = Date.now();
       const res = await post({ to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' } }).expect(201);
       const queued = await waitForRequeued(res.body.data.id);

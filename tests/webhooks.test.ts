@@ -519,7 +519,7 @@ describe('provider webhooks', () => {
     };
     const remaining = async (rows: Record<string, any>) =>
       (await eventRows({ id: { $in: Object.values(rows).map((r: any) => r.id) } })).map((r: any) => r.id);
-    const prune = () => app.strapi.plugin('whatsapp').service('webhooks').prune();
+    const prune = (days?: number) => app.strapi.plugin('whatsapp').service('webhooks').prune(new Date(), days);
 
     it('by default (30 days) deletes applied events older than that, keeps recent and unapplied ones', async () => {
       const rows = await agedEvents();
@@ -531,14 +531,12 @@ describe('provider webhooks', () => {
 
     it('a period under 7 days is raised to 7 (providers repeat for that long); 0 keeps everything', async () => {
       const rows = await agedEvents();
-      process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS = '0';
-      expect(await prune()).toEqual({ deleted: 0, days: 0 });
+      expect(await prune(0)).toEqual({ deleted: 0, days: 0 });
       expect(await remaining(rows)).toHaveLength(3);
-      process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS = '2';
       const olderThanAWeek = { appliedAt: { $lt: new Date(Date.now() - 7 * DAY) } };
       const due = await count(app.strapi, INBOX_UID.webhookEvent, olderThanAWeek);
       expect(due).toBeGreaterThanOrEqual(2); // ours, and any left by the test before
-      expect(await prune()).toEqual({ deleted: due, days: 7 });
+      expect(await prune(2)).toEqual({ deleted: due, days: 7 });
       expect(await count(app.strapi, INBOX_UID.webhookEvent, olderThanAWeek)).toBe(0);
       expect(await remaining(rows)).toEqual([rows.pending.id]);
     });

@@ -1,20 +1,200 @@
 /**
- * Plugin configuration. Values come from environment variables (see `.env.example`); an
- * application may override them in `config/plugins.ts` under `whatsapp.config`.
+ * The plugin's one typed configuration. Every setting is read here, once, from the environment
+ * with Strapi's `env` helpers (see `.env.example`); an application may override any of it in
+ * `config/plugins.ts` under `whatsapp.config`. Validated at boot: a bad value stops the start
+ * with an error naming the variable and the rule. Nothing else in the plugin reads process.env;
+ * code reads `readConfig()`.
  */
-const bool = (value: string | undefined, fallback: boolean) =>
-  value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+import type { Core } from '@strapi/strapi';
+import { PLUGIN_ID } from '../constants';
 
-export interface PluginConfig {
-  /** Default of the sandbox toggle; on unless NODE_ENV=production. */
-  sandbox: boolean;
+type Env = Core.Config.Shared.ConfigParams['env'];
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** Default https://api.twilio.com; tests point it at a local fake. */
+  apiBaseUrl: string;
+  /** Our WhatsApp number (`whatsapp:+52…` or `+52…`). */
+  whatsappFrom: string | null;
+  /** The SMS fallback's `From`; without it there is no SMS fallback. */
+  smsFrom: string | null;
 }
 
+export interface MetaConfig {
+  accessToken: string;
+  phoneNumberId: string;
+  /** Default https://graph.facebook.com; tests point it at a local fake. */
+  graphBaseUrl: string;
+  graphVersion: string;
+  /** Signs webhooks (X-Hub-Signature-256). */
+  appSecret: string | null;
+  /** Echoed in the webhook subscription handshake. */
+  verifyToken: string | null;
+  /** Our number, shown on the sender (else `meta:<phone number id>`). */
+  whatsappNumber: string | null;
+}
+
+export interface PluginConfig {
+  /** Starting value of the sandbox toggle; on unless NODE_ENV=production. */
+  sandbox: boolean;
+  /** false: an API-only instance (never sends). */
+  worker: boolean;
+  /** Where providers reach this app (webhooks, media links); empty: http://localhost:$PORT. */
+  publicUrl: string | null;
+  defaultCountry: string;
+  defaultTimeZone: string;
+  /** A host content type in which every new number that writes in also gets a record. */
+  leadContentType: string | null;
+  /** Signs the expiring media links handed to providers. */
+  mediaSecret: string;
+  dispatcher: {
+    batchSize: number;
+    concurrency: number;
+    parallelBatches: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+    /** Seconds before the 1st, 2nd, 3rd… retry of a transient failure. */
+    retryDelays: number[];
+    providerTimeoutMs: number;
+    inDoubt: 'hold' | 'resend';
+    inDoubtGraceSeconds: number;
+  };
+  media: { download: boolean; maxBytes: number };
+  /** Applied webhook events older than this many days are deleted; 0 keeps them. */
+  webhookRetentionDays: number;
+  twilio: TwilioConfig;
+  meta: MetaConfig;
+  /**
+   * Test-only: the sandbox answers every send with this provider error, so the retry, fallback
+   * and opt-out paths can be tried without a provider. Not an environment variable and not in the
+   * settings API; set in code (`strapi.config.set('plugin::whatsapp.sandboxFailure', …)`).
+   */
+  sandboxFailure: { code: string; kind: 'transient' | 'rate-limited' | 'permanent' | 'opted-out' | 'outside-window'; message?: string; retryAfterSeconds?: number } | null;
+}
+
+const text = (env: Env, name: string) => {
+  const value = env(name, '');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+};
+
+/**
+ * A whole number from the environment, strictly: Strapi's `env.int` reads "2.5" as 2 and "10s"
+ * as 10; here they stay what they are and the validator names them.
+ */
+const whole = (env: Env, name: string, fallback: number) => {
+  const raw = text(env, name);
+  return raw === null ? fallback : Number(raw);
+};
+
+/** Reads every setting from the environment. Exported for the validator's tests. */
+export const fromEnv = (env: Env): PluginConfig => ({
+  sandbox: env.bool('WHATSAPP_SANDBOX', env('NODE_ENV', 'development') !== 'production'),
+  worker: env.bool('WHATSAPP_WORKER', true),
+  publicUrl: text(env, 'PUBLIC_URL'),
+  defaultCountry: (text(env, 'WHATSAPP_DEFAULT_COUNTRY') ?? 'MX').toUpperCase(),
+  defaultTimeZone: text(env, 'WHATSAPP_DEFAULT_TIME_ZONE') ?? 'America/Mexico_City',
+  leadContentType: text(env, 'WHATSAPP_LEAD_CONTENT_TYPE'),
+  mediaSecret: text(env, 'WHATSAPP_MEDIA_SECRET') ?? text(env, 'APP_KEYS') ?? 'whatsapp-media',
+  dispatcher: {
+    batchSize: whole(env, 'WHATSAPP_BATCH_SIZE', 200),
+    concurrency: whole(env, 'WHATSAPP_CONCURRENCY', 64),
+    parallelBatches: whole(env, 'WHATSAPP_PARALLEL_BATCHES', 2),
+    leaseSeconds: whole(env, 'WHATSAPP_LEASE_SECONDS', 60),
+    maxAttempts: whole(env, 'WHATSAPP_MAX_ATTEMPTS', 4),
+    retryDelays: (text(env, 'WHATSAPP_RETRY_DELAYS') ?? '60,300,1800').split(',').map((s) => Number(s.trim())),
+    providerTimeoutMs: whole(env, 'WHATSAPP_PROVIDER_TIMEOUT_MS', 15_000),
+    inDoubt: (text(env, 'WHATSAPP_IN_DOUBT') ?? 'hold') as 'hold' | 'resend',
+    inDoubtGraceSeconds: whole(env, 'WHATSAPP_IN_DOUBT_GRACE_SECONDS', 120),
+  },
+  media: {
+    download: env.bool('WHATSAPP_MEDIA_DOWNLOAD', true),
+    maxBytes: whole(env, 'WHATSAPP_MEDIA_MAX_BYTES', 25 * 1024 * 1024),
+  },
+  webhookRetentionDays: whole(env, 'WHATSAPP_WEBHOOK_RETENTION_DAYS', 30),
+  twilio: {
+    accountSid: text(env, 'TWILIO_ACCOUNT_SID') ?? '',
+    authToken: text(env, 'TWILIO_AUTH_TOKEN') ?? '',
+    apiBaseUrl: text(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
+    whatsappFrom: text(env, 'TWILIO_WHATSAPP_FROM'),
+    smsFrom: text(env, 'TWILIO_SMS_FROM'),
+  },
+  meta: {
+    accessToken: text(env, 'META_ACCESS_TOKEN') ?? '',
+    phoneNumberId: text(env, 'META_PHONE_NUMBER_ID') ?? '',
+    graphBaseUrl: text(env, 'META_GRAPH_BASE_URL') ?? 'https://graph.facebook.com',
+    graphVersion: text(env, 'META_GRAPH_VERSION') ?? 'v21.0',
+    appSecret: text(env, 'META_APP_SECRET'),
+    verifyToken: text(env, 'META_VERIFY_TOKEN'),
+    whatsappNumber: text(env, 'META_WHATSAPP_NUMBER'),
+  },
+  sandboxFailure: null,
+});
+
+const wholeAtLeast = (min: number) => (v: unknown) => Number.isInteger(v) && (v as number) >= min;
+const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\/[^\s/]+/.test(v);
+
+/** Each checked setting: where it lives, the variable that sets it, the rule. */
+const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: unknown) => boolean }> = [
+  { path: 'sandbox', variable: 'WHATSAPP_SANDBOX', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
+  { path: 'worker', variable: 'WHATSAPP_WORKER', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
+  { path: 'publicUrl', variable: 'PUBLIC_URL', rule: 'an http(s) URL', ok: (v) => v === null || isUrl(v) },
+  { path: 'defaultCountry', variable: 'WHATSAPP_DEFAULT_COUNTRY', rule: 'a two-letter ISO country code', ok: (v) => typeof v === 'string' && /^[A-Z]{2}$/.test(v) },
+  {
+    path: 'defaultTimeZone',
+    variable: 'WHATSAPP_DEFAULT_TIME_ZONE',
+    rule: 'an IANA time zone such as America/Mexico_City',
+    ok: (v) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: String(v) });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  { path: 'leadContentType', variable: 'WHATSAPP_LEAD_CONTENT_TYPE', rule: 'a content-type uid such as api::customer.customer', ok: (v) => v === null || /^[a-z]+::[\w-]+\.[\w-]+$/.test(String(v)) },
+  { path: 'dispatcher.batchSize', variable: 'WHATSAPP_BATCH_SIZE', rule: 'a whole number from 1 to 5000', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 5000 },
+  { path: 'dispatcher.concurrency', variable: 'WHATSAPP_CONCURRENCY', rule: 'a whole number ≥ 1', ok: wholeAtLeast(1) },
+  { path: 'dispatcher.parallelBatches', variable: 'WHATSAPP_PARALLEL_BATCHES', rule: 'a whole number from 1 to 16', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 16 },
+  { path: 'dispatcher.leaseSeconds', variable: 'WHATSAPP_LEASE_SECONDS', rule: 'a whole number of seconds ≥ 5', ok: wholeAtLeast(5) },
+  { path: 'dispatcher.maxAttempts', variable: 'WHATSAPP_MAX_ATTEMPTS', rule: 'a whole number ≥ 1', ok: wholeAtLeast(1) },
+  {
+    path: 'dispatcher.retryDelays',
+    variable: 'WHATSAPP_RETRY_DELAYS',
+    rule: 'comma-separated whole seconds ≥ 0, such as 60,300,1800',
+    ok: (v) => Array.isArray(v) && v.length > 0 && v.every(wholeAtLeast(0)),
+  },
+  { path: 'dispatcher.providerTimeoutMs', variable: 'WHATSAPP_PROVIDER_TIMEOUT_MS', rule: 'a whole number of milliseconds ≥ 100', ok: wholeAtLeast(100) },
+  { path: 'dispatcher.inDoubt', variable: 'WHATSAPP_IN_DOUBT', rule: '"hold" or "resend"', ok: (v) => v === 'hold' || v === 'resend' },
+  { path: 'dispatcher.inDoubtGraceSeconds', variable: 'WHATSAPP_IN_DOUBT_GRACE_SECONDS', rule: 'a whole number of seconds ≥ 0', ok: wholeAtLeast(0) },
+  { path: 'media.download', variable: 'WHATSAPP_MEDIA_DOWNLOAD', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
+  { path: 'media.maxBytes', variable: 'WHATSAPP_MEDIA_MAX_BYTES', rule: 'a whole number of bytes ≥ 1024', ok: wholeAtLeast(1024) },
+  { path: 'webhookRetentionDays', variable: 'WHATSAPP_WEBHOOK_RETENTION_DAYS', rule: 'a whole number of days ≥ 0 (0 keeps events forever)', ok: wholeAtLeast(0) },
+  { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
+  { path: 'meta.graphBaseUrl', variable: 'META_GRAPH_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
+  { path: 'meta.graphVersion', variable: 'META_GRAPH_VERSION', rule: 'a Graph API version such as v21.0', ok: (v) => typeof v === 'string' && /^v\d+\.\d+$/.test(v) },
+];
+
+const at = (config: unknown, path: string) => path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], config);
+
+/** A value as the error shows it (a number that did not parse shows as such, not as null). */
+const shown = (value: unknown) => JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? 'not a number' : v));
+
+/** Every broken setting, one line each, naming the variable and the rule. */
+export function configProblems(config: PluginConfig): string[] {
+  return RULES.filter(({ path, ok }) => !ok(at(config, path))).map(
+    ({ path, variable, rule }) => `${variable} must be ${rule} (got ${shown(at(config, path))}; whatsapp.${path} in config/plugins.ts)`
+  );
+}
+
+/** The configuration in effect (after config/plugins.ts and validation). */
+export const readConfig = (): PluginConfig => strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
+
 export default {
-  default: (): PluginConfig => ({
-    sandbox: bool(process.env.WHATSAPP_SANDBOX, process.env.NODE_ENV !== 'production'),
-  }),
+  default: ({ env }: { env: Env }) => fromEnv(env),
   validator(config: PluginConfig) {
-    if (typeof config.sandbox !== 'boolean') throw new Error('whatsapp.sandbox must be a boolean');
+    const problems = configProblems(config);
+    if (problems.length) throw new Error(`Invalid WhatsApp plugin configuration:\n  - ${problems.join('\n  - ')}`);
   },
 };

@@ -3,11 +3,9 @@ import {
   downloadableMedia,
   extensionFor,
   matchesMime,
-  maxBytesFrom,
   mediaFilename,
   mimeAllowed,
   retryDelayMs,
-  DEFAULT_MAX_BYTES,
 } from './inbound-media';
 
 describe('downloadableMedia', () => {
@@ -62,10 +60,6 @@ describe('mimeAllowed (upload security settings)', () => {
 });
 
 describe('limits and retries', () => {
-  it('WHATSAPP_MEDIA_MAX_BYTES: positive integers only, else 25 MB', () => {
-    expect(maxBytesFrom('1048576')).toBe(1048576);
-    for (const bad of [undefined, '', ' ', '0', '-5', '1.5', 'ten', '1e400']) expect(maxBytesFrom(bad)).toBe(DEFAULT_MAX_BYTES);
-  });
   it('backs off 1 s, 5 s, 30 s, then gives up; Retry-After stretches a wait, capped at 5 minutes', () => {
     expect([1, 2, 3, 4].map((attempt) => retryDelayMs(attempt))).toEqual([1000, 5000, 30000, null]);
     expect(retryDelayMs(1, 20)).toBe(20000);

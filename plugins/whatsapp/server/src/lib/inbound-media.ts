@@ -122,17 +122,6 @@ export function mimeAllowed(mime: string, security: { allowedTypes?: unknown; de
   return !allowed?.length || matchesMime(mime, allowed);
 }
 
-/**
- * WHATSAPP_MEDIA_MAX_BYTES, default 25 MB: above WhatsApp's 16 MB for images, audio and video,
- * so ordinary media always fits, while a 100 MB document (WhatsApp's limit) does not fill the
- * disk or hold a download slot for minutes; raise it when suppliers send large PDFs.
- */
-export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
-export function maxBytesFrom(value: string | undefined): number {
-  const n = Number(value);
-  return value !== undefined && value.trim() !== '' && Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_BYTES;
-}
-
 /** Seconds before the 2nd, 3rd, 4th try of a download that failed transiently. */
 export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000] as const;
 

@@ -12,6 +12,7 @@ import { metaProvider } from './meta';
 import { sandboxFor, sandboxProvider, type SandboxFailureSetting } from './sandbox';
 import { createSandboxProvider } from './sandbox/client';
 import { commonSettings } from './settings';
+import { readConfig } from '../config';
 import { createTwilioSmsClient, twilioProvider } from './twilio';
 import type { Channel, ProviderModule, WhatsAppProvider } from './types';
 
@@ -69,7 +70,8 @@ export function createRegistry({ strapi }: { strapi: Core.Strapi }) {
 
     /** The client that carries a message from this sender, given the current settings. */
     forSender(sender: { provider: string }, settings: RegistrySettings): WhatsAppProvider {
-      if (settings.sandbox || sender.provider === 'sandbox') return sandboxFor(settings.sandboxFailure);
+      // The sandbox fails on purpose only when code or tests ask (config, never the settings API).
+      if (settings.sandbox || sender.provider === 'sandbox') return sandboxFor(settings.sandboxFailure ?? readConfig().sandboxFailure);
       return client(sender.provider);
     },
 

@@ -1,13 +1,11 @@
-/**
- * Settings every provider shares, read in one place. Kept tiny and pure: the plugin's typed
- * configuration will replace these reads.
- */
+/** Settings every provider shares, from the plugin's typed configuration (config/index.ts). */
 import type { CommonSettings } from './types';
 import { publicUrl } from '../utils/webhook-request';
+import { readConfig } from '../config';
 
 export function commonSettings(): CommonSettings {
   return {
-    timeoutMs: Number(process.env.WHATSAPP_PROVIDER_TIMEOUT_MS) || 15_000,
+    timeoutMs: readConfig().dispatcher.providerTimeoutMs,
     publicUrl: publicUrl(),
   };
 }

@@ -4,6 +4,7 @@ import { quietUntil } from '../lib/quiet-hours';
 import { ProviderError } from '../providers/errors';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
 import { getService } from '../utils';
+import { readConfig } from '../config';
 import { createJob, workerOwner } from '../workers/runner';
 import pLimit from 'p-limit';
 import type { Contact } from './contacts';
@@ -12,17 +13,8 @@ import type { Sender } from './senders';
 import type { Settings } from './settings';
 import type { Template } from './templates';
 
-const numberFromEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
-
 /** Backoff after the 1st, 2nd, 3rd transient failure (seconds): about 1 min, 5 min, 30 min. */
-export const retryDelays = () =>
-  (process.env.WHATSAPP_RETRY_DELAYS || '60,300,1800')
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isFinite(n) && n >= 0);
+const retryDelays = () => readConfig().dispatcher.retryDelays;
 
 interface Batch {
   senders: Map<number, Sender | null>;
@@ -48,18 +40,11 @@ const parseJson = <T>(value: unknown): T | null => (typeof value === 'string' ? 
  */
 const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = workerOwner;
-  const workerEnabled = process.env.WHATSAPP_WORKER !== 'false';
-  const batchSize = numberFromEnv('WHATSAPP_BATCH_SIZE', 200);
-  const concurrency = numberFromEnv('WHATSAPP_CONCURRENCY', 64);
-  // Two batches in flight: one is being sent while the other is claimed or recorded.
-  const parallelBatches = numberFromEnv('WHATSAPP_PARALLEL_BATCHES', 2);
-  const leaseMs = numberFromEnv('WHATSAPP_LEASE_SECONDS', 60) * 1000;
-  const maxAttempts = numberFromEnv('WHATSAPP_MAX_ATTEMPTS', 4);
-  const inDoubtMode = process.env.WHATSAPP_IN_DOUBT === 'resend' ? 'resend' : 'hold';
-  const inDoubtGraceMs = numberFromEnv('WHATSAPP_IN_DOUBT_GRACE_SECONDS', 120) * 1000;
+  // Read when the service is first used: the plugin's configuration is loaded by then.
+  const config = () => readConfig().dispatcher;
   const SWEEP_EVERY_MS = 5000;
-
-  const limit = pLimit(concurrency);
+  let limiter: ReturnType<typeof pLimit> | null = null;
+  const limit = <T>(fn: () => Promise<T>) => (limiter ??= pLimit(config().concurrency))(fn);
 
   const classify = (provider: WhatsAppProvider, error: unknown): ErrorClass => {
     try {
@@ -142,7 +127,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     const now = new Date();
     const base = { httpStatus: providerError?.status ?? null, providerCode: code, errorText: text.slice(0, 1000) };
 
-    if ((verdict.kind === 'transient' || verdict.kind === 'rate-limited') && attempts < maxAttempts) {
+    if ((verdict.kind === 'transient' || verdict.kind === 'rate-limited') && attempts < config().maxAttempts) {
       const delays = retryDelays();
       const hinted = verdict.kind === 'rate-limited' ? verdict.retryAfterSeconds : undefined;
       const delaySeconds = hinted ?? providerError?.retryAfterSeconds ?? delays[Math.min(attempts - 1, delays.length - 1)] ?? 60;
@@ -278,7 +263,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const runOnce = async (): Promise<number> => {
     const queue = getService('queue');
-    const claimed = await queue.claim(owner, batchSize, leaseMs);
+    const claimed = await queue.claim(owner, config().batchSize, config().leaseSeconds * 1000);
     if (!claimed.length) return 0;
     const messages = claimed.map((c) => c.message);
     const notBefore = new Map(claimed.map((c) => [c.message.id, c.notBefore]));
@@ -321,7 +306,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     name: 'dispatcher',
     work: runOnce,
     // Two batches in flight: one is being sent while the other is claimed or recorded.
-    loops: parallelBatches,
+    loops: readConfig().dispatcher.parallelBatches,
     // The scheduler ticks every second; an idle dispatcher also wakes exactly when the next
     // scheduled message is due, if that is sooner.
     intervalMs: 1000,
@@ -334,7 +319,8 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     name: 'in-doubt sweep',
     intervalMs: SWEEP_EVERY_MS,
     work: async () => {
-      const swept = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceMs);
+      const { inDoubt: inDoubtMode, inDoubtGraceSeconds } = config();
+      const swept = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceSeconds * 1000);
       if (swept) strapi.log.warn(`[whatsapp] ${swept} in-doubt message(s) ${inDoubtMode === 'resend' ? 'queued again' : 'marked unknown'}`);
       // Swept rows are due now: send them.
       if (swept && inDoubtMode === 'resend') job.wake();
@@ -362,7 +348,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     start() {
-      if (!workerEnabled) return;
+      if (!readConfig().worker) return;
       job.start();
       sweeper.start();
     },

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { LIVE_EVENTS, UID } from '../constants';
-import { downloadableMedia, maxBytesFrom, mediaFilename, extensionFor, mimeAllowed, retryDelayMs, baseMime, type DownloadableMedia } from '../lib/inbound-media';
+import { downloadableMedia, mediaFilename, extensionFor, mimeAllowed, retryDelayMs, baseMime, type DownloadableMedia } from '../lib/inbound-media';
 import { toProviderError } from '../providers/errors';
 import { classifyMediaError, type FetchedMedia, type MediaFetchOptions } from '../providers/media';
 import { MediaTooLargeError } from '../providers/media-download';
@@ -13,6 +13,7 @@ import type { Message } from './messages';
 
 import { MEDIA_STATUS } from '../queue';
 import type { MediaStatus } from '../queue';
+import { readConfig } from '../config';
 export { MEDIA_STATUS };
 export type { MediaStatus };
 
@@ -23,9 +24,6 @@ const SWEEP_LIMIT = 1000;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 /** The media library folder inbound files go to, so they do not mix with the site's own. */
 const FOLDER_NAME = 'WhatsApp';
-
-const flag = (value: string | undefined, fallback: boolean) =>
-  value === undefined || value.trim() === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase());
 
 export interface UploadedFile {
   id: number;
@@ -68,10 +66,10 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
   let stopped = false;
   let creatingFolder: Promise<{ id: number }> | null = null;
 
-  const enabled = () => flag(process.env.WHATSAPP_MEDIA_DOWNLOAD, true);
+  const enabled = () => readConfig().media.download;
 
   const fetchConfig = (): MediaFetchOptions => ({
-    maxBytes: maxBytesFrom(process.env.WHATSAPP_MEDIA_MAX_BYTES),
+    maxBytes: readConfig().media.maxBytes,
     timeoutMs: commonSettings().timeoutMs,
     downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
     signal: abort.signal,

@@ -15,6 +15,7 @@ import type { Message } from './messages';
 import type { Sender } from './senders';
 import type { InboundEvent, WebhookProvider } from '../providers/webhook-events';
 import { UnappliableEventError } from './webhooks';
+import { readConfig } from '../config';
 
 /** A reply counts as an answer to our last message tied to a record if it comes within 7 days. */
 const FOLLOW_UP_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -232,7 +233,7 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
    * conditional update, so two instances never leave two records linked to one lead.
    */
   const linkLead = async (contactId: number) => {
-    const uid = process.env.WHATSAPP_LEAD_CONTENT_TYPE?.trim();
+    const uid = readConfig().leadContentType;
     if (!uid) return;
     if (!isContentType(uid)) {
       if (!warnedLeadType) strapi.log.warn(`[whatsapp] WHATSAPP_LEAD_CONTENT_TYPE "${uid}" is not a content type: leads stay WhatsApp contacts only`);

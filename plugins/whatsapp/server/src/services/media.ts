@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { RuleError } from '../utils/errors';
 import { publicUrl } from '../utils/webhook-request';
+import { readConfig } from '../config';
 
 export interface MediaRef {
   fileId: number;
@@ -12,7 +13,7 @@ export interface MediaRef {
 
 const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
 
-const secret = () => process.env.WHATSAPP_MEDIA_SECRET || process.env.APP_KEYS || 'whatsapp-media';
+const secret = () => readConfig().mediaSecret;
 const hmac = (payload: string) => crypto.createHmac('sha256', secret()).update(payload).digest('base64url');
 
 /**

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils';
+import { readConfig } from '../config';
 
 /**
  * Starts and stops this instance's background work (each job runs on workers/runner.ts):
@@ -19,7 +20,7 @@ const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     enabled() {
-      return process.env.WHATSAPP_WORKER !== 'false';
+      return readConfig().worker;
     },
 
     start() {

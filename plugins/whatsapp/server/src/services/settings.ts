@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, PLUGIN_ID, UID } from '../constants';
 import { getService } from '../utils';
+import { readConfig } from '../config';
 
 export interface Settings {
   sandbox: boolean;
@@ -17,7 +18,6 @@ export interface Settings {
   /** Whether transactional messages also wait out quiet hours (marketing always does). */
   quietHoursTransactional: boolean;
   /** Test-only: makes the sandbox provider fail with this provider error code. */
-  sandboxFailure: { code: string; kind: string; message?: string; retryAfterSeconds?: number } | null;
 }
 
 export interface Actor {
@@ -32,7 +32,6 @@ const EDITABLE: (keyof Settings)[] = [
   'optOutKeywords',
   'optInKeywords',
   'failureRateThreshold',
-  'sandboxFailure',
   'defaultTimeZone',
   'quietHoursStart',
   'quietHoursEnd',
@@ -52,14 +51,13 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let cachedAt = 0;
 
   const defaults = (): Settings => ({
-    sandbox: Boolean(strapi.config.get(`plugin::${PLUGIN_ID}.sandbox`)),
-    defaultCountry: (process.env.WHATSAPP_DEFAULT_COUNTRY || 'MX').toUpperCase(),
+    sandbox: readConfig().sandbox,
+    defaultCountry: readConfig().defaultCountry,
     transactionalConsent: 'implicit',
     optOutKeywords: DEFAULT_OPT_OUT_KEYWORDS,
     optInKeywords: DEFAULT_OPT_IN_KEYWORDS,
     failureRateThreshold: 0.1,
-    sandboxFailure: null,
-    defaultTimeZone: process.env.WHATSAPP_DEFAULT_TIME_ZONE || 'America/Mexico_City',
+    defaultTimeZone: readConfig().defaultTimeZone,
     quietHoursStart: null,
     quietHoursEnd: null,
     quietHoursTransactional: false,
@@ -77,7 +75,6 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
         row.failureRateThreshold === null || row.failureRateThreshold === undefined
           ? d.failureRateThreshold
           : Number(row.failureRateThreshold),
-      sandboxFailure: (row.sandboxFailure as Settings['sandboxFailure']) ?? null,
       defaultTimeZone: (row.defaultTimeZone as string) || d.defaultTimeZone,
       quietHoursStart: (row.quietHoursStart as string) || null,
       quietHoursEnd: (row.quietHoursEnd as string) || null,

@@ -7,6 +7,7 @@ import type { ErrorTable } from '../providers/classify';
 import { PROVIDERS } from '../providers/registry';
 import { coalesce } from '../lib/coalesce';
 import { getService, toDate } from '../utils';
+import { readConfig } from '../config';
 import { createJob, workerOwner } from '../workers/runner';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
 import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '../providers/webhook-events';
@@ -59,24 +60,19 @@ const INSERT_CHUNK = 200;
 
 /** Providers repeat a delivery for up to 7 days (Meta); an event's key must outlive that. */
 export const MIN_RETENTION_DAYS = 7;
-export const DEFAULT_RETENTION_DAYS = 30;
 const PRUNE_CHUNK = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * WHATSAPP_WEBHOOK_RETENTION_DAYS: how long applied events are kept (0 keeps them forever). Fewer
- * than 7 days would forget keys a provider may still repeat, so such a value is raised to 7.
+ * WHATSAPP_WEBHOOK_RETENTION_DAYS (validated at boot as a whole number ≥ 0): how long applied
+ * events are kept (0 keeps them forever). Fewer than 7 days would forget keys a provider may
+ * still repeat, so such a value is raised to 7.
  */
-export const retentionDays = (value = process.env.WHATSAPP_WEBHOOK_RETENTION_DAYS): { days: number; warning?: string } => {
-  if (value === undefined || value.trim() === '') return { days: DEFAULT_RETENTION_DAYS };
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 0) {
-    return { days: DEFAULT_RETENTION_DAYS, warning: `WHATSAPP_WEBHOOK_RETENTION_DAYS must be a whole number of days (got "${value}"); using ${DEFAULT_RETENTION_DAYS}` };
+export const retentionDays = (configured: number): { days: number; warning?: string } => {
+  if (configured > 0 && configured < MIN_RETENTION_DAYS) {
+    return { days: MIN_RETENTION_DAYS, warning: `WHATSAPP_WEBHOOK_RETENTION_DAYS=${configured} would forget events providers still repeat; using ${MIN_RETENTION_DAYS}` };
   }
-  if (days > 0 && days < MIN_RETENTION_DAYS) {
-    return { days: MIN_RETENTION_DAYS, warning: `WHATSAPP_WEBHOOK_RETENTION_DAYS=${days} would forget events providers still repeat; using ${MIN_RETENTION_DAYS}` };
-  }
-  return { days };
+  return { days: configured };
 };
 
 const isWebhookEvent = (value: unknown): value is WebhookEvent =>
@@ -490,8 +486,8 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Deletes applied events older than the retention period, a chunk at a time so no statement
      * holds the table for long. Events not applied yet are never deleted. Hourly from the scheduler.
      */
-    async prune(now = new Date()): Promise<{ deleted: number; days: number }> {
-      const { days, warning } = retentionDays();
+    async prune(now = new Date(), configured = readConfig().webhookRetentionDays): Promise<{ deleted: number; days: number }> {
+      const { days, warning } = retentionDays(configured);
       if (warning) strapi.log.warn(`[whatsapp] ${warning}`);
       if (days === 0) return { deleted: 0, days };
       const cutoff = new Date(now.getTime() - days * DAY_MS);

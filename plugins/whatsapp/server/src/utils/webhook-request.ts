@@ -1,4 +1,5 @@
 import type { ExtendableContext, Request } from 'koa';
+import { readConfig } from '../config';
 
 /**
  * What the signature checks need from a webhook request: the bytes the provider sent and the
@@ -21,7 +22,7 @@ export const rawBody = (request: Pick<Request, 'body'>): Buffer | null => {
  * the Host header names the proxy's upstream, not what the provider signed, so it is never used.
  */
 export const publicUrl = () => {
-  const configured = process.env.PUBLIC_URL || strapi.config.get<string>('server.url', '');
+  const configured = readConfig().publicUrl || strapi.config.get<string>('server.url', '');
   const base = /^https?:\/\//.test(configured) ? configured : `http://localhost:${strapi.config.get('server.port', 1337)}`;
   return base.replace(/\/+$/, '');
 };

@@ -128,15 +128,6 @@ export const settingsSchema = yup
     quietHoursStart: yup.string().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHoursStart must be HH:MM (24 h)', excludeEmptyString: true }),
     quietHoursEnd: yup.string().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHoursEnd must be HH:MM (24 h)', excludeEmptyString: true }),
     quietHoursTransactional: yup.boolean().strict(),
-    sandboxFailure: yup
-      .object({
-        code: yup.string().required(),
-        kind: yup.string().oneOf(['transient', 'rate-limited', 'permanent', 'opted-out', 'outside-window']).required(),
-        message: yup.string(),
-        retryAfterSeconds: yup.number().min(0),
-      })
-      .nullable()
-      .default(undefined),
   })
   .noUnknown(true, 'unknown field: ${unknown}');
 

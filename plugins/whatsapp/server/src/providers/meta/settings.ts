@@ -1,4 +1,6 @@
-/** Every Meta setting, read in ONE place (the plugin's typed config will replace these reads). */
+import { readConfig } from '../../config';
+
+/** Every Meta setting, from the plugin's typed configuration (config/index.ts). */
 export interface MetaSettings {
   accessToken: string;
   phoneNumberId: string;
@@ -13,14 +15,15 @@ export interface MetaSettings {
   whatsappNumber: string | undefined;
 }
 
-export function metaSettings(env: NodeJS.ProcessEnv = process.env): MetaSettings {
+export function metaSettings(): MetaSettings {
+  const { accessToken, phoneNumberId, graphBaseUrl, graphVersion, appSecret, verifyToken, whatsappNumber } = readConfig().meta;
   return {
-    accessToken: env.META_ACCESS_TOKEN || '',
-    phoneNumberId: env.META_PHONE_NUMBER_ID || '',
-    graphBaseUrl: env.META_GRAPH_BASE_URL || undefined,
-    graphVersion: env.META_GRAPH_VERSION || undefined,
-    appSecret: env.META_APP_SECRET || undefined,
-    verifyToken: env.META_VERIFY_TOKEN || undefined,
-    whatsappNumber: env.META_WHATSAPP_NUMBER || undefined,
+    accessToken,
+    phoneNumberId,
+    graphBaseUrl,
+    graphVersion,
+    appSecret: appSecret ?? undefined,
+    verifyToken: verifyToken ?? undefined,
+    whatsappNumber: whatsappNumber ?? undefined,
   };
 }

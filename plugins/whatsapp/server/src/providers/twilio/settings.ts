@@ -1,4 +1,6 @@
-/** Every Twilio setting, read in ONE place (the plugin's typed config will replace these reads). */
+import { readConfig } from '../../config';
+
+/** Every Twilio setting, from the plugin's typed configuration (config/index.ts). */
 export interface TwilioSettings {
   accountSid: string;
   authToken: string;
@@ -10,12 +12,7 @@ export interface TwilioSettings {
   smsFrom: string | undefined;
 }
 
-export function twilioSettings(env: NodeJS.ProcessEnv = process.env): TwilioSettings {
-  return {
-    accountSid: env.TWILIO_ACCOUNT_SID || '',
-    authToken: env.TWILIO_AUTH_TOKEN || '',
-    apiBaseUrl: env.TWILIO_API_BASE_URL || undefined,
-    whatsappFrom: env.TWILIO_WHATSAPP_FROM || undefined,
-    smsFrom: env.TWILIO_SMS_FROM || undefined,
-  };
+export function twilioSettings(): TwilioSettings {
+  const { accountSid, authToken, apiBaseUrl, whatsappFrom, smsFrom } = readConfig().twilio;
+  return { accountSid, authToken, apiBaseUrl, whatsappFrom: whatsappFrom ?? undefined, smsFrom: smsFrom ?? undefined };
 }

@@ -1,0 +1,50 @@
+import { env } from '@strapi/utils';
+import config, { configProblems, fromEnv } from './index';
+
+/** Runs `fn` with these variables set (and the rest of the environment as it is). */
+const withEnv = <T>(vars: Record<string, string | undefined>, fn: () => T): T => {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  try {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+};
+
+describe('the plugin configuration', () => {
+  it('reads every setting once, with the documented defaults', () => {
+    const c = withEnv({ WHATSAPP_BATCH_SIZE: undefined, WHATSAPP_RETRY_DELAYS: undefined, WHATSAPP_IN_DOUBT: undefined, META_GRAPH_VERSION: undefined, PUBLIC_URL: undefined }, () => fromEnv(env));
+    expect(c.dispatcher).toMatchObject({ batchSize: 200, retryDelays: [60, 300, 1800], inDoubt: 'hold' });
+    expect(c.meta.graphVersion).toBe('v21.0');
+    expect(c.publicUrl).toBeNull();
+    expect(c.sandboxFailure).toBeNull();
+    expect(configProblems(c)).toEqual([]);
+  });
+
+  it('refuses at boot a bad value, naming the variable and the rule', () => {
+    const bad = withEnv(
+      { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '2.5', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon' },
+      () => fromEnv(env)
+    );
+    const problems = configProblems(bad);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^WHATSAPP_BATCH_SIZE must be a whole number from 1 to 5000/),
+        expect.stringMatching(/^WHATSAPP_LEASE_SECONDS must be a whole number of seconds/),
+        expect.stringMatching(/^WHATSAPP_IN_DOUBT must be "hold" or "resend"/),
+        expect.stringMatching(/^WHATSAPP_DEFAULT_TIME_ZONE must be an IANA time zone/),
+        expect.stringMatching(/^PUBLIC_URL must be an http\(s\) URL/),
+        expect.stringMatching(/^WHATSAPP_RETRY_DELAYS must be comma-separated whole seconds/),
+      ])
+    );
+    expect(problems).toHaveLength(6);
+    expect(() => config.validator(bad)).toThrow(/^Invalid WhatsApp plugin configuration:\n {2}- [\s\S]*WHATSAPP_BATCH_SIZE must be a whole number from 1 to 5000 \(got "not a number"/);
+  });
+});
