@@ -30,14 +30,14 @@ describe('the plugin configuration', () => {
 
   it('refuses at boot a bad value, naming the variable and the rule', () => {
     const bad = withEnv(
-      { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '2.5', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon' },
+      { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '0', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon' },
       () => fromEnv(env)
     );
     const problems = configProblems(bad);
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^WHATSAPP_BATCH_SIZE must be a whole number from 1 to 5000/),
-        expect.stringMatching(/^WHATSAPP_LEASE_SECONDS must be a whole number of seconds/),
+        expect.stringMatching(/^WHATSAPP_LEASE_SECONDS must be a whole number of seconds ≥ 1/),
         expect.stringMatching(/^WHATSAPP_IN_DOUBT must be "hold" or "resend"/),
         expect.stringMatching(/^WHATSAPP_DEFAULT_TIME_ZONE must be an IANA time zone/),
         expect.stringMatching(/^PUBLIC_URL must be an http\(s\) URL/),

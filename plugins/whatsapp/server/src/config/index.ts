@@ -157,7 +157,7 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'dispatcher.batchSize', variable: 'WHATSAPP_BATCH_SIZE', rule: 'a whole number from 1 to 5000', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 5000 },
   { path: 'dispatcher.concurrency', variable: 'WHATSAPP_CONCURRENCY', rule: 'a whole number ≥ 1', ok: wholeAtLeast(1) },
   { path: 'dispatcher.parallelBatches', variable: 'WHATSAPP_PARALLEL_BATCHES', rule: 'a whole number from 1 to 16', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 16 },
-  { path: 'dispatcher.leaseSeconds', variable: 'WHATSAPP_LEASE_SECONDS', rule: 'a whole number of seconds ≥ 5', ok: wholeAtLeast(5) },
+  { path: 'dispatcher.leaseSeconds', variable: 'WHATSAPP_LEASE_SECONDS', rule: 'a whole number of seconds ≥ 1', ok: wholeAtLeast(1) },
   { path: 'dispatcher.maxAttempts', variable: 'WHATSAPP_MAX_ATTEMPTS', rule: 'a whole number ≥ 1', ok: wholeAtLeast(1) },
   {
     path: 'dispatcher.retryDelays',

@@ -92,26 +92,19 @@ export const A = {
 
 const BY_COLUMN = new Map<string, string>(Object.entries(M).map(([field, column]) => [column, field]));
 
-/** `{ dueAt: x }` → `{ due_at: x }`; an unknown field is a programming error. */
-export function messageColumns(data: Record<string, unknown>): Record<string, unknown> {
+/** `{ dueAt: x }` → `{ due_at: x }` for one table; an unknown field is a programming error. */
+const columnsOf = (table: string, names: Record<string, string>) => (data: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(data)) {
-    const column = (M as Record<string, string>)[field];
-    if (!column) throw new Error(`whatsapp_messages has no column for "${field}"`);
+    const column = names[field];
+    if (!column) throw new Error(`${table} has no column for "${field}"`);
     out[column] = value;
   }
   return out;
-}
+};
 
-export function attemptColumns(data: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(data)) {
-    const column = (A as Record<string, string>)[field];
-    if (!column) throw new Error(`whatsapp_attempts has no column for "${field}"`);
-    out[column] = value;
-  }
-  return out;
-}
+export const messageColumns = columnsOf(TABLE.message, M);
+export const attemptColumns = columnsOf(TABLE.attempt, A);
 
 /** A raw message row back to field names (`due_at` → `dueAt`). */
 export function messageFromRow<T = Record<string, unknown>>(row: Record<string, unknown>): T {

@@ -8,6 +8,7 @@ import { providerModule } from '../providers/registry';
 import { commonSettings } from '../providers/settings';
 import { removeDownload } from '../providers/media-download';
 import { getService } from '../utils';
+import { createJob } from '../workers/runner';
 import { serializeMessage } from '../utils/serialize';
 import type { Message } from './messages';
 
@@ -60,7 +61,6 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
   const known = new Set<number>();
   /** Ids waiting for their next try, with the timer that queues it. */
   const retrying = new Map<number, NodeJS.Timeout>();
-  const running = new Set<Promise<void>>();
   let abort = new AbortController();
   let sweeping: Promise<void> | null = null;
   let stopped = false;
@@ -194,21 +194,24 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
     await publish(id);
   };
 
-  const pump = () => {
-    while (!stopped && running.size < CONCURRENCY && waiting.length) {
-      const next = waiting.shift()!;
-      const job: Promise<void> = download(next.id, next.attempt)
-        .catch((error: unknown) => {
-          strapi.log.error(`[whatsapp] media of message ${next.id}: ${(error as Error).message}`);
-        })
-        .finally(() => {
-          running.delete(job);
-          known.delete(next.id);
-          pump();
-        });
-      running.add(job);
-    }
-  };
+  /** One download per round; CONCURRENCY loops side by side (workers/runner.ts). */
+  const downloads = createJob({
+    name: 'inbound media',
+    loops: CONCURRENCY,
+    log: strapi.log,
+    work: async () => {
+      const next = waiting.shift();
+      if (!next) return 0;
+      try {
+        await download(next.id, next.attempt);
+      } catch (error) {
+        strapi.log.error(`[whatsapp] media of message ${next.id}: ${(error as Error).message}`);
+      } finally {
+        known.delete(next.id);
+      }
+      return 1;
+    },
+  });
 
   const service = {
     /** `pending` for a new inbound message whose file we will download, else null (column left empty). */
@@ -221,13 +224,14 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (stopped || !enabled() || known.has(id) || retrying.has(id)) return;
       known.add(id);
       waiting.push({ id, attempt });
-      pump();
+      downloads.wake();
     },
 
     /** At startup: files of messages left pending by the last run. */
     start() {
       stopped = false;
       abort = new AbortController();
+      downloads.start();
       this.sweep();
     },
 
@@ -257,15 +261,17 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
       known.clear();
       abort.abort();
       await sweeping;
-      await Promise.allSettled([...running]);
+      await downloads.stop();
     },
 
     /** Resolves when nothing is queued, downloading or waiting for a retry (tests). */
     async idle() {
-      while (waiting.length || running.size || retrying.size || sweeping) {
-        await Promise.allSettled([...running, sweeping]);
-        if (!running.size && retrying.size) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (waiting.length || retrying.size || sweeping) {
+        await sweeping;
+        await downloads.idle();
+        if (retrying.size || waiting.length) await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      await downloads.idle();
     },
 
     /** Messages with their stored file attached as `mediaFile` (one query), for serializeMessage. */

@@ -2,23 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, UID } from '../constants';
 import { getService } from '../utils';
 import { readConfig } from '../config';
+import type { Settings as WireSettings } from '../../../shared/contracts';
 
-export interface Settings {
-  sandbox: boolean;
-  defaultCountry: string;
-  transactionalConsent: 'implicit' | 'required';
-  optOutKeywords: string[];
-  optInKeywords: string[];
-  failureRateThreshold: number;
-  /** Time zone of contacts that have none (quiet hours are local time). */
-  defaultTimeZone: string;
-  /** Quiet hours ('HH:MM', local to the contact); null = none. Senders may override. */
-  quietHoursStart: string | null;
-  quietHoursEnd: string | null;
-  /** Whether transactional messages also wait out quiet hours (marketing always does). */
-  quietHoursTransactional: boolean;
-  /** Test-only: makes the sandbox provider fail with this provider error code. */
-}
+/** The administrators' runtime settings: the wire contract is the stored shape. */
+export type Settings = WireSettings;
 
 export interface Actor {
   id?: number;
