@@ -66,7 +66,8 @@ async function insertMessages(strapi, n, dueAt) {
 }
 
 function startWorker(strapi) {
-  process.env.WHATSAPP_WORKER = 'true';
+  // Booted API-only (so the rows are inserted before anything is claimed); now a worker.
+  strapi.config.set('plugin::whatsapp.worker', true);
   strapi.plugin('whatsapp').service('dispatcher').start();
   strapi.plugin('whatsapp').service('scheduler').start();
   strapi.plugin('whatsapp').service('dispatcher').wake();
