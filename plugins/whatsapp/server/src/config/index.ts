@@ -6,6 +6,7 @@
  * code reads `readConfig()`.
  */
 import type { Core } from '@strapi/strapi';
+import { env as strapiEnv } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
 
 type Env = Core.Config.Shared.ConfigParams['env'];
@@ -188,8 +189,12 @@ export function configProblems(config: PluginConfig): string[] {
   );
 }
 
-/** The configuration in effect (after config/plugins.ts and validation). */
-export const readConfig = (): PluginConfig => strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
+/**
+ * The configuration in effect (after config/plugins.ts and validation). Outside a running Strapi
+ * (a unit test of a provider folder) it is what the environment says.
+ */
+export const readConfig = (): PluginConfig =>
+  typeof strapi === 'undefined' ? fromEnv(strapiEnv) : (strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig);
 
 export default {
   default: ({ env }: { env: Env }) => fromEnv(env),
