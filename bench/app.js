@@ -6,7 +6,9 @@ const fs = require('fs');
 const path = require('path');
 const { Client } = require('pg');
 
-const appDir = path.resolve(__dirname, '..');
+// BENCH_APP_DIR: another checkout's compiled app (e.g. the previous commit), driven by this
+// bench, so two builds are compared in one run on one machine.
+const appDir = path.resolve(process.env.BENCH_APP_DIR || path.join(__dirname, '..'));
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const baseEnv = {

@@ -3,11 +3,12 @@
  * fake Meta Cloud API that answers in ~20 ms, and how late scheduled messages leave at
  * 100 msg/s. The fake's own raw capacity (same client concurrency, same latency, no app) is
  * measured in the same run: the ratio app / raw is the figure that travels between machines.
+ * The fake runs in its own process (bench/fake-process.js): what is measured is the app's process.
  */
 const http = require('http');
 const { createId } = require('@paralleldrive/cuid2');
 const { createDatabase, bootApp } = require('./app');
-const { startFakes } = require('../tests/fakes');
+const { startFakeProcess } = require('./fakes');
 
 const LATENCY_MS = Number(process.env.BENCH_PROVIDER_LATENCY_MS || 20);
 const CONCURRENCY = Number(process.env.WHATSAPP_CONCURRENCY || 64);
@@ -66,7 +67,9 @@ async function insertMessages(strapi, n, dueAt) {
 }
 
 function startWorker(strapi) {
-  // Booted API-only (so the rows are inserted before anything is claimed); now a worker.
+  // Booted API-only (so the rows are inserted before anything is claimed); now a worker. (Both
+  // ways, so the same bench also drives a build from before the typed configuration.)
+  process.env.WHATSAPP_WORKER = 'true';
   strapi.config.set('plugin::whatsapp.worker', true);
   strapi.plugin('whatsapp').service('dispatcher').start();
   strapi.plugin('whatsapp').service('scheduler').start();
@@ -83,11 +86,11 @@ async function waitUntil(check, timeoutMs) {
 
 /** One database: throughput of N due-now messages, then lateness at a steady 100 msg/s. */
 async function runOn(client, { n, steadySeconds }) {
-  const fakes = await startFakes();
-  fakes.meta.delayNext(LATENCY_MS, 1e9);
+  const fakes = await startFakeProcess();
+  await fakes.delayNext(LATENCY_MS, 1e9);
   const raw = await rawCapacity(fakes, n);
-  fakes.reset();
-  fakes.meta.delayNext(LATENCY_MS, 1e9);
+  await fakes.reset();
+  await fakes.delayNext(LATENCY_MS, 1e9);
 
   const db = await createDatabase(client);
   const strapi = await bootApp({ ...db.env, ...fakes.env, WHATSAPP_SANDBOX: 'false', WHATSAPP_WORKER: 'false', WHATSAPP_CONCURRENCY: String(CONCURRENCY) });
@@ -98,22 +101,23 @@ async function runOn(client, { n, steadySeconds }) {
     await insertMessages(strapi, n, new Date());
     const started = Date.now();
     startWorker(strapi);
-    const count = () => strapi.db.query('plugin::whatsapp.message').count({ where: { deliveryStatus: 'sent' } });
+    const table = strapi.db.metadata.get('plugin::whatsapp.message').tableName;
+    const count = async () => Number((await strapi.db.connection(table).where({ status: 'sent' }).count({ c: '*' }).first()).c);
     await waitUntil(async () => (await count()) >= n, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const rate = n / seconds;
 
     // Lateness: 100 messages a second for `steadySeconds`, each due at its own millisecond.
-    fakes.reset();
-    fakes.meta.delayNext(LATENCY_MS, 1e9);
+    await fakes.reset();
+    await fakes.delayNext(LATENCY_MS, 1e9);
     const steadyN = 100 * steadySeconds;
     const t0 = Date.now() + 2000;
     const dueOf = (i) => new Date(t0 + i * 10);
     const before = await strapi.db.query('plugin::whatsapp.message').findMany({ select: ['id'], orderBy: { id: 'desc' }, limit: 1 });
     const firstId = (before[0]?.id ?? 0) + 1;
     await insertMessages(strapi, steadyN, dueOf);
-    await waitUntil(async () => fakes.meta.sent.length >= steadyN, 120_000);
-    const lateness = fakes.meta.sent.map((s) => s.at - dueOf(Number(s.payload.biz_opaque_callback_data) - firstId).getTime());
+    await waitUntil(async () => (await fakes.sentCount()) >= steadyN, 120_000);
+    const lateness = (await fakes.sent()).map((s) => s.at - dueOf(s.ourId - firstId).getTime());
 
     return {
       database: client,

@@ -42,18 +42,23 @@ async function main() {
     const r = await runWebhookBench('postgres', { n: webhookN });
     results.webhooks.push(r);
     console.log(r);
-    console.log('\n| database | requests | webhooks/s | p50 / p99 | /_health/s | /_health p50 / p99 | ratio | stored / applied / delivered | applied after the last answer |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    console.log(`| ${r.database} | ${r.requests} | ${r.webhooks.perSecond} | ${r.webhooks.p50Ms} / ${r.webhooks.p99Ms} ms | ${r.health.perSecond} | ${r.health.p50Ms} / ${r.health.p99Ms} ms | ${r.ratioToHealth} | ${r.stored} / ${r.applied} / ${r.delivered} | ${r.applyLagMs} ms |`);
+    console.log('\n| database | requests | webhooks/s | p50 / p99 | /_health/s | /_health p50 / p99 | ratio | stored / applied / delivered | applied during the burst | last applied after the burst |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    const during = `${r.appliedDuringLoad} (${Math.round((100 * r.appliedDuringLoad) / r.requests)} %)`;
+    console.log(`| ${r.database} | ${r.requests} | ${r.webhooks.perSecond} | ${r.webhooks.p50Ms} / ${r.webhooks.p99Ms} ms | ${r.health.perSecond} | ${r.health.p50Ms} / ${r.health.p99Ms} ms | ${r.ratioToHealth} | ${r.stored} / ${r.applied} / ${r.delivered} | ${during} | ${r.applyLagMs} ms |`);
   }
   console.log(`\nmachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}`);
 
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${results.date.slice(0, 10)}.json`);
-  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  console.log(`written: ${path.relative(appDir, file)}`);
+  // BENCH_LABEL (e.g. `previous` when BENCH_APP_DIR points at the previous commit) names the file
+  // instead of the date and `latest`.
+  const label = process.env.BENCH_LABEL;
+  if (label) results.label = label;
+  fs.writeFileSync(label ? path.join(dir, `${label}.json`) : file, JSON.stringify(results, null, 2) + '\n');
+  if (!label) fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`written: ${label ? `bench/results/${label}.json` : path.relative(appDir, file)}`);
   process.exit(0);
 }
 
