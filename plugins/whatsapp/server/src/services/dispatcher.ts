@@ -43,8 +43,6 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   // Read when the service is first used: the plugin's configuration is loaded by then.
   const config = () => readConfig().dispatcher;
   const SWEEP_EVERY_MS = 5000;
-  let limiter: ReturnType<typeof pLimit> | null = null;
-  const limit = <T>(fn: () => Promise<T>) => (limiter ??= pLimit(config().concurrency))(fn);
 
   const classify = (provider: WhatsAppProvider, error: unknown): ErrorClass => {
     try {
@@ -282,7 +280,8 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     const planned = await schedule(due, batch, notBefore);
     const outcomes: Outcome[] = [];
     const unsent: number[] = [];
-    // At most `concurrency` sends in flight, each at its planned time.
+    // At most `concurrency` sends of this batch in flight, each at its planned time.
+    const limit = pLimit(config().concurrency);
     await Promise.all(
       planned.map(({ message, at }) =>
         limit(async () => {
