@@ -11,7 +11,7 @@
 import type { Core } from '@strapi/strapi';
 import { createDispatchQueue } from './dispatch';
 import { createLifecycle } from './lifecycle';
-import { applyProviderStatuses, roundsOf } from './status';
+import { applyProviderStatuses, findOutbound, roundsOf } from './status';
 
 export { outcome } from './dispatch';
 export type { Claimed, QueuedMessage } from './dispatch';
@@ -28,6 +28,7 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     ...createLifecycle(knex),
     /** Provider statuses (one per message) in one statement; see status.ts. */
     applyStatuses: applyProviderStatuses,
+    findOutbound,
     roundsOf,
   };
 };

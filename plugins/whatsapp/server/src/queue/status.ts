@@ -11,7 +11,7 @@
  */
 import { STATUS_RANK, isFailure } from '../lib/status-order';
 import type { ProviderReportedStatus } from '../lib/status-order';
-import { M, isPostgres, rowsOf, tables } from './columns';
+import { M, TABLE, isPostgres, rowsOf, tables } from './columns';
 import type { Knex } from './columns';
 
 export interface StatusUpdate {
@@ -100,6 +100,23 @@ export async function applyProviderStatuses(
     });
   }
   return found;
+}
+
+/** The outbound message a status is about: by the provider's id, else by the id we sent along. */
+export async function findOutbound(db: Knex, providerNames: string[], providerMessageId: string, ourMessageId: number | null) {
+  const columns = [M.id, M.status, M.contactId, M.conversationId];
+  const byProviderId: Record<string, any> | undefined = await db(TABLE.message)
+    .select(columns)
+    .where({ [M.direction]: 'out', [M.providerMessageId]: providerMessageId })
+    .whereIn(M.provider, providerNames)
+    .first();
+  if (byProviderId || !ourMessageId) return byProviderId;
+  const byOurId: Record<string, any> | undefined = await db(TABLE.message)
+    .select(columns)
+    .where({ [M.id]: ourMessageId, [M.direction]: 'out' })
+    .where((q) => q.whereNull(M.provider).orWhereIn(M.provider, providerNames))
+    .first();
+  return byOurId;
 }
 
 /**

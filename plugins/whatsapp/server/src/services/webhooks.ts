@@ -95,7 +95,6 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = workerOwner;
   const knex = () => strapi.db.connection;
   const events = () => tableOf(UID.webhookEvent);
-  const messages = () => tableOf(UID.message);
   const rowsOf = (result: unknown): Record<string, unknown>[] =>
     Array.isArray(result) ? result : ((result as { rows?: Record<string, unknown>[] }).rows ?? []);
 
@@ -206,22 +205,9 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
   };
 
-  /** The message a status is about: by the provider's id first, else by the id we sent along. */
-  const findOutbound = async (db: Knex, provider: WebhookProvider, status: StatusEvent) => {
-    const names = PROVIDER_NAMES[provider];
-    const columns = ['id', 'status', 'contact_id', 'conversation_id'];
-    const byProviderId = await db(messages())
-      .select(columns)
-      .where({ direction: 'out', provider_message_id: status.providerMessageId })
-      .whereIn('provider', names)
-      .first();
-    if (byProviderId || !status.ourMessageId) return byProviderId;
-    return db(messages())
-      .select(columns)
-      .where({ id: status.ourMessageId, direction: 'out' })
-      .where((q) => q.whereNull('provider').orWhereIn('provider', names))
-      .first();
-  };
+  /** The message a status is about (queue/status.ts): by the provider's id first, else by ours. */
+  const findOutbound = (db: Knex, provider: WebhookProvider, status: StatusEvent) =>
+    getService('queue').findOutbound(db, PROVIDER_NAMES[provider], status.providerMessageId, status.ourMessageId);
 
   /** What follows a status once its batch has committed: the consent ledger, the live event. */
   const afterStatus = (provider: WebhookProvider, status: StatusEvent, moved: MovedMessage, after: AfterCommit) => {
