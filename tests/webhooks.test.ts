@@ -5,6 +5,7 @@
  */
 import { startStrapi, type TestApp } from './helpers/strapi';
 import { createApiToken } from './helpers/auth';
+import { isPostgres } from './helpers/database';
 import { count, messageRow, UID, waitForStatus } from './helpers/whatsapp';
 import { startFakes, TEST_CREDENTIALS, type Fakes } from './fakes';
 import { metaJson, signMeta, signTwilio } from './fakes/sign';
@@ -436,10 +437,23 @@ describe('provider webhooks', () => {
   });
 
   describe('an apply that fails is retried, then given up', () => {
-    // The inbound service failing (as a lost database connection would) is the cause: not an
-    // event that can never apply, which is marked failed at once (above).
-    const failReceive = () =>
-      jest.spyOn(app.strapi.plugin('whatsapp').service('inbound'), 'receive').mockRejectedValue(new Error('connection terminated unexpectedly'));
+    // The cause is a fault in the database itself (a trigger that refuses the inbound message's
+    // insert, as a full disk or a lost connection would), not an event that can never apply,
+    // which is marked failed at once (above). Nothing of the product is stubbed.
+    const FAULT = 'injected fault: the database refused the write';
+    const failWrites = async () => {
+      const knex = app.strapi.db.connection;
+      if (isPostgres()) {
+        await knex.raw(`CREATE OR REPLACE FUNCTION wa_test_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '${FAULT}'; END $$ LANGUAGE plpgsql`);
+        await knex.raw(`CREATE TRIGGER wa_test_fault BEFORE INSERT ON whatsapp_messages FOR EACH ROW WHEN (NEW.direction = 'in') EXECUTE FUNCTION wa_test_fault()`);
+      } else {
+        await knex.raw(`CREATE TRIGGER wa_test_fault BEFORE INSERT ON whatsapp_messages WHEN NEW.direction = 'in' BEGIN SELECT RAISE(ABORT, '${FAULT}'); END`);
+      }
+    };
+    const healWrites = async () => {
+      const knex = app.strapi.db.connection;
+      await knex.raw(isPostgres() ? 'DROP TRIGGER IF EXISTS wa_test_fault ON whatsapp_messages' : 'DROP TRIGGER IF EXISTS wa_test_fault');
+    };
     const eventOf = async (key: string) => (await eventRows({ eventKey: key }))[0];
     /** Ends the back-off now (instead of waiting 30 s, 60 s, …) and lets the applier run. */
     const retryNow = async (id: number) => {
@@ -447,23 +461,23 @@ describe('provider webhooks', () => {
       app.strapi.plugin('whatsapp').service('webhooks').wake();
       await settleWebhooks(app.strapi);
     };
-    afterEach(() => jest.restoreAllMocks());
+    afterEach(healWrites);
 
     it('a failed apply is kept with its error and a back-off, and applied once the cause is gone', async () => {
-      const spy = failReceive();
+      await failWrites();
       const value = metaText('5215512345678', 'María', 'Hola, ¿me confirman la cita?');
       const key = (value.messages as any)[0].id;
       await postMeta(app, metaPayload(value)).expect(200);
       await settleWebhooks(app.strapi);
       const failed = await eventOf(key);
-      expect(failed).toMatchObject({ appliedAt: null, outcome: null, attempts: 1, error: 'connection terminated unexpectedly' });
+      expect(failed).toMatchObject({ appliedAt: null, outcome: null, attempts: 1, error: expect.stringContaining(FAULT) });
       // Not tried again before its back-off (30 s for the first retry).
       expect(new Date(failed.lockedUntil).getTime()).toBeGreaterThan(Date.now() + 20_000);
       app.strapi.plugin('whatsapp').service('webhooks').wake();
       await settleWebhooks(app.strapi);
       expect((await eventOf(key)).attempts).toBe(1);
 
-      spy.mockRestore();
+      await healWrites();
       await retryNow(failed.id);
       const applied = await eventOf(key);
       expect(applied).toMatchObject({ outcome: 'applied', attempts: 2 });
@@ -472,7 +486,7 @@ describe('provider webhooks', () => {
     });
 
     it('after five failed attempts the event is given up: marked failed, never claimed again, kept for someone to look at', async () => {
-      failReceive();
+      await failWrites();
       const value = metaText('5215512345678', 'María', 'Esto nunca se aplica');
       const key = (value.messages as any)[0].id;
       await postMeta(app, metaPayload(value)).expect(200);
@@ -488,7 +502,7 @@ describe('provider webhooks', () => {
       // A sixth chance never comes, even with the lock long expired.
       await retryNow(first.id);
       const givenUp = await eventOf(key);
-      expect(givenUp).toMatchObject({ outcome: 'failed', attempts: 5, appliedAt: null, error: 'connection terminated unexpectedly' });
+      expect(givenUp).toMatchObject({ outcome: 'failed', attempts: 5, appliedAt: null, error: expect.stringContaining(FAULT) });
       expect(await count(app.strapi, UID.message, { providerMessageId: key })).toBe(0);
       // Retention keeps what was never applied, whatever its age.
       await app.strapi.db.query(INBOX_UID.webhookEvent as any).update({ where: { id: first.id }, data: { receivedAt: new Date(Date.now() - 90 * 24 * 3600_000) } });
