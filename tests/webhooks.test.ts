@@ -288,6 +288,27 @@ describe('provider webhooks', () => {
       expect(row.deliveredAt).toBeTruthy();
     });
 
+    it('cannot move a message that was never sent: our id naming a scheduled message changes nothing', async () => {
+      const dueAt = new Date(Date.now() + 3600_000);
+      const scheduled = await outbound({ deliveryStatus: 'scheduled', attempts: 0, dueAt, sentAt: null, provider: null, providerMessageId: null });
+      const queued = await outbound({ deliveryStatus: 'queued', attempts: 0, dueAt, sentAt: null, provider: null, providerMessageId: null });
+      const ids = [wamid(), wamid()];
+      await postMeta(app, metaPayload({ statuses: [metaStatus(ids[0], 'read', { ourId: scheduled.id }), metaStatus(ids[1], 'delivered', { ourId: queued.id })] })).expect(200);
+      await settleWebhooks(app.strapi);
+      expect(await messageRow(app.strapi, scheduled.id)).toMatchObject({ deliveryStatus: 'scheduled', providerMessageId: null, readAt: null });
+      expect(await messageRow(app.strapi, queued.id)).toMatchObject({ deliveryStatus: 'queued', providerMessageId: null, deliveredAt: null });
+      const events = await eventRows({ eventKey: { $in: [`${ids[0]}:read`, `${ids[1]}:delivered`] } });
+      expect(events.map((e: any) => e.outcome)).toEqual(['unmatched', 'unmatched']);
+    });
+
+    it('settles by our id a message queued again after a timeout: the provider had it after all', async () => {
+      const message = await outbound({ deliveryStatus: 'queued', attempts: 1, dueAt: new Date(Date.now() + 60_000), provider: 'meta', providerMessageId: null, errorCode: 'timeout' });
+      const id = wamid();
+      await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered', { ourId: message.id })] })).expect(200);
+      await settleWebhooks(app.strapi);
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'delivered', providerMessageId: id });
+    });
+
     it('an unknown message id is recorded on the event, not an error', async () => {
       const id = wamid();
       await postMeta(app, metaPayload({ statuses: [metaStatus(id, 'delivered', { ourId: 99999999 })] })).expect(200);

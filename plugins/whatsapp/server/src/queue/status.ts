@@ -85,7 +85,9 @@ export async function applyProviderStatuses(
     FROM v
     WHERE m.${M.direction} = 'out' AND ${
       match === 'our-id'
-        ? `m.${M.id} = v.mid AND (m.${M.provider} IS NULL OR m.${M.provider} IN (${providers}))`
+        ? // By our id only a message handed to a provider at least once (attempts > 0): a signed
+          // status naming a scheduled or queued message that never left cannot move it.
+          `m.${M.id} = v.mid AND m.${M.attempts} > 0 AND (m.${M.provider} IS NULL OR m.${M.provider} IN (${providers}))`
         : `m.${M.providerMessageId} = v.pmid AND m.${M.provider} IN (${providers})`
     }
       AND m.${M.status} NOT IN ('cancelled', 'received')
@@ -114,6 +116,7 @@ export async function findOutbound(db: Knex, providerNames: string[], providerMe
   const byOurId: Record<string, any> | undefined = await db(TABLE.message)
     .select(columns)
     .where({ [M.id]: ourMessageId, [M.direction]: 'out' })
+    .where(M.attempts, '>', 0)
     .where((q) => q.whereNull(M.provider).orWhereIn(M.provider, providerNames))
     .first();
   return byOurId;
