@@ -52,3 +52,49 @@ describe('logging levels (config/logger.ts)', () => {
     expect(warn.lines.join('')).not.toMatch(/a info line/);
   });
 });
+
+describe('the request log masks secrets that travel in URLs', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { maskUrl } = require('../src/middlewares/request-log') as typeof import('../src/middlewares/request-log');
+
+  it("masks Meta's verify token and challenge, media link signatures and token query parameters", () => {
+    expect(maskUrl('/api/whatsapp/webhooks/meta?hub.mode=subscribe&hub.verify_token=s3cr3t&hub.challenge=1158201444')).toBe(
+      '/api/whatsapp/webhooks/meta?hub.mode=subscribe&hub.verify_token=***&hub.challenge=***'
+    );
+    expect(maskUrl('/api/whatsapp/media/eyJmIjo0MiwiZSI6MTcwMH0.Zm9vYmFyYmF6')).toBe('/api/whatsapp/media/***');
+    expect(maskUrl('/api/whatsapp/messages?filters[status]=sent&access_token=abc&Token=x')).toBe('/api/whatsapp/messages?filters[status]=sent&access_token=***&Token=***');
+    expect(maskUrl('/api/whatsapp/health')).toBe('/api/whatsapp/health');
+    expect(maskUrl('/x?hub%2Everify_token=a&%E0%A4%A=1')).toBe('/x?hub%2Everify_token=***&%E0%A4%A=1');
+  });
+});
+
+describe('the request log in a running app', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startStrapi } = require('./helpers/strapi') as typeof import('./helpers/strapi');
+  let app: Awaited<ReturnType<typeof startStrapi>>;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    app = await startStrapi({ env: { META_VERIFY_TOKEN: 'verify-s3cr3t' } });
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    app.strapi.log.add(new winston.transports.Stream({ stream: sink, level: 'http' }));
+    app.strapi.log.level = 'http';
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("logs the webhook handshake and a media link without Meta's verify token or the link's signature", async () => {
+    await app.http().get('/api/whatsapp/webhooks/meta?hub.mode=subscribe&hub.verify_token=verify-s3cr3t&hub.challenge=4242').expect(200);
+    await app.http().get('/api/whatsapp/media/eyJmIjo0Mn0.c2lnbmF0dXJl').expect((res) => expect(res.status).toBeGreaterThanOrEqual(400));
+    const log = lines.join('');
+    expect(log).toMatch(/GET \/api\/whatsapp\/webhooks\/meta\?hub\.mode=subscribe&hub\.verify_token=\*\*\*&hub\.challenge=\*\*\* \(\d+ ms\) 200/);
+    expect(log).toMatch(/GET \/api\/whatsapp\/media\/\*\*\* \(\d+ ms\) 4\d\d/);
+    expect(log).not.toMatch(/verify-s3cr3t|c2lnbmF0dXJl/);
+  });
+});
