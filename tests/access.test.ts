@@ -151,6 +151,26 @@ describe('access', () => {
       expect(query.body.data.whatsappMessages.length).toBeGreaterThan(0);
     });
 
+    it('the mutation accepts exactly what REST accepts: an unknown category, or a template and a body together, are refused and write nothing', async () => {
+      const before = await count(app.strapi, UID.message);
+      const send = (data: Record<string, unknown>) =>
+        app
+          .http()
+          .post('/graphql')
+          .set('Authorization', token)
+          .send({ query: 'mutation Send($data: WhatsAppMessageInput!) { sendWhatsAppMessage(data: $data) { id status } }', variables: { data } })
+          .expect(200);
+      const bogus = await send({ to: '+525512345678', body: 'hola', category: 'bogus' });
+      expect(bogus.body.data?.sendWhatsAppMessage ?? null).toBeNull();
+      expect(JSON.stringify(bogus.body.errors)).toMatch(/category/);
+      const both = await send({ to: '+525512345678', template: 'cita', variables: { nombre: 'Luis', fecha: 'martes' }, body: 'y un texto' });
+      expect(both.body.data?.sendWhatsAppMessage ?? null).toBeNull();
+      expect(JSON.stringify(both.body.errors)).toMatch(/either template or body/);
+      const halfRelated = await send({ to: '+525512345678', template: 'cita', variables: { nombre: 'Luis', fecha: 'martes' }, relatedType: 'api::work-order.work-order' });
+      expect(JSON.stringify(halfRelated.body.errors)).toMatch(/related/);
+      expect(await count(app.strapi, UID.message)).toBe(before);
+    });
+
     it('the mutation reports rule errors and writes nothing', async () => {
       const before = await count(app.strapi, UID.message);
       const res = await app

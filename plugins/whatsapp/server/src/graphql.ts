@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { UID } from './constants';
 import { getService } from './utils';
 import { toApplicationError } from './utils/errors';
+import { sendMessageSchema, validateData } from './validation';
+import type { CreateMessageInput } from './services/messages';
 
 /**
  * GraphQL, added only when the graphql plugin is present: messages, templates and contacts are
@@ -84,11 +86,13 @@ export const registerGraphql = (strapi: Core.Strapi) => {
             args: { data: nexus.nonNull('WhatsAppMessageInput') },
             async resolve(_parent: unknown, args: { data: Record<string, any> }) {
               const { relatedType, relatedId, ...rest } = args.data;
+              // Exactly what REST accepts: the same validator (category, template or body, ids…),
+              // fields GraphQL passes as null counted as absent.
+              const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null && value !== undefined));
+              const related = relatedType || relatedId ? { related: { type: relatedType, id: relatedId } } : {};
+              const data = await validateData<CreateMessageInput>(sendMessageSchema, { data: { ...given, ...related } });
               try {
-                const { message, created } = await getService('messages').create({
-                  ...rest,
-                  related: relatedType && relatedId ? { type: relatedType, id: relatedId } : undefined,
-                } as any);
+                const { message, created } = await getService('messages').create(data, { source: 'api' });
                 return { ...message, status: message.deliveryStatus, dueAt: message.dueAt ? new Date(message.dueAt).toISOString() : null, created };
               } catch (error) {
                 throw toApplicationError(error);
