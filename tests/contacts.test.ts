@@ -23,6 +23,15 @@ describe('contacts (REST)', () => {
     await app?.stop();
   });
 
+  it('tags must be a list: a bare string is refused with 400 naming the field (not dropped with 201), and nothing is written', async () => {
+    const before = await count(app.strapi, UID.contact);
+    const res = await api('post', '/contacts').send({ data: { phone: uniqueMexicanNumber().e164, tags: 'vip' } }).expect(400);
+    expect(JSON.stringify(res.body.error)).toMatch(/tags/);
+    expect(await count(app.strapi, UID.contact)).toBe(before);
+    const ok = await api('post', '/contacts').send({ data: { phone: uniqueMexicanNumber().e164, tags: [' vip '] } }).expect(201);
+    expect(ok.body.data.tags).toEqual(['vip']);
+  });
+
   describe('update', () => {
     it('changes name, email, tags and time zone by documentId or id; the phone is normalised', async () => {
       const number = uniqueMexicanNumber();

@@ -127,6 +127,7 @@ describe('messages (sandbox provider)', () => {
       ['text too long', { to: '+525512345678', body: 'x'.repeat(4097) }, 422, ['body'], 'max-length'],
       ['sendAt in the past', { to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' }, sendAt: '2020-01-01T00:00:00Z' }, 422, ['sendAt'], 'future'],
       ['sendAt not a date', { to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' }, sendAt: 'next tuesday' }, 400, ['sendAt'], 'date'],
+      ['sendAt a day that does not exist (not rolled over to March 2)', { to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' }, sendAt: '2031-02-30T10:00:00Z' }, 400, ['sendAt'], 'date'],
       ['free text outside the 24-hour window', { to: '+525587654321', body: 'Hola, ¿cómo va todo?' }, 422, ['body'], 'service-window'],
       ['marketing without consent', { to: '+525511112222', template: 'promo', variables: { nombre: 'Ana' } }, 422, ['to'], 'consent'],
     ];
@@ -140,6 +141,15 @@ describe('messages (sandbox provider)', () => {
       expect(res.body.error.message).toEqual(expect.any(String));
       expect(res.body.error.details.errors[0]).toMatchObject({ path, rule });
       expect(await snapshot(app.strapi)).toEqual(before);
+    });
+
+    it('counts text as WhatsApp does, in characters: 4,096 emoji (8,192 UTF-16 units) are accepted, 4,097 refused', async () => {
+      await setLastInbound(app.strapi, '+525512349876', new Date());
+      const ok = await post({ to: '+525512349876', body: '🚗'.repeat(4096) }).expect(201);
+      expect(ok.body.data.body).toHaveLength(8192);
+      const tooLong = await post({ to: '+525512349876', body: '🚗'.repeat(4097) }).expect(422);
+      expect(tooLong.body.error.details.errors[0]).toMatchObject({ path: ['body'], rule: 'max-length' });
+      expect(tooLong.body.error.message).toMatch(/4097 characters/);
     });
 
     it('a malformed body: no data envelope, unknown field, both template and body', async () => {

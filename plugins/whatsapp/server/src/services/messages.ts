@@ -3,6 +3,7 @@ import { STATUS, UID } from '../constants';
 import { serviceWindow } from '../queue';
 import type { MessageCategory, MessageStatus } from '../constants';
 import { MAX_TEXT_LENGTH } from '../lib/template';
+import { countCharacters } from '../lib/text-length';
 import { getService, toDate } from '../utils';
 import { notFound, RuleError } from '../utils/errors';
 import type { MediaRef } from './media';
@@ -32,6 +33,19 @@ export interface CreateOptions {
 
 export type Message = Record<string, any> & { id: number; deliveryStatus: MessageStatus };
 
+/**
+ * JavaScript's Date rolls an impossible day over (`2031-02-30` becomes March 2): a date written
+ * as YYYY-MM-DD must name a day that exists.
+ */
+const calendarDateExists = (value: string | Date): boolean => {
+  if (value instanceof Date) return true;
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value).trim());
+  if (!match) return true;
+  const [year, month, day] = match.slice(1).map(Number);
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+};
+
 /** Clock skew tolerated for a `sendAt` meant as "now". */
 const PAST_TOLERANCE_MS = 5_000;
 
@@ -55,7 +69,9 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       let dueAt = new Date(now);
       if (input.sendAt !== undefined && input.sendAt !== null) {
         const when = input.sendAt instanceof Date ? input.sendAt : new Date(input.sendAt);
-        if (Number.isNaN(when.getTime())) throw new RuleError('sendAt', 'date', `sendAt "${input.sendAt}" is not a date (use ISO 8601)`, 400);
+        if (Number.isNaN(when.getTime()) || !calendarDateExists(input.sendAt)) {
+          throw new RuleError('sendAt', 'date', `sendAt "${input.sendAt}" is not a date (use ISO 8601)`, 400);
+        }
         if (when.getTime() < now - PAST_TOLERANCE_MS) throw new RuleError('sendAt', 'future', `sendAt ${when.toISOString()} is in the past`);
         dueAt = when.getTime() > now ? when : dueAt;
       }
@@ -102,12 +118,14 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       } else {
         body = String(input.body ?? '');
         if (!body.trim()) throw new RuleError('body', 'required', 'Give a template or a body', 400);
-        if (body.length > MAX_TEXT_LENGTH) {
-          throw new RuleError('body', 'max-length', `The text is ${body.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+        // Characters as WhatsApp counts them (an emoji is one), not JavaScript's UTF-16 units.
+        const characters = countCharacters(body);
+        if (characters > MAX_TEXT_LENGTH) {
+          throw new RuleError('body', 'max-length', `The text is ${characters} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
         }
         // Twilio takes at most 1,600 characters in a Body (error 21617), WhatsApp or not.
-        if (sender.provider === 'twilio' && body.length > TWILIO_MAX_BODY) {
-          throw new RuleError('body', 'max-length', `The text is ${body.length} characters; Twilio sends at most 1,600 in one message`);
+        if (sender.provider === 'twilio' && characters > TWILIO_MAX_BODY) {
+          throw new RuleError('body', 'max-length', `The text is ${characters} characters; Twilio sends at most 1,600 in one message`);
         }
         category = input.category ?? 'service';
         // Free text only inside the customer-service window opened by the contact's last message.

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { extractVariables, renderTemplate, TemplateError, MAX_TEXT_LENGTH } from '../lib/template';
+import { countCharacters } from '../lib/text-length';
 import { notFound, RuleError } from '../utils/errors';
 import { PROVIDERS } from '../providers/registry';
 import { assertDeletable } from '../utils/integrity';
@@ -70,8 +71,8 @@ const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
       } catch (error) {
         throw asRuleError(error, 'body');
       }
-      if (input.body.length > MAX_TEXT_LENGTH) {
-        throw new RuleError('body', 'max-length', `The body is ${input.body.length} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
+      if (countCharacters(input.body) > MAX_TEXT_LENGTH) {
+        throw new RuleError('body', 'max-length', `The body is ${countCharacters(input.body)} characters; WhatsApp allows ${MAX_TEXT_LENGTH}`);
       }
     }
     const known = new Set(variables);

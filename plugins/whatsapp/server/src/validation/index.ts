@@ -98,7 +98,15 @@ const contactFields = {
   email: yup.string().email().nullable(),
   locale: yup.string().trim().max(20).nullable(),
   timeZone: timeZone('timeZone').nullable(),
-  tags: yup.array(yup.string().trim().required()).nullable(),
+  // A list (`["vip"]`): a bare string is refused with 400, not silently dropped.
+  tags: yup
+    .array(yup.string().trim().required())
+    .nullable()
+    .test('list', 'tags must be a list of strings, e.g. ["vip"]', function isList() {
+      // yup would cast a bare string away; what was sent decides (yup's typings omit originalValue).
+      const sent = (this as unknown as { originalValue?: unknown }).originalValue;
+      return sent === undefined || sent === null || Array.isArray(sent);
+    }),
   relatedType: yup.string().nullable(),
   relatedId: yup.string().nullable(),
 };
