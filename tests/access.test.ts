@@ -4,6 +4,7 @@
  */
 import { startStrapi, type TestApp } from './helpers/strapi';
 import { createAdminJwt, createApiToken, createUserJwt, grantToRole } from './helpers/auth';
+import { createCitaTemplate } from './helpers/factories';
 import { count, UID, waitForStatus } from './helpers/whatsapp';
 
 describe('access', () => {
@@ -13,12 +14,7 @@ describe('access', () => {
   beforeAll(async () => {
     app = await startStrapi();
     token = await createApiToken(app.strapi);
-    await app
-      .http()
-      .post('/api/whatsapp/templates')
-      .set('Authorization', token)
-      .send({ data: { name: 'cita', category: 'utility', body: 'Hola {{nombre}}, su cita es el {{fecha}}.' } })
-      .expect(201);
+    await createCitaTemplate(app, token);
   });
   afterAll(async () => {
     await app?.stop();

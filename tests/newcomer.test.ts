@@ -6,6 +6,7 @@ import fs from 'fs';
 import path from 'path';
 import { startStrapi, type TestApp } from './helpers/strapi';
 import { createApiToken } from './helpers/auth';
+import { createCitaTemplate } from './helpers/factories';
 import { waitForStatus } from './helpers/whatsapp';
 import { startFakes, type Fakes } from './fakes';
 
@@ -53,12 +54,7 @@ describe('GraphQL', () => {
   beforeAll(async () => {
     app = await startStrapi();
     token = await createApiToken(app.strapi);
-    await app
-      .http()
-      .post('/api/whatsapp/templates')
-      .set('Authorization', token)
-      .send({ data: { name: 'cita', category: 'utility', body: 'Hola {{nombre}}, su cita es el {{fecha}}.' } })
-      .expect(201);
+    await createCitaTemplate(app, token);
   });
   afterAll(async () => {
     await app?.stop();

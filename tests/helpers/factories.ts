@@ -4,6 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from './whatsapp';
+import type { TestApp } from './strapi';
 
 // A random start per test file (each file has its own module registry), then a counter.
 let nextNumber = 10_000_000 + Math.floor(Math.random() * 80_000_000);
@@ -46,4 +47,14 @@ export async function messageFixture(strapi: Core.Strapi, data: Record<string, u
       ...data,
     },
   });
+}
+
+/** The appointment template several files send with (`cita`: nombre, fecha), created over REST. */
+export async function createCitaTemplate(app: TestApp, token: string) {
+  await app
+    .http()
+    .post('/api/whatsapp/templates')
+    .set('Authorization', token)
+    .send({ data: { name: 'cita', category: 'utility', body: 'Hola {{nombre}}, su cita es el {{fecha}}.' } })
+    .expect(201);
 }
