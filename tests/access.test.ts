@@ -102,8 +102,10 @@ describe('access', () => {
       await app.http().put('/whatsapp/settings').set('Authorization', editor).send({ data: { sandbox: false } }).expect(403);
       await app.http().post('/whatsapp/messages').set('Authorization', editor).send({ data: message }).expect(403);
       await app.http().get('/whatsapp/messages').set('Authorization', editor).expect(403);
-      const settings = await app.http().get('/whatsapp/settings').set('Authorization', editor).expect(200);
-      expect(settings.body.data.sandbox).toBe(true);
+      // The settings need a settings permission; whether sandbox is on is for every administrator.
+      await app.http().get('/whatsapp/settings').set('Authorization', editor).expect(403);
+      const health = await app.http().get('/whatsapp/health').set('Authorization', editor).expect(200);
+      expect(health.body.data.sandbox).toBe(true);
       await app.http().put('/whatsapp/settings').send({ data: { sandbox: false } }).expect(401);
     });
 

@@ -10,6 +10,11 @@ export const UID = {
   message: 'plugin::whatsapp.message',
   attempt: 'plugin::whatsapp.attempt',
   auditEntry: 'plugin::whatsapp.audit-entry',
+  setting: 'plugin::whatsapp.setting',
+  campaign: 'plugin::whatsapp.campaign',
+  webhookEvent: 'plugin::whatsapp.webhook-event',
+  conversation: 'plugin::whatsapp.conversation',
+  followUp: 'plugin::whatsapp.follow-up',
 } as const;
 
 export const count = (strapi: Core.Strapi, uid: string, where: Record<string, unknown> = {}) =>

@@ -1,6 +1,7 @@
 /** Mirrors server/src/constants.ts ACTIONS: what the admin pages check with useRBAC. */
 export const PERMISSIONS = {
   toggleSandbox: [{ action: 'plugin::whatsapp.settings.sandbox', subject: null }],
+  manageSettings: [{ action: 'plugin::whatsapp.settings.manage', subject: null }],
   readInbox: [{ action: 'plugin::whatsapp.inbox.read', subject: null }],
   replyInbox: [{ action: 'plugin::whatsapp.inbox.reply', subject: null }],
 };

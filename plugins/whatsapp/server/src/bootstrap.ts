@@ -3,11 +3,14 @@ import { actions } from './permissions';
 import { getService } from './utils';
 import { checkColumns } from './queue';
 import { guardDeletes } from './utils/integrity';
+import { revokeDefaultRoleAccess } from './gate/content-manager';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actions);
   // No contact, sender, template, campaign or conversation is deleted while history points at it.
   guardDeletes();
+  // Strapi's default Editor and Author roles get nothing of ours until an administrator grants it.
+  await revokeDefaultRoleAccess(strapi);
 
   await getService('settings').init();
   await getService('senders').syncFromEnv();

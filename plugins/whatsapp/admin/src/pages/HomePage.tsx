@@ -12,22 +12,28 @@ import { useT } from '../utils/useT';
  * useRBAC names each answer after the last segment of the action: `settings.sandbox` → canSandbox,
  * `inbox.read` → canRead (so no two actions here may end the same).
  */
-const HOME_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.readInbox];
+const HOME_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.manageSettings, ...PERMISSIONS.readInbox];
+
+/** What any administrator may see (GET /whatsapp/health); the settings need a settings permission. */
+type Home = { sandbox: boolean; defaultCountry?: string };
 
 const HomePage = () => {
   const t = useT();
   const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
-  const { allowedActions } = useRBAC(HOME_PERMISSIONS);
-  const [settings, setSettings] = useState<Pick<Settings, 'sandbox' | 'defaultCountry'> | null>(null);
+  const { allowedActions, isLoading } = useRBAC(HOME_PERMISSIONS);
+  const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
+  const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
 
   useEffect(() => {
-    get<{ data: Settings }>('/whatsapp/settings')
-      .then(({ data }) => setSettings(data.data))
-      .catch(() => setError(true));
-  }, [get]);
+    if (isLoading) return;
+    const load = readsSettings
+      ? get<{ data: Settings }>('/whatsapp/settings').then(({ data }) => data.data)
+      : get<{ data: { sandbox: boolean } }>('/whatsapp/health').then(({ data }) => ({ sandbox: data.data.sandbox }));
+    load.then(setSettings).catch(() => setError(true));
+  }, [get, isLoading, readsSettings]);
 
   const toggleSandbox = async (value: boolean) => {
     try {
@@ -75,9 +81,11 @@ const HomePage = () => {
               />
               <Field.Hint />
             </Field.Root>
-            <Typography variant="pi" textColor="neutral600">
-              {t('home.country', 'Default country')}: {settings.defaultCountry}
-            </Typography>
+            {settings.defaultCountry ? (
+              <Typography variant="pi" textColor="neutral600">
+                {t('home.country', 'Default country')}: {settings.defaultCountry}
+              </Typography>
+            ) : null}
           </Flex>
         </Box>
         <EmptyStateLayout

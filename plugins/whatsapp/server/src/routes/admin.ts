@@ -1,26 +1,28 @@
 import { ACTIONS } from '../constants';
 
 /** The admin panel's API (`/whatsapp/...`), every route guarded by the plugin's RBAC actions. */
-const route = (method: string, path: string, handler: string, actions: string[] = []) => ({
+const route = (method: string, path: string, handler: string, actions: string[] = [], anyOf = false) => ({
   method,
   path,
   handler,
   config: {
     policies: [
       'admin::isAuthenticatedAdmin',
-      ...(actions.length ? [{ name: 'admin::hasPermissions', config: { actions } }] : []),
+      ...(actions.length ? [{ name: anyOf ? 'plugin::whatsapp.has-any-permission' : 'admin::hasPermissions', config: { actions } }] : []),
     ],
   },
 });
+const SETTINGS = [ACTIONS.toggleSandbox, ACTIONS.manageSettings];
 
 export default {
   type: 'admin',
   routes: [
     route('GET', '/health', 'health.show'),
 
-    // Sandbox toggle and settings: the controller checks toggle-sandbox vs manage-settings per field.
-    route('GET', '/settings', 'settings.show'),
-    route('PUT', '/settings', 'settings.update'),
+    // Settings: read with either settings permission; on write the controller checks
+    // toggle-sandbox vs manage-settings per field.
+    route('GET', '/settings', 'settings.show', SETTINGS, true),
+    route('PUT', '/settings', 'settings.update', SETTINGS, true),
     route('GET', '/settings/audit', 'settings.audit', [ACTIONS.manageSettings]),
 
     route('POST', '/messages', 'messages.create', [ACTIONS.send]),

@@ -16,19 +16,30 @@ export type Sender = Record<string, any> & {
 /** The sandbox's own sender: always there, so sandbox mode works with nothing configured. */
 export const SANDBOX_NUMBER = 'sandbox';
 
+/** The providers this server holds credentials for (the sandbox always). */
+export const configuredProviders = (): Set<ProviderName> => {
+  const twilio = twilioSettings();
+  const meta = metaSettings();
+  const names = new Set<ProviderName>(['sandbox']);
+  if (twilio.accountSid && twilio.authToken && twilio.whatsappFrom) names.add('twilio');
+  if (meta.accessToken && meta.phoneNumberId) names.add('meta');
+  return names;
+};
+
 /** Sending numbers. Secrets stay in the environment; a sender row only says which provider. */
 const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** At boot: one sender per configured provider, created or updated from the environment. */
   async syncFromEnv() {
     const twilio = twilioSettings();
     const meta = metaSettings();
+    const configured = configuredProviders();
     const wanted: Array<Pick<Sender, 'name' | 'provider' | 'number'> & { messagesPerSecond: number }> = [
       { name: 'Sandbox', provider: 'sandbox', number: SANDBOX_NUMBER, messagesPerSecond: 1000 },
     ];
-    if (twilio.accountSid && twilio.authToken && twilio.whatsappFrom) {
+    if (configured.has('twilio')) {
       wanted.push({ name: 'Twilio WhatsApp', provider: 'twilio', number: twilio.whatsappFrom.replace(/^whatsapp:/, ''), messagesPerSecond: 80 });
     }
-    if (meta.accessToken && meta.phoneNumberId) {
+    if (configured.has('meta')) {
       wanted.push({ name: 'Meta WhatsApp', provider: 'meta', number: meta.whatsappNumber || `meta:${meta.phoneNumberId}`, messagesPerSecond: 80 });
     }
     const now = new Date();
@@ -41,7 +52,6 @@ const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     }
     // Providers no longer configured stop being used, but their history stays.
-    const configured = new Set(wanted.map((s) => s.provider));
     const all: Sender[] = await strapi.db.query(UID.sender).findMany({});
     for (const sender of all) {
       if (!configured.has(sender.provider) && sender.active) {
