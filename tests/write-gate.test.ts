@@ -6,6 +6,7 @@
 import { startStrapi, type TestApp } from './helpers/strapi';
 import { createAdminJwt, createApiToken } from './helpers/auth';
 import { count, UID } from './helpers/whatsapp';
+import { isPostgres } from './helpers/database';
 
 describe('one gate for every write', () => {
   let app: TestApp;
@@ -159,6 +160,25 @@ describe('one gate for every write', () => {
       await expect(app.strapi.documents(UID.consent as any).create({ data: { phone: '+525520000009', purpose: 'marketing', granted: true } as any })).rejects.toThrow(/history/);
       expect(await ledger('+525520000009')).toEqual([]);
     });
+  });
+
+  it('an unexpected error reaches a GraphQL client as "Internal Server Error" only: no SQL, no stack trace', async () => {
+    // A fault in the database itself (a trigger refusing the insert), the kind no validator foresees.
+    const FAULT = 'wa_internal_fault SELECT secret_column FROM whatsapp_contacts';
+    const knex = app.strapi.db.connection;
+    if (isPostgres()) {
+      await knex.raw(`CREATE OR REPLACE FUNCTION wa_gate_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '${FAULT}'; END $$ LANGUAGE plpgsql`);
+      await knex.raw('CREATE TRIGGER wa_gate_fault BEFORE INSERT ON whatsapp_contacts FOR EACH ROW EXECUTE FUNCTION wa_gate_fault()');
+    } else {
+      await knex.raw(`CREATE TRIGGER wa_gate_fault BEFORE INSERT ON whatsapp_contacts BEGIN SELECT RAISE(ABORT, '${FAULT}'); END`);
+    }
+    try {
+      const res = await gql('mutation { createWhatsappContact(data: { phone: "+525520000200" }) { documentId } }');
+      expect(res.body.errors).toEqual([expect.objectContaining({ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expect(JSON.stringify(res.body)).not.toMatch(/wa_internal_fault|secret_column|stacktrace|at /);
+    } finally {
+      await knex.raw(isPostgres() ? 'DROP TRIGGER IF EXISTS wa_gate_fault ON whatsapp_contacts' : 'DROP TRIGGER IF EXISTS wa_gate_fault');
+    }
   });
 
   describe('senders', () => {
