@@ -4,6 +4,7 @@ const config: Core.Config.Middlewares = [
   // Strapi's request log, with the secrets that travel in URLs masked (src/middlewares/request-log.ts).
   'global::request-log',
   'strapi::errors',
+  'global::db-errors',
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',

@@ -3,6 +3,9 @@ import { UID } from '../constants';
 import { getService } from '../utils';
 import { notFound, RuleError } from '../utils/errors';
 import { assertDeletable } from '../utils/integrity';
+import { isUniqueViolation } from '../utils/db-errors';
+import { whereRef } from '../utils/document-id';
+import { checkAttributes } from '../validation/attributes';
 
 export interface ContactInput {
   phone: string;
@@ -20,10 +23,7 @@ export interface ContactInput {
 
 export type Contact = Record<string, any> & { id: number; documentId: string; phone: string };
 
-const isUniqueViolation = (error: unknown) => {
-  const e = error as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /unique/i.test(e?.message ?? '');
-};
+const phoneTaken = (phone: string) => new RuleError('phone', 'unique', `A contact with phone ${phone} already exists`, 409);
 
 /**
  * Contacts: one per WhatsApp number (E.164, unique). Consent fields on the row are the current
@@ -34,11 +34,10 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return strapi.db.query(UID.contact).findOne({ where: { phone: e164 } });
   },
 
-  /** Accepts the numeric id or the documentId. */
+  /** Accepts the numeric id or the documentId; an id beyond the integer column finds nothing. */
   async findOne(idOrDocumentId: string | number): Promise<Contact | null> {
-    const key = String(idOrDocumentId);
-    const where = /^\d+$/.test(key) ? { id: Number(key) } : { documentId: key };
-    return strapi.db.query(UID.contact).findOne({ where });
+    const where = whereRef(idOrDocumentId);
+    return where ? strapi.db.query(UID.contact).findOne({ where }) : null;
   },
 
   async findOneOrFail(idOrDocumentId: string | number): Promise<Contact> {
@@ -61,33 +60,47 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       });
       return { contact, created: true };
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error, 'phone')) throw error;
       const contact = await this.findByPhone(e164);
       if (!contact) throw error;
       return { contact, created: false };
     }
   },
 
+  /**
+   * A new contact. The phone is normalised, every value checked against the schema (the same
+   * 400 on SQLite and PostgreSQL), and a number already taken is a 409, also when two requests
+   * race for it: the unique index decides, and the loser is told, not handed the winner's row.
+   */
   async create(input: ContactInput): Promise<Contact> {
     const phone = await getService('phone').normalize(input.phone, 'phone');
-    if (await this.findByPhone(phone)) {
-      throw new RuleError('phone', 'unique', `A contact with phone ${phone} already exists`, 409);
+    const data: Record<string, unknown> = { source: 'manual', locale: 'es-MX', ...input, phone };
+    checkAttributes(UID.contact, data);
+    if (await this.findByPhone(phone)) throw phoneTaken(phone);
+    try {
+      const now = new Date();
+      return await strapi.db.query(UID.contact).create({ data: { ...data, createdAt: now, updatedAt: now } });
+    } catch (error) {
+      if (isUniqueViolation(error, 'phone')) throw phoneTaken(phone);
+      throw error;
     }
-    const { contact } = await this.findOrCreate(phone, { source: 'manual', ...input });
-    return contact;
   },
 
   async update(idOrDocumentId: string | number, input: Partial<ContactInput>): Promise<Contact> {
     const contact = await this.findOneOrFail(idOrDocumentId);
-    const data: Record<string, unknown> = { ...input, updatedAt: new Date() };
-    if (input.phone !== undefined) {
-      data.phone = await getService('phone').normalize(input.phone, 'phone');
+    const data: Record<string, unknown> = { ...input };
+    if (input.phone !== undefined) data.phone = await getService('phone').normalize(input.phone, 'phone');
+    checkAttributes(UID.contact, data, { partial: true });
+    if (data.phone !== undefined) {
       const other = await this.findByPhone(data.phone as string);
-      if (other && other.id !== contact.id) {
-        throw new RuleError('phone', 'unique', `A contact with phone ${data.phone} already exists`, 409);
-      }
+      if (other && other.id !== contact.id) throw phoneTaken(data.phone as string);
     }
-    return strapi.db.query(UID.contact).update({ where: { id: contact.id }, data });
+    try {
+      return await strapi.db.query(UID.contact).update({ where: { id: contact.id }, data: { ...data, updatedAt: new Date() } });
+    } catch (error) {
+      if (isUniqueViolation(error, 'phone')) throw phoneTaken(data.phone as string);
+      throw error;
+    }
   },
 
   async delete(idOrDocumentId: string | number) {

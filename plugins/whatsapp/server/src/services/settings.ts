@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, UID } from '../constants';
 import { getService } from '../utils';
 import { readConfig } from '../config';
+import { checkAttributes } from '../validation/attributes';
 import type { Settings as WireSettings } from '../../../shared/contracts';
 
 /** The administrators' runtime settings: the wire contract is the stored shape. */
@@ -96,18 +97,28 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return (await this.get()).sandbox;
     },
 
-    /** Applies a validated change and audits it. Returns the new settings. */
+    /**
+     * Applies a validated change and audits it; returns the new settings. Writers serialise on
+     * the settings row (locked with SELECT … FOR UPDATE on PostgreSQL; SQLite runs one write
+     * transaction at a time): each compares the patch with the row as it stands once it holds the
+     * lock, so a change is written and audited once, and a write that changes nothing (the same
+     * value sent again, or twenty times at once) writes no audit entry.
+     */
     async update(patch: Partial<Settings>, actor: Actor): Promise<Settings> {
-      const before = await this.get();
-      const changes = Object.fromEntries(
-        Object.entries(patch).filter(
-          ([key, value]) => EDITABLE.includes(key as keyof Settings) && JSON.stringify(before[key as keyof Settings]) !== JSON.stringify(value)
-        )
-      ) as Partial<Settings>;
-      if (Object.keys(changes).length === 0) return before;
+      const editable = Object.fromEntries(Object.entries(patch).filter(([key]) => EDITABLE.includes(key as keyof Settings))) as Partial<Settings>;
+      checkAttributes(UID.setting, editable, { partial: true });
+      if (Object.keys(editable).length === 0) return this.get();
 
-      const row = await loadRow();
+      let changes: Partial<Settings> = {};
       await strapi.db.transaction(async () => {
+        const query = strapi.db.queryBuilder(UID.setting).select('*').orderBy('id').first();
+        const row = await (strapi.db.dialect.client === 'postgres' ? query.forUpdate() : query).execute<Record<string, unknown> | undefined>();
+        if (!row) throw new Error('The settings row is missing (it is created at boot)');
+        const before = fromRow(row);
+        changes = Object.fromEntries(
+          Object.entries(editable).filter(([key, value]) => JSON.stringify(before[key as keyof Settings]) !== JSON.stringify(value))
+        ) as Partial<Settings>;
+        if (Object.keys(changes).length === 0) return;
         await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: changes });
         await strapi.db.query(UID.auditEntry).create({
           data: {

@@ -2,9 +2,12 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { extractVariables, renderTemplate, TemplateError, MAX_TEXT_LENGTH } from '../lib/template';
 import { countCharacters } from '../lib/text-length';
-import { notFound, RuleError } from '../utils/errors';
+import { malformed, notFound, RuleError } from '../utils/errors';
 import { PROVIDERS } from '../providers/registry';
 import { assertDeletable } from '../utils/integrity';
+import { isUniqueViolation } from '../utils/db-errors';
+import { parseRowId } from '../utils/document-id';
+import { checkAttributes } from '../validation/attributes';
 import type { OutboundMessage } from '../providers/types';
 
 export type Template = Record<string, any> & {
@@ -44,15 +47,24 @@ const asRuleError = (error: unknown, basePath: string) => {
   return new RuleError(basePath, 'template-syntax', error.message);
 };
 
+const nameTaken = (name: unknown) => new RuleError('name', 'unique', `A template named "${name}" already exists`, 409);
+
+/** A template says something: a body that is empty or only spaces is refused, not stored. */
+const assertBody = (body: unknown) => {
+  if (typeof body !== 'string' || body.trim() === '') throw malformed('body', 'required', 'body is required: a template needs text');
+};
+
 /**
  * Templates: strict Handlebars bodies (a missing variable is an error naming it), the variables
  * they use, WhatsApp's 4,096-character limit, and the mapping to the provider's approved
  * template (Meta name + language + ordered parameters; Twilio Content SID + variables).
  */
 const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** By id, documentId or name; digits beyond the integer column are looked up as a name only. */
   async findOne(ref: string | number): Promise<Template | null> {
     const key = String(ref);
-    const where = /^\d+$/.test(key) ? { id: Number(key) } : { $or: [{ documentId: key }, { name: key }] };
+    const id = parseRowId(ref);
+    const where = typeof id === 'number' ? { id } : { $or: [{ documentId: key }, { name: key }] };
     return strapi.db.query(UID.template).findOne({ where });
   },
 
@@ -100,27 +112,44 @@ const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return variables;
   },
 
+  /**
+   * Values checked against the schema first (the same 400 on SQLite and PostgreSQL), then the
+   * template's own rules; a name already taken is a 409, also when two requests race for it
+   * (the unique index decides).
+   */
   async create(input: TemplateInput): Promise<Template> {
+    assertBody(input.body);
+    checkAttributes(UID.template, { ...input });
     const variables = this.check(input);
-    if (await strapi.db.query(UID.template).findOne({ where: { name: input.name } })) {
-      throw new RuleError('name', 'unique', `A template named "${input.name}" already exists`, 409);
-    }
+    if (await strapi.db.query(UID.template).findOne({ where: { name: input.name } })) throw nameTaken(input.name);
     const now = new Date();
-    return strapi.db.query(UID.template).create({ data: { ...input, variables, createdAt: now, updatedAt: now } });
+    try {
+      return await strapi.db.query(UID.template).create({ data: { ...input, variables, createdAt: now, updatedAt: now } });
+    } catch (error) {
+      if (isUniqueViolation(error, 'name')) throw nameTaken(input.name);
+      throw error;
+    }
   },
 
   async update(ref: string | number, input: Partial<TemplateInput>): Promise<Template> {
     const template = await this.findOneOrFail(ref);
+    if (input.body !== undefined) assertBody(input.body);
+    checkAttributes(UID.template, { ...input }, { partial: true });
     const merged = { ...template, ...input };
     const variables = this.check({ body: merged.body, metaParameters: merged.metaParameters, twilioVariables: merged.twilioVariables });
     if (input.name && input.name !== template.name) {
       const other = await strapi.db.query(UID.template).findOne({ where: { name: input.name } });
-      if (other) throw new RuleError('name', 'unique', `A template named "${input.name}" already exists`, 409);
+      if (other) throw nameTaken(input.name);
     }
-    return strapi.db.query(UID.template).update({
-      where: { id: template.id },
-      data: { ...input, variables, updatedAt: new Date() },
-    });
+    try {
+      return await strapi.db.query(UID.template).update({
+        where: { id: template.id },
+        data: { ...input, variables, updatedAt: new Date() },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'name')) throw nameTaken(input.name);
+      throw error;
+    }
   },
 
   async delete(ref: string | number) {
