@@ -1,4 +1,4 @@
-import { lookupCode } from './classify';
+import { canFallBackWith, classifyWith, describeWith, explainWith, lookupCode, type CodeTable } from './classify';
 import { ProviderError } from './errors';
 import { META_ERRORS, classifyMetaError, describeMetaError, parseMetaError } from './meta/errors';
 import { TWILIO_ERRORS, classifyTwilioError, describeTwilioError, parseTwilioError } from './twilio/errors';
@@ -33,9 +33,11 @@ describe('Twilio codes', () => {
     expect(classifyTwilioError(twilio(20003, 401)).kind).toBe('permanent');
   });
 
-  it('passes Retry-After on with rate limits', () => {
+  it('passes Retry-After on with rate limits; a daily limit waits at least a day', () => {
     expect(classifyTwilioError(twilio(20429, 429, { 'retry-after': '12' }))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 12 });
-    expect(classifyTwilioError(twilio(63018))).toEqual({ kind: 'rate-limited' });
+    expect(classifyTwilioError(twilio(20429))).toEqual({ kind: 'rate-limited' });
+    expect(classifyTwilioError(twilio(63018))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 86_400 });
+    expect(classifyTwilioError(twilio(63017))).toEqual({ kind: 'rate-limited' });
   });
 
   it("classifies twilio-node's RestException directly", () => {
@@ -134,5 +136,48 @@ describe('lookupCode', () => {
     expect(lookupCode(META_ERRORS, 'constructor')).toBeUndefined();
     expect(lookupCode(META_ERRORS, undefined)).toBeUndefined();
     expect(lookupCode(META_ERRORS, '131047')?.kind).toBe('outside-window');
+  });
+});
+
+describe('lookupCode', () => {
+  it('accepts a number and surrounding spaces', () => {
+    expect(lookupCode(META_ERRORS, 131047)?.kind).toBe('outside-window');
+    expect(lookupCode(TWILIO_ERRORS, ' 63016 ')?.kind).toBe('outside-window');
+    expect(lookupCode(TWILIO_ERRORS, '__proto__')).toBeUndefined();
+  });
+});
+
+describe('minimum waits (waitSeconds)', () => {
+  const table: CodeTable = {
+    daily: { kind: 'rate-limited', waitSeconds: 86_400, reason: 'Daily limit', remedy: 'Wait a day', es: { reason: 'Límite diario', remedy: 'Espera un día' } },
+    flow: { kind: 'permanent', waitSeconds: 3_600, reason: 'Do not resend soon', remedy: 'Wait an hour', es: { reason: 'No reenviar pronto', remedy: 'Espera una hora' } },
+    maintenance: { kind: 'transient', waitSeconds: 300, reason: 'Maintenance', remedy: 'Wait 5 minutes', es: { reason: 'Mantenimiento', remedy: 'Espera 5 minutos' } },
+    throughput: { kind: 'rate-limited', reason: 'Throughput', remedy: 'Slow down', es: { reason: 'Rendimiento', remedy: 'Más despacio' } },
+    gone: { kind: 'permanent', fallback: true, reason: 'Not on WhatsApp', remedy: 'Use SMS', es: { reason: 'Sin WhatsApp', remedy: 'Usa SMS' } },
+  };
+  const failure = (code: string, retryAfterSeconds?: number, status = 400) => new ProviderError('x', { provider: 'p', status, code, retryAfterSeconds });
+
+  it('answer max(Retry-After, waitSeconds), whatever the kind', () => {
+    expect(classifyWith(table, 'p', failure('daily'))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 86_400 });
+    expect(classifyWith(table, 'p', failure('daily', 60))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 86_400 });
+    expect(classifyWith(table, 'p', failure('daily', 90_000))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 90_000 });
+    expect(classifyWith(table, 'p', failure('flow'))).toEqual({ kind: 'permanent', retryAfterSeconds: 3_600 });
+    expect(classifyWith(table, 'p', failure('maintenance', 10, 503))).toEqual({ kind: 'transient', retryAfterSeconds: 300 });
+  });
+
+  it('leave rows without a wait as before: Retry-After only on rate limits', () => {
+    expect(classifyWith(table, 'p', failure('throughput'))).toEqual({ kind: 'rate-limited' });
+    expect(classifyWith(table, 'p', failure('throughput', 7))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 7 });
+    expect(classifyWith(table, 'p', failure('gone', 7))).toEqual({ kind: 'permanent' });
+  });
+
+  it('explain the row in either language, with its fallback and wait', () => {
+    expect(explainWith(table, 'daily', 'es')).toEqual({ code: 'daily', kind: 'rate-limited', fallback: false, reason: 'Límite diario', remedy: 'Espera un día', waitSeconds: 86_400 });
+    expect(explainWith(table, 'gone', 'en')).toEqual({ code: 'gone', kind: 'permanent', fallback: true, reason: 'Not on WhatsApp', remedy: 'Use SMS' });
+    expect(explainWith(table, 'nope', 'en')).toBeUndefined();
+    expect(explainWith(table, undefined, 'es')).toBeUndefined();
+    expect(canFallBackWith(table, 'gone')).toBe(true);
+    expect(describeWith(table, 'p', failure('gone'), 'es')).toBe('Sin WhatsApp');
+    expect(describeWith(table, 'p', failure('nope'))).toBe('x');
   });
 });
