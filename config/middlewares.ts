@@ -1,6 +1,17 @@
 import type { Core } from '@strapi/strapi';
 
-const config: Core.Config.Middlewares = [
+/**
+ * The largest upload, per file and per request: 16 MB by default, the most Twilio sends in a
+ * WhatsApp message (Meta takes 5 MB images, 100 MB documents); a larger file could not go out
+ * through every provider anyway. UPLOAD_MAX_FILE_SIZE_MB changes it (config/plugins.ts reads the
+ * same variable for the media library's own check).
+ */
+export const uploadLimitBytes = (env: Core.Config.Shared.ConfigParams['env']) => Math.max(1, env.int('UPLOAD_MAX_FILE_SIZE_MB', 16)) * 1024 * 1024;
+
+/** Largest JSON body (koa-body's default): a message, a template, a webhook are far smaller. */
+const JSON_LIMIT = '1mb';
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   // Strapi's request log, with the secrets that travel in URLs masked (src/middlewares/request-log.ts).
   'global::request-log',
   'strapi::errors',
@@ -9,11 +20,19 @@ const config: Core.Config.Middlewares = [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
+  // What the body parser refuses (a file over the limit, a broken multipart body) answered 413 / 400
+  // naming the field and the rule, never a 500 (src/middlewares/body-errors.ts).
+  { name: 'global::body-errors', config: { maxFileSize: uploadLimitBytes(env), jsonLimit: JSON_LIMIT } },
   {
     name: 'strapi::body',
-    // The raw body is kept so webhook signatures (Meta's X-Hub-Signature-256) are checked over
-    // the exact bytes the provider sent.
-    config: { includeUnparsed: true },
+    config: {
+      // The raw body is kept so webhook signatures (Meta's X-Hub-Signature-256) are checked over
+      // the exact bytes the provider sent.
+      includeUnparsed: true,
+      jsonLimit: JSON_LIMIT,
+      // formidable counts every file of a request against maxFileSize; it stops reading there.
+      formidable: { maxFileSize: uploadLimitBytes(env) },
+    },
   },
   'strapi::session',
   'strapi::favicon',

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { uploadLimitBytes } from './middlewares';
 
 const allowedMediaTypes = [
   'image/*',
@@ -36,6 +37,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   },
   upload: {
     config: {
+      // Per file, in bytes: the same limit as the body parser's (config/middlewares.ts), so a
+      // file over it is a 413 whichever sees it first.
+      sizeLimit: uploadLimitBytes(env),
       security: {
         allowedTypes: allowedMediaTypes,
         deniedTypes,

@@ -1,33 +1,24 @@
 import type { Core } from '@strapi/strapi';
 import { getService, handle } from '../utils';
-import { malformed } from '../utils/errors';
 import { serializeConsent, serializeContact } from '../utils/serialize';
-import { consentSchema, createContactSchema, pagination, paginationMeta, updateContactSchema, validateData } from '../validation';
+import { consentSchema, createContactSchema, filterBool, filtersOf, filterText, pagination, paginationMeta, updateContactSchema, validateData } from '../validation';
 import type { ContactInput } from '../services/contacts';
 import type { ConsentChange } from '../services/consent';
-
-const bool = (value: unknown, field: string) => {
-  if (value === undefined || value === '') return undefined;
-  if (value === 'true' || value === true) return true;
-  if (value === 'false' || value === false) return false;
-  throw malformed(field, 'boolean', `${field} must be true or false`);
-};
 
 const actorOf = (ctx: any) =>
   ctx.state?.user?.email ? `user:${ctx.state.user.email}` : ctx.state?.auth?.credentials?.name ? `token:${ctx.state.auth.credentials.name}` : 'api';
 
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: any) {
-    const q = ctx.query ?? {};
-    const { page, pageSize } = pagination(q);
-    const filters = q.filters ?? q;
+    const { page, pageSize } = pagination(ctx.query);
+    const filters = filtersOf(ctx.query);
     const { results, total } = await getService('contacts').list({
       page,
       pageSize,
-      search: filters.search,
-      tag: filters.tag,
-      lead: bool(filters.lead, 'lead'),
-      consent: bool(filters.consent, 'consent'),
+      search: filterText(filters.search, 'search'),
+      tag: filterText(filters.tag, 'tag'),
+      lead: filterBool(filters.lead, 'lead'),
+      consent: filterBool(filters.consent, 'consent'),
     });
     ctx.body = { data: results.map(serializeContact), meta: paginationMeta(page, pageSize, total) };
   },

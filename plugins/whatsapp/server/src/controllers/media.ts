@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { inlineDisposition } from '../lib/file-name';
 import { getService } from '../utils';
 
 /** Serves a media-library file to a provider holding a valid, unexpired signed token. */
@@ -15,7 +16,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const location = path.join(publicDir, String(file.url).replace(/^\//, ''));
     if (!location.startsWith(publicDir) || !fs.existsSync(location)) return ctx.notFound('File not found');
     ctx.type = file.mime;
-    ctx.set('Content-Disposition', `inline; filename="${String(file.name).replace(/"/g, '')}"`);
+    ctx.set('Content-Disposition', inlineDisposition(file.name));
     ctx.set('Cache-Control', 'private, max-age=300');
     ctx.body = fs.createReadStream(location);
   },

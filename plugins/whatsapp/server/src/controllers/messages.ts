@@ -1,23 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { getService, handle } from '../utils';
-import { malformed } from '../utils/errors';
 import { idempotencyKeyOf } from '../utils/idempotency';
 import { serializeAttempt, serializeMessage } from '../utils/serialize';
-import { pagination, paginationMeta, sendMessageSchema, validateData } from '../validation';
+import { filterDate, filterId, filterList, filterOneOf, filtersOf, filterText, pagination, paginationMeta, sendMessageSchema, validateData } from '../validation';
 import type { CreateMessageInput } from '../services/messages';
 
-const parseDate = (value: unknown, field: string) => {
-  if (value === undefined || value === '') return undefined;
-  const date = new Date(String(value));
-  if (Number.isNaN(date.getTime())) throw malformed(field, 'date', `${field} must be an ISO 8601 date`);
-  return date;
-};
-const parseId = (value: unknown, field: string) => {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw malformed(field, 'integer', `${field} must be a positive integer id`);
-  return n;
-};
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: any) {
@@ -30,22 +18,22 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async find(ctx: any) {
-    const q = ctx.query ?? {};
-    const { page, pageSize } = pagination(q);
-    const filters = q.filters ?? q;
-    const status = filters.status ? String(filters.status).split(',') : undefined;
+    const { page, pageSize } = pagination(ctx.query);
+    const filters = filtersOf(ctx.query);
+    // `filters[related][type]` / `[id]`, or `filters[relatedType]` / `[relatedId]`.
+    const related = isRecord(filters.related) ? filters.related : {};
     const { results, total } = await getService('messages').list({
       page,
       pageSize,
-      status,
-      contact: parseId(filters.contact, 'contact'),
-      template: parseId(filters.template, 'template'),
-      campaign: parseId(filters.campaign, 'campaign'),
-      relatedType: filters.relatedType ?? filters.related?.type,
-      relatedId: filters.relatedId ?? filters.related?.id,
-      direction: filters.direction,
-      from: parseDate(filters.from, 'from'),
-      until: parseDate(filters.until ?? filters.to, 'until'),
+      status: filterList(filters.status, 'status'),
+      contact: filterId(filters.contact, 'contact'),
+      template: filterId(filters.template, 'template'),
+      campaign: filterId(filters.campaign, 'campaign'),
+      relatedType: filterText(filters.relatedType, 'relatedType') ?? filterText(related.type, 'related.type'),
+      relatedId: filterText(filters.relatedId, 'relatedId') ?? filterText(related.id, 'related.id'),
+      direction: filterOneOf(filters.direction, 'direction', ['out', 'in'] as const),
+      from: filterDate(filters.from, 'from'),
+      until: filterDate(filters.until, 'until') ?? filterDate(filters.to, 'to'),
     });
     const withFiles = await getService('inboundMedia').withFiles(results);
     ctx.body = { data: withFiles.map((m) => serializeMessage(m)), meta: paginationMeta(page, pageSize, total) };

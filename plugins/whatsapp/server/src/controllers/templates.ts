@@ -1,15 +1,37 @@
 import type { Core } from '@strapi/strapi';
+import { compileTemplate, TemplateError } from '../lib/template';
 import { getService, handle } from '../utils';
+import { RuleError, toHttpError } from '../utils/errors';
 import { serializeTemplate } from '../utils/serialize';
-import { createTemplateSchema, pagination, paginationMeta, previewSchema, updateTemplateSchema, validateData } from '../validation';
+import { createTemplateSchema, filtersOf, filterText, pagination, paginationMeta, previewSchema, updateTemplateSchema, validateData } from '../validation';
 import type { TemplateInput } from '../services/templates';
+
+/**
+ * A body reading a name every JavaScript object has (`{{constructor}}`, `{{cliente.toString}}`)
+ * could never be sent: refused at save, 422 on `body` with the rule `reserved-variable`. Every
+ * other problem of the body is the templates service's to report.
+ */
+const assertNoReservedVariable = (body: unknown) => {
+  if (typeof body !== 'string') return;
+  try {
+    compileTemplate(body);
+  } catch (error) {
+    if (error instanceof TemplateError && error.rule === 'reserved-variable') {
+      throw toHttpError(new RuleError('body', 'reserved-variable', error.message));
+    }
+  }
+};
 
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: any) {
-    const q = ctx.query ?? {};
-    const { page, pageSize } = pagination(q);
-    const filters = q.filters ?? q;
-    const { results, total } = await getService('templates').list({ page, pageSize, search: filters.search, category: filters.category });
+    const { page, pageSize } = pagination(ctx.query);
+    const filters = filtersOf(ctx.query);
+    const { results, total } = await getService('templates').list({
+      page,
+      pageSize,
+      search: filterText(filters.search, 'search'),
+      category: filterText(filters.category, 'category'),
+    });
     ctx.body = { data: results.map(serializeTemplate), meta: paginationMeta(page, pageSize, total) };
   },
 
@@ -19,6 +41,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
 
   async create(ctx: any) {
     const data = await validateData<TemplateInput>(createTemplateSchema, ctx.request.body);
+    assertNoReservedVariable(data.body);
     const template = await handle(() => getService('templates').create(data));
     ctx.status = 201;
     ctx.body = { data: serializeTemplate(template) };
@@ -26,6 +49,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
 
   async update(ctx: any) {
     const data = await validateData<Partial<TemplateInput>>(updateTemplateSchema, ctx.request.body);
+    assertNoReservedVariable(data.body);
     const template = await handle(() => getService('templates').update(ctx.params.id, data));
     ctx.body = { data: serializeTemplate(template) };
   },

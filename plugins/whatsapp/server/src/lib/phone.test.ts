@@ -172,8 +172,10 @@ describe('normalizePhone — rejects malformed input', () => {
     expect(() => normalizePhone(null as unknown as string)).toThrow(PhoneError);
   });
 
-  it('refuses an unknown default country as a configuration error, not a PhoneError', () => {
-    expect(() => normalizePhone('55 1234 5678', 'XX' as CountryCode)).toThrow(RangeError);
+  it('reads an unknown default country (a setting stored before it was checked) as Mexico, never a throw', () => {
+    expect(normalizePhone('55 1234 5678', 'XX' as CountryCode).e164).toBe('+525512345678');
+    expect(normalizePhone('55 1234 5678', { a: 1 } as unknown as CountryCode).e164).toBe('+525512345678');
+    expect(() => normalizePhone('12', 'XX' as CountryCode)).toThrow(PhoneError);
   });
 });
 

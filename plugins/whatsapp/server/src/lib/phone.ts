@@ -78,11 +78,10 @@ const PREFIXES = /^(?:whatsapp|tel):/i;
  * Parses `input` into E.164 following the WhatsApp rules above.
  * @throws PhoneError with a `rule` and an English message naming the input.
  */
-export function normalizePhone(input: string, defaultCountry: CountryCode = 'MX'): NormalizedPhone {
-  if (!isSupportedCountry(defaultCountry)) {
-    // A configuration mistake, not the user's input: not a PhoneError on purpose.
-    throw new RangeError(`Unknown default country "${String(defaultCountry)}"`);
-  }
+export function normalizePhone(input: string, requestedCountry: CountryCode = FALLBACK_COUNTRY): NormalizedPhone {
+  // A default country libphonenumber does not know (a setting stored before it was checked)
+  // reads as Mexico: a configuration slip must not stop every send.
+  const defaultCountry = supportedCountryOr(requestedCountry);
   if (typeof input !== 'string' || input.trim() === '') {
     throw new PhoneError('required', typeof input === 'string' ? input : '', 'A phone number is required');
   }
@@ -110,6 +109,14 @@ export function normalizePhone(input: string, defaultCountry: CountryCode = 'MX'
     if ('valid' in international && international.valid) return international.result;
   }
   throw invalidFor(input, defaultCountry, lengthProblem(digits, defaultCountry));
+}
+
+/** The default country when none valid is configured. */
+export const FALLBACK_COUNTRY: CountryCode = 'MX';
+
+/** `country` when libphonenumber knows it (`MX`, `AR`), else Mexico. */
+export function supportedCountryOr(country: unknown, fallback: CountryCode = FALLBACK_COUNTRY): CountryCode {
+  return typeof country === 'string' && isSupportedCountry(country) ? country : fallback;
 }
 
 /** The digits Meta uses as `wa_id` for this number (Mexico `521…`, Argentina `549…`, others the E.164 digits). */

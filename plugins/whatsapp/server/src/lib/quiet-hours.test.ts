@@ -22,6 +22,12 @@ describe('quietUntil', () => {
     expect(quietUntil(at, window, mx)).toBeNull();
   });
 
+  it('reads a time zone Intl does not know (stored before it was checked) as Mexico City: still quiet, never a throw', () => {
+    const at = new Date('2026-11-26T05:30:00Z'); // 23:30 in Mexico City
+    expect(quietUntil(at, window, 'Mars/Olympus')?.toISOString()).toBe('2026-11-26T14:00:00.000Z');
+    expect(quietUntil(at, window, '' as string)?.toISOString()).toBe('2026-11-26T14:00:00.000Z');
+  });
+
   it('handles a same-day window and ignores empty or malformed ones', () => {
     expect(quietUntil(new Date('2026-11-25T19:00:00Z'), { start: '13:00', end: '14:00' }, mx)?.toISOString()).toBe('2026-11-25T20:00:00.000Z');
     expect(quietUntil(new Date('2026-11-25T19:00:00Z'), { start: '13:00', end: '13:00' }, mx)).toBeNull();

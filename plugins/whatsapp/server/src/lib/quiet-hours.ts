@@ -2,6 +2,8 @@
  * Quiet hours: a daily window (e.g. 21:00–08:00) in the contact's time zone during which
  * marketing messages wait. Pure functions, so they are tested without a database.
  */
+import { timeZoneOr } from './locale';
+
 export interface QuietHours {
   /** 'HH:MM', local time. */
   start: string;
@@ -35,7 +37,9 @@ export function quietUntil(at: Date, window: QuietHours | null | undefined, time
   const start = minutesOf(window.start);
   const end = minutesOf(window.end);
   if (start === end) return null;
-  const now = localMinutes(at, timeZone);
+  // A time zone Intl does not know (stored before it was checked) reads as Mexico City: the quiet
+  // hours still hold, they do not throw.
+  const now = localMinutes(at, timeZoneOr(timeZone));
   const inside = start < end ? now >= start && now < end : now >= start || now < end;
   if (!inside) return null;
   const minutesLeft = (end - now + 24 * 60) % (24 * 60);

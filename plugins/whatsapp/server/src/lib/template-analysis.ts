@@ -9,7 +9,7 @@
  */
 import Handlebars from 'handlebars';
 import { TemplateError } from './template-errors';
-import { BLOCK_HELPERS, HELPERS, RESERVED_NAMES, isHelperName } from './template-helpers';
+import { BLOCK_HELPERS, HELPERS, RESERVED_NAMES, isHelperName, isPrototypeName } from './template-helpers';
 import { countCharacters } from './text-length';
 
 type AST = hbs.AST.Program;
@@ -290,6 +290,15 @@ class Analyzer {
     }
     if (scope === 0 && parts.length === 0) {
       throw this.invalid(path, `{{${path.original}}} is not a variable: name one, e.g. {{nombre}}`, path.original);
+    }
+    const reserved = parts.find(isPrototypeName);
+    if (reserved !== undefined) {
+      const { suffix, line } = this.where(path);
+      throw new TemplateError(
+        'reserved-variable',
+        `"${reserved}" (in {{${path.original}}}) is a name every JavaScript object has and cannot be a variable name: use another, e.g. {{nombre}}${suffix}`,
+        line === undefined ? { variable: path.original } : { variable: path.original, line },
+      );
     }
     const joined = parts.join('.');
     const display = scope === 0 ? joined : joined ? `${scopes[scope].display}.${joined}` : scopes[scope].display;

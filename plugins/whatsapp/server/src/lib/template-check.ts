@@ -48,7 +48,7 @@ export function readPath(context: unknown, parts: readonly string[]): unknown {
   let current = context;
   for (const part of parts) {
     if (current === undefined || current === null) return undefined;
-    const holder = Object(current);
+    const holder: object = Object(current);
     if (!Object.prototype.hasOwnProperty.call(holder, part)) return undefined;
     current = Reflect.get(holder, part);
   }

@@ -2,7 +2,7 @@
  * The one error type of the template modules, so the admin (template editor, send form) can show
  * the problem next to the right field and the dispatcher can fail a message with a clear reason.
  */
-export type TemplateErrorRule = 'missing-variable' | 'syntax' | 'too-long' | 'invalid-variable';
+export type TemplateErrorRule = 'missing-variable' | 'syntax' | 'too-long' | 'invalid-variable' | 'reserved-variable';
 
 export interface TemplateErrorDetails {
   /** The variable at fault (`fecha`, `cliente.nombre`), when there is one. */

@@ -233,3 +233,13 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 export const isHelperName = (name: string): boolean => Object.prototype.hasOwnProperty.call(HELPERS, name);
+
+/**
+ * Names every JavaScript object answers to (`constructor`, `toString`, `__proto__`,
+ * `hasOwnProperty`…). A template reading one would print the language's own function, or
+ * nothing (Handlebars refuses prototype properties), whatever the variables say: such a template
+ * could never be sent, so it is refused when it is saved.
+ */
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+
+export const isPrototypeName = (name: string): boolean => PROTOTYPE_NAMES.has(name);

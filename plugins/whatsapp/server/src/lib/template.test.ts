@@ -165,8 +165,20 @@ describe('renderTemplate — missing variables', () => {
   });
 
   it('does not read inherited properties', () => {
-    expect(failure(() => renderTemplate('{{constructor}}', {})).rule).toBe('missing-variable');
     expect(failure(() => renderTemplate('{{nombre.length}}', { nombre: {} })).variable).toBe('nombre.length');
+    // Names only the prototype has are ordinary variables of the caller's: passed, never used.
+    expect(renderTemplate('Hola {{nombre}}', { nombre: 'Ana', constructor: 'x', toString: 'y', hasOwnProperty: 'z', valueOf: 1 })).toBe('Hola Ana');
+    expect(renderTemplate('Hola {{cliente.nombre}}', { cliente: JSON.parse('{"nombre":"Ana","__proto__":{"nombre":"Eva"}}') })).toBe('Hola Ana');
+  });
+
+  it('refuses a body reading a name every object has (it could never be sent): reserved-variable', () => {
+    for (const body of ['{{constructor}}', 'Hola {{toString}}', '{{cliente.hasOwnProperty}}', '{{__proto__}}', '{{#each items}}{{valueOf}}{{/each}}', '{{fecha constructor}}', '{{#if isPrototypeOf}}x{{/if}}']) {
+      const error = failure(() => renderTemplate(body, {}));
+      expect(error.rule).toBe('reserved-variable');
+      expect(error.message).toMatch(/every JavaScript object has/);
+    }
+    // As block parameters they name the item, not a property: fine.
+    expect(renderTemplate('{{#each items as |toString|}}{{toString}} {{/each}}', { items: ['a', 'b'] })).toBe('a b ');
   });
 
   it('names the variable whose value a helper cannot format', () => {

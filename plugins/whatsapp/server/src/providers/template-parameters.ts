@@ -194,10 +194,19 @@ export function parameterSources(body: string): Map<string, string> {
   return sources;
 }
 
-/** A stored list (JSON column: an array, or its text on some databases) → names; null when none. */
+/**
+ * A stored list (JSON column: an array, or its text on some databases) → names; null when none.
+ * An item that is not a name (stored before it was checked) is a TemplateError naming it, never
+ * a crash.
+ */
 export function storedList(value: unknown): string[] | null {
   const parsed: unknown = typeof value === 'string' ? safeJson(value) : value;
-  return Array.isArray(parsed) && parsed.length > 0 ? parsed.map(String) : null;
+  if (!Array.isArray(parsed) || parsed.length === 0) return null;
+  return parsed.map((item, index) => {
+    if (typeof item === 'string') return item;
+    if (typeof item === 'number' || typeof item === 'boolean') return String(item);
+    throw new TemplateError('invalid-variable', `Parameter ${index + 1} of the template's stored order is not a variable name: save the template again`);
+  });
 }
 
 /** The template's explicit parameter order, else the body's variables in order of first appearance. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
+import { formatOptionsFor, timeZoneOr } from '../lib/locale';
 import { quietUntil } from '../lib/quiet-hours';
 import { ProviderError } from '../providers/errors';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
@@ -57,10 +58,8 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     const template = message.templateId ? batch.templates.get(message.templateId) : null;
     if (template) {
       const contact = batch.contacts.get(message.contactId);
-      outbound.template = getService('templates').providerTemplate(template, parseJson<Record<string, unknown>>(message.variables) ?? {}, {
-        locale: contact?.locale ?? undefined,
-        timeZone: contact?.timeZone ?? undefined,
-      });
+      // A locale or time zone stored before it was checked is ignored, never a failed send.
+      outbound.template = getService('templates').providerTemplate(template, parseJson<Record<string, unknown>>(message.variables) ?? {}, formatOptionsFor(contact));
     }
     const media = parseJson<{ fileId: number; mime: string; name: string; kind: 'image' | 'document' }>(message.media);
     if (media?.fileId) {
@@ -218,7 +217,9 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
           ? { start: settings.quietHoursStart, end: settings.quietHoursEnd }
           : null;
     if (!window) return null;
-    const timeZone = batch.contacts.get(message.contactId)?.timeZone || settings.defaultTimeZone;
+    // The contact's time zone, else the configured one, else Mexico City: a value stored before
+    // it was checked is skipped, so quiet hours still hold.
+    const timeZone = timeZoneOr(batch.contacts.get(message.contactId)?.timeZone, settings.defaultTimeZone);
     try {
       return quietUntil(new Date(), window, timeZone);
     } catch {

@@ -12,6 +12,10 @@ export interface MediaRef {
 }
 
 const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
+/** Longer than any token `sign` makes; anything longer is not one. */
+const MAX_TOKEN_LENGTH = 512;
+/** File ids are 32-bit integer columns. */
+const MAX_FILE_ID = 2_147_483_647;
 
 const secret = () => readConfig().mediaSecret;
 const hmac = (payload: string) => crypto.createHmac('sha256', secret()).update(payload).digest('base64url');
@@ -24,7 +28,7 @@ const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Validates a media-library file for sending: PDF or image only. */
   async resolve(fileId: unknown, path = 'media'): Promise<MediaRef> {
     const id = Number(fileId);
-    if (!Number.isInteger(id) || id <= 0) throw new RuleError(path, 'invalid', 'media must be the id of a file in the media library');
+    if (!Number.isInteger(id) || id <= 0 || id > MAX_FILE_ID) throw new RuleError(path, 'invalid', 'media must be the id of a file in the media library');
     const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id } });
     if (!file) throw new RuleError(path, 'not-found', `No file ${id} in the media library`);
     const mime = String(file.mime || '');
@@ -38,15 +42,22 @@ const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return `${Buffer.from(payload).toString('base64url')}.${hmac(payload)}`;
   },
 
-  /** The file id a token grants, or null when forged or expired. */
-  verify(token: string): number | null {
-    const [encoded, signature] = String(token).split('.');
+  /**
+   * The file id a token grants, or null when forged, expired or not a token at all (any text,
+   * non-ASCII included: the signatures are compared as bytes of equal length, never thrown on).
+   */
+  verify(token: unknown): number | null {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
+    const parts = token.split('.');
+    if (parts.length !== 2) return null;
+    const [encoded, signature] = parts;
     if (!encoded || !signature) return null;
     const payload = Buffer.from(encoded, 'base64url').toString();
-    const expected = hmac(payload);
-    if (expected.length !== signature.length || !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) return null;
+    const expected = Buffer.from(hmac(payload));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !crypto.timingSafeEqual(expected, given)) return null;
     const [fileId, expires] = payload.split('.').map(Number);
-    if (!fileId || !expires || expires * 1000 < Date.now()) return null;
+    if (!Number.isSafeInteger(fileId) || fileId <= 0 || fileId > MAX_FILE_ID || !expires || expires * 1000 < Date.now()) return null;
     return fileId;
   },
 

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
 import { serviceWindow } from '../queue';
+import { M, TABLE } from '../queue/columns';
+import { formatOptionsFor } from '../lib/locale';
 import type { MessageCategory, MessageStatus } from '../constants';
 import { MAX_TEXT_LENGTH } from '../lib/template';
 import { countCharacters } from '../lib/text-length';
@@ -48,6 +50,10 @@ const calendarDateExists = (value: string | Date): boolean => {
 
 /** Clock skew tolerated for a `sendAt` meant as "now". */
 const PAST_TOLERANCE_MS = 5_000;
+/** The latest `sendAt` both databases store: the last moment of the year 9999. */
+const LATEST_SEND_AT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The longest idempotency key (body field or `Idempotency-Key` header). */
+const MAX_IDEMPOTENCY_KEY = 200;
 
 /**
  * The one way a message is made (now, scheduled, from a campaign or an automation): validates,
@@ -57,8 +63,34 @@ const PAST_TOLERANCE_MS = 5_000;
 const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const byIdempotencyKey = (key: string) => strapi.db.query(UID.message).findOne({ where: { idempotencyKey: key } });
 
+  /**
+   * Takes back a contact this request created when its message could not be stored after all: a
+   * refused send leaves the contacts as they were. One statement, and only while nothing else
+   * points at the contact (a message of a concurrent request, an inbound message).
+   */
+  const forgetNewContact = async (contactId: number) => {
+    try {
+      const knex = strapi.db.connection;
+      const meta = strapi.db.metadata.get(UID.contact);
+      const lastInbound = (meta.attributes.lastInboundAt as { columnName?: string } | undefined)?.columnName ?? 'last_inbound_at';
+      await knex(meta.tableName)
+        .where({ id: contactId })
+        .whereNull(lastInbound)
+        .whereNotExists(knex(TABLE.message).select(knex.raw('1')).where(M.contactId, contactId))
+        .delete();
+    } catch (error) {
+      strapi.log.warn(`[whatsapp] contact ${contactId} of a refused send could not be removed: ${(error as Error)?.message ?? error}`);
+    }
+  };
+
+
   return {
     async create(input: CreateMessageInput, options: CreateOptions = {}): Promise<{ message: Message; created: boolean }> {
+      if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
+        if (typeof input.idempotencyKey !== 'string' || input.idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
+          throw new RuleError('idempotencyKey', 'max-length', `The idempotency key must be text of at most ${MAX_IDEMPOTENCY_KEY} characters`, 400);
+        }
+      }
       if (input.idempotencyKey) {
         const existing = await byIdempotencyKey(input.idempotencyKey);
         if (existing) return { message: existing, created: false };
@@ -73,6 +105,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
           throw new RuleError('sendAt', 'date', `sendAt "${input.sendAt}" is not a date (use ISO 8601)`, 400);
         }
         if (when.getTime() < now - PAST_TOLERANCE_MS) throw new RuleError('sendAt', 'future', `sendAt ${when.toISOString()} is in the past`);
+        if (when.getTime() > LATEST_SEND_AT) throw new RuleError('sendAt', 'date-range', `sendAt ${when.toISOString()} is after the year 9999`, 400);
         dueAt = when.getTime() > now ? when : dueAt;
       }
 
@@ -86,7 +119,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       let templateName: string | null = null;
       let media: MediaRef | null = null;
       const variables = input.variables ?? {};
-      const renderOptions = { locale: contact?.locale ?? undefined, timeZone: contact?.timeZone ?? undefined };
+      const renderOptions = formatOptionsFor(contact);
 
       if (input.template !== undefined && input.template !== null) {
         const template = await templates.findOne(input.template);
@@ -153,10 +186,13 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       // Every check has passed: only now is anything written. The contact first (safe under
       // concurrency, see contacts.findOrCreate), then the message row. No transaction around
       // both: on PostgreSQL a failed insert aborts the transaction, and the idempotency replay
-      // below needs to read after it.
-      const recipient = contact ?? (await getService('contacts').findOrCreate(to, { source: options.source === 'automation' ? 'automation' : 'api' })).contact;
-      const { id, status } = await getService('queue').create({
-        direction: 'out',
+      // below needs to read after it. A message row that cannot be stored takes back the
+      // contact this request created: a refused send leaves the contacts as they were.
+      const { contact: recipient, created: contactCreated } = contact
+        ? { contact, created: false }
+        : await getService('contacts').findOrCreate(to, { source: options.source === 'automation' ? 'automation' : 'api' });
+      const row = {
+        direction: 'out' as const,
         contactId: recipient.id,
         to,
         from: sender.number,
@@ -174,11 +210,20 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         conversationId: options.conversationId ?? null,
         relatedType: input.related?.type ?? null,
         relatedId: input.related?.id !== undefined ? String(input.related.id) : null,
-      });
+      };
+      let id: number | null;
+      let status: string;
+      try {
+        ({ id, status } = await getService('queue').create(row));
+      } catch (error) {
+        if (contactCreated) await forgetNewContact(recipient.id);
+        throw error;
+      }
       if (id === null) {
         // Two requests with the same idempotency key at once: the unique index kept the other.
         const existing = await byIdempotencyKey(input.idempotencyKey!);
         if (existing) return { message: existing, created: false };
+        if (contactCreated) await forgetNewContact(recipient.id);
         throw new Error('The message could not be stored');
       }
       const message: Message = await this.findOneOrFail(id);

@@ -1,16 +1,15 @@
 import { yup } from '@strapi/utils';
-import { malformed } from '../utils/errors';
-import { idLike, variables } from '.';
+import { filterBool, filterId, filterOneOf, filterText, idLike, rawText, text, variables } from '.';
 
 /** Inputs of the inbox API (unknown keys refused by validateData; rules answered 422 by the service). */
 
 export const inboxReplySchema = yup
   .object({
-    body: yup.string().optional(),
+    body: rawText().optional(),
     template: idLike().optional(),
     variables: variables.optional().default(undefined),
     media: yup.number().integer().positive().optional().nullable(),
-    idempotencyKey: yup.string().trim().max(200).optional(),
+    idempotencyKey: text().max(200).optional(),
   })
   .noUnknown(true, 'unknown field: ${unknown}')
   .test('template-or-body', 'give either template or body, not both', (value) => !(value?.template !== undefined && value?.body !== undefined))
@@ -29,38 +28,14 @@ export const assignSchema = yup
 export type AssignInput = { assignee: number | 'me' | null };
 
 // Query strings: `filters[unread]=true&filters[assigned]=me&filters[status]=open&filters[search]=ana`.
+// Each filter takes one value; an operator (`filters[status][$ne]=open`) is a 400 naming it.
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export { filtersOf } from '.';
 
-/** Strapi parses `filters[x]` into an object; plain `x=` is accepted too. */
-export const filtersOf = (query: unknown): Record<string, unknown> => {
-  if (!isRecord(query)) return {};
-  return isRecord(query.filters) ? query.filters : query;
-};
+export const queryBool = (value: unknown, field: string): boolean | undefined => filterBool(value, field, { digits: true });
 
-export const queryBool = (value: unknown, field: string): boolean | undefined => {
-  if (value === undefined || value === '') return undefined;
-  if (value === 'true' || value === true || value === '1') return true;
-  if (value === 'false' || value === false || value === '0') return false;
-  throw malformed(field, 'boolean', `${field} must be true or false`);
-};
+export const queryOneOf = <T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined => filterOneOf(value, field, allowed);
 
-export const queryOneOf = <T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined => {
-  if (value === undefined || value === '') return undefined;
-  const found = allowed.find((option) => option === value);
-  if (!found) throw malformed(field, 'one-of', `${field} must be one of ${allowed.join(', ')}`);
-  return found;
-};
+export const queryId = (value: unknown, field: string): number | undefined => filterId(value, field);
 
-export const queryId = (value: unknown, field: string): number | undefined => {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw malformed(field, 'integer', `${field} must be a positive integer id`);
-  return n;
-};
-
-export const queryText = (value: unknown, field: string): string | undefined => {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw malformed(field, 'string', `${field} must be text`);
-  return value.slice(0, 100);
-};
+export const queryText = (value: unknown, field: string): string | undefined => filterText(value, field)?.slice(0, 100);

@@ -33,7 +33,10 @@ const STATUSES: Record<string, ReportedStatus> = {
 /** Statuses Twilio gives to messages it received, not sent. */
 const INBOUND_STATUSES = new Set(['received', 'receiving']);
 
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
 const one = (params: TwilioParams, name: string): string | undefined => {
+  if (!hasOwn(params, name)) return undefined;
   const value = params[name];
   const text = Array.isArray(value) ? value[0] : value;
   return text === undefined || text === '' ? undefined : text;
@@ -130,13 +133,16 @@ export function parseTwilioWebhook(params: TwilioParams, ourMessageId: string | 
   return [parseInbound(params, sid)];
 }
 
-/** The raw form body as a flat map (a repeated name becomes an array), exactly as Twilio signed it. */
+/**
+ * The raw form body as a flat map (a repeated name becomes an array), exactly as Twilio signed it.
+ * Any name is an own key (`constructor`, `__proto__` included), never a prototype's.
+ */
 export function parseForm(raw: string): TwilioParams {
   const params: TwilioParams = {};
   for (const [name, value] of new URLSearchParams(raw)) {
-    const existing = params[name];
-    if (existing === undefined) params[name] = value;
-    else params[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    const existing = hasOwn(params, name) ? params[name] : undefined;
+    const next = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    Object.defineProperty(params, name, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return params;
 }
