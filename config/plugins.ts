@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { uploadLimitBytes } from './middlewares';
+import { hideInternalErrors } from '../src/graphql/hide-internal-errors';
 
 const allowedMediaTypes = [
   'image/*',
@@ -56,7 +57,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       depthLimit: 10,
       defaultLimit: 25,
       maxLimit: 100,
-      apolloServer: { introspection: true },
+      // Unexpected errors reach clients as "Internal Server Error" only (no SQL, no stack trace).
+      apolloServer: { introspection: true, plugins: [hideInternalErrors()] },
     },
   },
   // Email goes through SMTP (the fallback channel for WhatsApp messages that cannot be delivered).

@@ -1,3 +1,4 @@
+import createHttpError from 'http-errors';
 import { errors } from '@strapi/utils';
 
 /**
@@ -26,19 +27,21 @@ export const malformed = (path: string, rule: string, message: string) =>
 export const notFound = (message: string) => new errors.NotFoundError(message);
 export const conflict = (path: string, rule: string, message: string) => new RuleError(path, rule, message, 409);
 
-/** Turns a RuleError into the HTTP error Strapi's error middleware formats; others pass through. */
+const NAMES: Record<number, string> = { 400: 'ValidationError', 404: 'NotFoundError', 409: 'ConflictError', 422: 'UnprocessableEntityError' };
+
+/**
+ * Turns a RuleError into the HTTP error Strapi's error middleware formats (an http-errors
+ * HttpError: answered with its status and details, not logged as a server fault); others pass
+ * through.
+ */
 export const toHttpError = (error: unknown) => {
   if (error instanceof RuleError) {
-    const httpError = Object.assign(new Error(error.message), {
-      status: error.status,
-      statusCode: error.status,
-      expose: true,
-      name: error.status === 409 ? 'ConflictError' : 'UnprocessableEntityError',
+    return createHttpError(error.status, error.message, {
+      name: NAMES[error.status] ?? 'UnprocessableEntityError',
       details: {
         errors: [{ path: error.path.split('.'), message: error.message, name: 'ValidationError', rule: error.rule }],
       },
     });
-    return httpError;
   }
   return error;
 };
