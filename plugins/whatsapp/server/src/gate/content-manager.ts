@@ -3,6 +3,7 @@ import { PLUGIN_ID } from '../constants';
 
 const POLICY = `plugin::${PLUGIN_ID}.content-manager-access`;
 const DEFAULT_ROLES = ['strapi-editor', 'strapi-author'];
+const WRAPPED = Symbol.for('whatsapp.revokes-default-roles');
 const REVOKED_FLAG = { type: 'plugin', name: PLUGIN_ID, key: 'default-roles-revoked' };
 
 /** The Content Manager routes that name a type: `:model` in the path, or `?contentType=` for history. */
@@ -34,13 +35,16 @@ export const guardContentManagerRoutes = (strapi: Core.Strapi) => {
  * run after ours on a first boot; take our types back right after it, before the first request.
  */
 export const revokeWhenDefaultRolesAreCreated = (strapi: Core.Strapi) => {
-  const roles = strapi.service('admin::role') as { createRolesIfNoneExist?: () => Promise<void> } | undefined;
+  const roles = strapi.service('admin::role') as { createRolesIfNoneExist?: (() => Promise<void>) & { [WRAPPED]?: true } } | undefined;
   const create = roles?.createRolesIfNoneExist;
-  if (!roles || typeof create !== 'function') return;
-  roles.createRolesIfNoneExist = async () => {
+  // The admin's services are module singletons: a second Strapi in the same process (tests,
+  // a restart) finds them wrapped already, and the wrapper reads the running instance.
+  if (!roles || typeof create !== 'function' || create[WRAPPED]) return;
+  const wrapped = async () => {
     await create.call(roles);
-    await revokeDefaultRoleAccess(strapi);
+    await revokeDefaultRoleAccess(global.strapi);
   };
+  roles.createRolesIfNoneExist = Object.assign(wrapped, { [WRAPPED]: true as const });
 };
 
 /**

@@ -48,7 +48,7 @@ const caller = (strapi: Core.Strapi): { method: ConsentMethod; actor: string | n
  * the Content Manager also sends fields REST does not take, which the attribute check covers.
  */
 const checkLikeRest = async (schema: yup.AnyObjectSchema, data: Record<string, any>) => {
-  const known = Object.keys(data).filter((key) => key in schema.fields);
+  const known = Object.keys(data).filter((key) => Object.prototype.hasOwnProperty.call(schema.fields, key));
   await validateYupSchema(schema.pick(known), { strict: false, abortEarly: true })(Object.fromEntries(known.map((key) => [key, data[key]])));
 };
 

@@ -44,6 +44,7 @@ const asRuleError = (error: unknown, basePath: string) => {
     return new RuleError(`variables.${error.variable}`, error.rule === 'missing-variable' ? 'required' : 'invalid', error.message);
   }
   if (error.rule === 'too-long') return new RuleError(basePath, 'max-length', error.message);
+  if (error.rule === 'reserved-variable') return new RuleError(basePath, 'reserved-variable', error.message);
   return new RuleError(basePath, 'template-syntax', error.message);
 };
 
