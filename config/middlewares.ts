@@ -11,6 +11,17 @@ export const uploadLimitBytes = (env: Core.Config.Shared.ConfigParams['env']) =>
 /** Largest JSON body (koa-body's default): a message, a template, a webhook are far smaller. */
 const JSON_LIMIT = '1mb';
 
+/**
+ * Largest body of a provider webhook (/api/whatsapp/webhooks/…), and only there: Meta batches
+ * statuses and messages of many numbers into one POST and documents webhook payloads of up to
+ * 3 MB (WhatsApp Cloud API, "Webhooks": "Webhooks payloads can be up to 3MB"); a Twilio form
+ * (a WhatsApp text of up to 4,096 characters, percent-encoded, ten media URLs, the referral
+ * fields) is tens of KB, close to koa-body's 56 KB form default. 5 MB leaves room over Meta's
+ * figure and still bounds what a signed request may make us read. Applied per route by
+ * src/body-limits.ts (Strapi has one body parser for every route).
+ */
+const WEBHOOK_BODY_LIMIT = '5mb';
+
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   // Strapi's request log, with the secrets that travel in URLs masked (src/middlewares/request-log.ts).
   'global::request-log',
@@ -32,6 +43,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       jsonLimit: JSON_LIMIT,
       // formidable counts every file of a request against maxFileSize; it stops reading there.
       formidable: { maxFileSize: uploadLimitBytes(env) },
+      // Provider webhooks only: a larger limit for their JSON and forms (src/body-limits.ts).
+      routes: [{ prefix: '/api/whatsapp/webhooks/', jsonLimit: WEBHOOK_BODY_LIMIT, formLimit: WEBHOOK_BODY_LIMIT, textLimit: WEBHOOK_BODY_LIMIT }],
     },
   },
   'strapi::session',

@@ -1,8 +1,12 @@
 import type { Core } from '@strapi/strapi';
+import { registerRouteBodyLimits } from './body-limits';
 import { ensureFirstAdmin, seedDemoData } from './bootstrap/demo-data';
 
 export default {
-  register() {},
+  register({ strapi }: { strapi: Core.Strapi }) {
+    // `strapi::body` with larger limits on the routes config/middlewares.ts names (provider webhooks).
+    registerRouteBodyLimits(strapi);
+  },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     if (process.env.WHATSAPP_DEMO_DATA === 'true') {

@@ -133,23 +133,27 @@ describe('provider webhooks', () => {
       expect(message).toMatchObject({ direction: 'in', deliveryStatus: 'received', provider: 'meta', contactId, body: '¿Está listo mi coche? Vi https://taller.example.com/ot/1001' });
     });
 
-    it('a valid signature on a malformed body: 400, nothing stored or applied', async () => {
+    it('a valid signature on a body that does not read: 200, each unreadable part kept with its reason, the readable rest applied (tests/inbound-fidelity.test.ts)', async () => {
       const before = await stored();
+      const unreadBefore = await count(app.strapi, INBOX_UID.webhookEvent, { kind: 'unreadable' });
+      const goodId = wamid();
+      const good = await outbound({ deliveryStatus: 'sent', provider: 'meta', providerMessageId: goodId, sentAt: new Date() });
       const bad = [
         { object: 'whatsapp_business_account', entry: 'nope' },
         { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { statuses: [{ status: 'delivered', timestamp: unix() }] } }] }] },
-        // The first status is fine; the second has no id: the whole request is refused, the first not applied either.
-        metaPayload({ statuses: [metaStatus(wamid(), 'delivered'), { status: 'read', timestamp: unix() }] }),
+        // The first status is fine and applies; the second has no id and is kept unread.
+        metaPayload({ statuses: [metaStatus(goodId, 'delivered'), { status: 'read', timestamp: unix() }] }),
         metaPayload({ messages: [{ from: '5215512345678', id: wamid(), timestamp: 'yesterday', type: 'text', text: { body: 'hola' } }] }),
       ];
-      for (const body of bad) {
-        const res = await postMeta(app, body).expect(400);
-        expect(res.body.error.name).toBe('ValidationError');
-      }
+      for (const body of bad) await postMeta(app, body).expect(200);
+      // Not JSON at all: the body parser's 400, before any signature or parser.
       const notJson = '{"object":"whatsapp_business_account","entry":[';
       await postMeta(app, null, { raw: notJson }).expect(400);
       await settleWebhooks(app.strapi);
-      expect(await stored()).toEqual(before);
+      const after = await stored();
+      expect(after).toEqual({ ...before, events: before.events + 5, messages: before.messages + 1 });
+      expect(await count(app.strapi, INBOX_UID.webhookEvent, { kind: 'unreadable', outcome: 'unreadable' })).toBe(unreadBefore + 4);
+      expect((await messageRow(app.strapi, good.id)).deliveryStatus).toBe('delivered');
     });
   });
 
@@ -181,11 +185,11 @@ describe('provider webhooks', () => {
       expect((await stored()).events).toBe(before.events);
     });
 
-    it('a signed form without MessageSid is malformed: 400, nothing stored', async () => {
+    it('a signed form without MessageSid is kept as unreadable, answered with TwiML (tests/inbound-fidelity.test.ts)', async () => {
       const before = await stored();
       const { MessageSid: _m, SmsMessageSid: _s, SmsSid: _t, ...rest } = params();
-      await postTwilio(app, rest).expect(400);
-      expect(await stored()).toEqual(before);
+      await postTwilio(app, rest).expect(200);
+      expect(await stored()).toEqual({ ...before, events: before.events + 1 });
     });
   });
 

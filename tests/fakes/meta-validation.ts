@@ -85,9 +85,17 @@ export function validateMessage(body: unknown, templates: MetaTemplateSpec[] | u
     return notOneOf('recipient_type', ['individual'], body.recipient_type);
   }
 
-  if (body.to === undefined || body.to === '') return required('to');
-  if (typeof body.to !== 'string' || !/^\+?\d{7,15}$/.test(body.to)) {
-    return invalid(`Param to must be a phone number or WhatsApp ID (digits, optionally a leading +) - got ${JSON.stringify(body.to)}.`);
+  // `to` (a phone number) or `recipient` (a business-scoped user id, `US.1349…`, or a parent
+  // one, `US.ENT.1181…`); with both, `to` takes precedence (Meta, "Business-scoped user IDs").
+  if ((body.to === undefined || body.to === '') && body.recipient !== undefined) {
+    if (typeof body.recipient !== 'string' || !/^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/.test(body.recipient)) {
+      return invalid(`Param recipient must be a business-scoped user ID - got ${JSON.stringify(body.recipient)}.`);
+    }
+  } else {
+    if (body.to === undefined || body.to === '') return required('to');
+    if (typeof body.to !== 'string' || !/^\+?\d{7,15}$/.test(body.to)) {
+      return invalid(`Param to must be a phone number or WhatsApp ID (digits, optionally a leading +) - got ${JSON.stringify(body.to)}.`);
+    }
   }
 
   const type = body.type ?? 'text';

@@ -75,6 +75,8 @@ export interface MetaMessagePayload {
   messaging_product: 'whatsapp';
   recipient_type?: 'individual';
   to: string;
+  /** A business-scoped user id, sent instead of `to` to a customer without a known number. */
+  recipient?: string;
   type?: MetaMessageType;
   biz_opaque_callback_data?: string;
   context?: { message_id: string };
@@ -119,16 +121,18 @@ export interface MetaSentMessage {
   /** The `wamid.…` returned. */
   id: string;
   at: number;
-  /** `to` as sent. */
+  /** `to` as sent ('' when the message went to a business-scoped user id). */
   to: string;
   waId: string;
+  /** `recipient` as sent (a business-scoped user id), when there was no `to`. */
+  recipient?: string;
   type: MetaMessageType;
   payload: MetaMessagePayload;
 }
 
 export interface MetaSendResponse {
   messaging_product: 'whatsapp';
-  contacts: { input: string; wa_id: string }[];
+  contacts: { input: string; wa_id?: string; user_id?: string }[];
   messages: { id: string; message_status?: 'accepted' }[];
 }
 
@@ -322,21 +326,23 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     }
 
     const payload = body as MetaMessagePayload;
-    const waId = waIdFor(payload.to);
+    // A message to a business-scoped user id: Meta answers `user_id` instead of `wa_id`.
+    const recipient = !payload.to && payload.recipient ? payload.recipient : undefined;
+    const waId = recipient ? '' : waIdFor(payload.to);
     // Keyed by wa_id, so 52… and 521… (the same Mexican mobile) are one recipient.
-    const sticky = stickyFailures.get(waId);
+    const sticky = stickyFailures.get(recipient ?? waId);
     if (sticky) {
       answerFailure(res, sticky);
       return;
     }
 
-    const id = makeWamid(waId);
+    const id = makeWamid(recipient ?? waId);
     const type = payload.type ?? 'text';
-    sent.push({ id, at, to: payload.to, waId, type, payload });
+    sent.push({ id, at, to: payload.to ?? '', waId, type, payload, ...(recipient ? { recipient } : {}) });
     sentWaiters.notify();
     answer(res, 200, {
       messaging_product: 'whatsapp',
-      contacts: [{ input: payload.to, wa_id: waId }],
+      contacts: [recipient ? { input: recipient, user_id: recipient } : { input: payload.to, wa_id: waId }],
       // Template sends report their pacing status; other types carry the id alone.
       messages: [type === 'template' ? { id, message_status: 'accepted' } : { id }],
     });

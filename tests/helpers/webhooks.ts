@@ -150,3 +150,25 @@ export function postTwilio(
   if (signature !== null) request.set('X-Twilio-Signature', signature);
   return request.send(formBody(params));
 }
+
+// --- Payload shapes beyond the classic ones (provider fidelity) -------------------------------
+
+/**
+ * A Meta webhook whose change values are given as they are: business-scoped user ids in
+ * `contacts[]`, `from_user_id` on messages, `errors[]` on the value, items that do not read…
+ * (Meta's webhooks reference, one value per entry, each with Meta's metadata).
+ */
+export const metaRawPayload = (...values: Record<string, unknown>[]) => ({
+  object: 'whatsapp_business_account',
+  entry: values.map((value) => ({ id: META_BUSINESS.wabaId, changes: [{ value: { ...metaValue({}), ...value }, field: 'messages' }] })),
+});
+
+let bsuidCounter = 0;
+/** A business-scoped user id shaped like Meta's (`US.` + digits), unique in the run. */
+export const bsuid = (country = 'MX') => `${country}.${Date.now()}${String((bsuidCounter += 1)).padStart(6, '0')}`;
+
+/** A message from a customer who uses a WhatsApp username: no `from`, no `wa_id`, their BSUID. */
+export const metaFromUserId = (userId: string, name: string, message: Record<string, unknown>, username?: string) => ({
+  contacts: [{ profile: { name, ...(username ? { username } : {}) }, user_id: userId }],
+  messages: [{ from_user_id: userId, id: wamid(), timestamp: unix(), ...message }],
+});

@@ -118,16 +118,62 @@ export interface Message {
   conversationId: number | null;
   related: Related | null;
   statusTimes: StatusTimes;
+  /**
+   * What an inbound message carries in structured form: shared contacts, an order, a WhatsApp
+   * Flow's answer, a location, a button… (`kind` says which), and `referral`, the ad the
+   * customer came from. Files are in `media`. Null for plain text. (This and the fields below
+   * are always sent by the server; optional for messages kept from before they existed.)
+   */
+  content?: MessageContent | null;
+  /** When the customer last edited it (null: never); `editHistory` holds every version, oldest first. */
+  editedAt?: string | null;
+  editHistory?: MessageVersion[] | null;
+  /** When the customer deleted it for everyone: `body` then reads as deleted and nothing else is shown. */
+  deletedAt?: string | null;
+  /** The customer's reaction to this message (one per person; the latest counts). */
+  reaction?: MessageReaction | null;
   createdAt: string | null;
   updatedAt: string | null;
   /** Only in GET /messages/:id. */
   attemptLog?: MessageAttempt[];
 }
 
+/** A message's structured content (see `Message.content`). */
+export interface MessageContent {
+  kind: string;
+  referral?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** One version of an edited message. */
+export interface MessageVersion {
+  body: string | null;
+  content: MessageContent | null;
+  at: string;
+  /** The provider's id of the edit that wrote this version (null: the original). */
+  editId: string | null;
+}
+
+export interface MessageReaction {
+  /** Empty when the customer took their reaction back. */
+  emoji: string;
+  at: string;
+  providerMessageId: string;
+}
+
 export interface Contact {
   id: number;
   documentId: string;
-  phone: string;
+  /** E.164; null for a customer known only by their business-scoped user id. */
+  phone: string | null;
+  /** The number came from WhatsApp but our phone parser does not know it: kept as delivered. */
+  phoneUnverified: boolean;
+  /** Numbers (and user ids) the contact had before WhatsApp reported a change, oldest first. */
+  phoneHistory: Array<{ phone: string | null; providerUserId: string | null; until: string; reason: string }>;
+  /** Meta's business-scoped user id (`US.13491208655302741918`): replies go to it when there is no number. */
+  providerUserId: string | null;
+  /** The customer's WhatsApp username, when they have one. */
+  username: string | null;
   name: string | null;
   email: string | null;
   locale: string | null;
@@ -186,10 +232,16 @@ export type ConversationStatus = 'open' | 'closed';
 export interface ConversationContact {
   id: number;
   documentId: string | null;
-  phone: string;
+  /** Null for a customer known only by their business-scoped user id. */
+  phone: string | null;
   name: string | null;
   profileName: string | null;
   isLead: boolean;
+  /** The number came from WhatsApp but our phone parser does not know it (always sent by the server). */
+  phoneUnverified?: boolean;
+  /** Meta's business-scoped user id, for a customer known without a number. */
+  providerUserId?: string | null;
+  username?: string | null;
 }
 
 export interface Conversation {

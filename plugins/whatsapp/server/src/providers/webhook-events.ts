@@ -1,9 +1,13 @@
 /**
- * What a provider webhook means once read: a status of one of our messages, or a message from a
- * customer. Each provider's parser (meta/webhook.ts, twilio/webhook.ts) turn a request into a list of these; each is stored
- * as one webhook-event row (keyed by `key`) and applied afterwards by the webhooks service.
+ * What a provider webhook means once read: a status of one of our messages, a message from a
+ * customer, an error the provider reports about the account, or an item that could not be read.
+ * Each provider's parser (meta/webhook.ts, twilio/webhook.ts) turns a request into a list of
+ * these, item by item: one unreadable item never costs the others. Each is stored as one
+ * webhook-event row (keyed by `key`); statuses and messages are applied afterwards by the
+ * webhooks service, unreadable items and provider errors are kept for staff to read.
  * Plain JSON on purpose: the event is stored as it is and read back later.
  */
+import { createHash } from 'node:crypto';
 import type { ProviderReportedStatus } from '../lib/status-order';
 
 export const WEBHOOK_PROVIDERS = ['twilio', 'meta'] as const;
@@ -31,7 +35,19 @@ export interface StatusEvent {
   ourMessageId: number | null;
   /** The customer's number as the provider wrote it. */
   recipient: string | null;
+  /** Meta `recipient_user_id`: the customer's business-scoped user id, when the message went to it. */
+  recipientUserId?: string | null;
   error: { code: string; text: string } | null;
+}
+
+/** One person of a shared-contacts message, as Meta describes them (fields the sender shared). */
+export type SharedContact = Record<string, unknown>;
+
+export interface OrderItem {
+  productRetailerId: string;
+  quantity: number;
+  itemPrice?: number;
+  currency?: string;
 }
 
 /** What a non-text inbound message carries. Stored in the message's `media` JSON. */
@@ -50,15 +66,53 @@ export type InboundContent =
   | { kind: 'button'; text: string; payload?: string }
   | { kind: 'interactive'; replyType: string; id?: string; title: string; description?: string }
   | { kind: 'reaction'; emoji: string; messageId?: string }
-  | { kind: 'other'; type: string };
+  /** Contacts the customer shared (Meta `contacts`). */
+  | { kind: 'contacts'; contacts: SharedContact[] }
+  /** A cart sent from the catalog (Meta `order`). */
+  | { kind: 'order'; catalogId?: string; text?: string; items: OrderItem[] }
+  /** A WhatsApp Flow's answer (Meta `interactive.nfm_reply`): `response` is its parsed `response_json`. */
+  | { kind: 'flow'; name?: string; body?: string; response: unknown }
+  /** A notice from WhatsApp about the customer (Meta `system`: `user_changed_number`, …). */
+  | { kind: 'system'; systemType: string; body?: string; waId?: string; userId?: string }
+  /** A message the provider could not show us (Meta `unsupported` / `unknown`, with its errors). */
+  | { kind: 'unsupported'; type: string; errors: ProviderError[] }
+  /** A type we do not know yet: its part of the payload is kept as delivered. */
+  | { kind: 'other'; type: string; data?: unknown };
+
+/** Meta's error object (`errors[]` on statuses, messages and change values). */
+export interface ProviderError {
+  code: string;
+  title?: string;
+  message?: string;
+  details?: string;
+}
+
+/** A click-to-WhatsApp ad the customer came from (Meta `referral`; Twilio `Referral*`, same names). */
+export type Referral = Record<string, unknown>;
+
+/** What an inbound message does to an earlier one instead of adding a message of its own. */
+export type InboundAction =
+  /** The customer edited a message (Meta `edit`): its new text and content. */
+  | { kind: 'edit'; targetId: string; text: string; content: InboundContent | null }
+  /** The customer deleted a message for everyone (Meta `revoke`). */
+  | { kind: 'revoke'; targetId: string };
 
 export interface InboundEvent {
   kind: 'message';
   /** The provider's message id (Meta wamid, Twilio MessageSid). */
   key: string;
   providerMessageId: string;
-  /** The customer as the provider names them: Meta wa_id digits (`5215512345678`), Twilio `whatsapp:+52…`. */
-  from: string;
+  /**
+   * The customer's number as the provider names it: Meta wa_id digits (`5215512345678`), Twilio
+   * `whatsapp:+52…`. Null when Meta sends only the business-scoped user id (a username user).
+   */
+  from: string | null;
+  /** Meta's business-scoped user id of the customer (`user_id` / `from_user_id`), when sent. */
+  userId?: string | null;
+  /** The WhatsApp username, when the customer has one. */
+  username?: string | null;
+  /** Twilio `WaId`: the customer's WhatsApp id (digits), when sent. */
+  waId?: string | null;
   /** The WhatsApp profile name, when the provider sends it. */
   profileName: string | null;
   /** Our number the customer wrote to (digits or E.164), when the provider says. */
@@ -76,11 +130,83 @@ export interface InboundEvent {
   content: InboundContent | null;
   /** Provider id of the message this one answers (Meta `context.id`, Twilio `OriginalRepliedMessageSid`). */
   replyTo: string | null;
+  /** The ad the customer came from. */
+  referral?: Referral | null;
+  /** Further files of the same message (Twilio `MediaUrl1`…`MediaUrl9`): one message row each. */
+  attachments?: InboundContent[];
+  /** An edit or a deletion of an earlier message. */
+  action?: InboundAction | null;
 }
 
-export type WebhookEvent = StatusEvent | InboundEvent;
+/**
+ * A part of a signed request that does not read as the provider documents it. Stored as it came
+ * (outcome `unreadable`, with the reason) for staff to see; never applied. Its key is a hash of
+ * the item, so the provider repeating the request stores it once.
+ */
+export interface UnreadableEvent {
+  kind: 'unreadable';
+  key: string;
+  /** Where in the request (`entry[0].changes[0].value.messages[1]`, `MessageSid`). */
+  path: string;
+  reason: string;
+  /** The item as delivered (cut when very large: `truncated`). */
+  raw: unknown;
+  truncated?: boolean;
+  /** The item's own id, when it has a readable one (a wamid, a MessageSid). */
+  providerId?: string | null;
+}
 
-/** A signed request whose body is not what the provider documents: answered 400, nothing stored. */
+/**
+ * Errors the provider reports about our account or a request rather than a message (Meta: a
+ * change `value` holding `errors[]`). Stored (outcome `recorded`) and logged; nothing to apply.
+ */
+export interface ProviderErrorEvent {
+  kind: 'error';
+  key: string;
+  phoneNumberId: string | null;
+  errors: ProviderError[];
+}
+
+export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent;
+
+/** Largest part of an unreadable item kept on its row (characters of JSON). */
+export const UNREADABLE_RAW_LIMIT = 64 * 1024;
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 40);
+
+const safeJson = (value: unknown): string => {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return String(value);
+  }
+};
+
+/** An item that could not be read, keyed by what it holds. */
+export function unreadable(path: string, reason: string, raw: unknown, providerId?: string | null): UnreadableEvent {
+  const json = safeJson(raw);
+  const truncated = json.length > UNREADABLE_RAW_LIMIT;
+  return {
+    kind: 'unreadable',
+    key: `unreadable:${digest(`${reason}\u0000${json}`)}`,
+    path,
+    reason,
+    raw: truncated ? json.slice(0, UNREADABLE_RAW_LIMIT) : raw === undefined ? null : raw,
+    ...(truncated ? { truncated: true } : {}),
+    providerId: providerId ?? null,
+  };
+}
+
+/** Provider errors, keyed by what they say (a repeated delivery is stored once). */
+export function providerErrors(errors: ProviderError[], phoneNumberId: string | null, raw: unknown): ProviderErrorEvent {
+  return { kind: 'error', key: `errors:${digest(`${phoneNumberId ?? ''}\u0000${safeJson(raw)}`)}`, phoneNumberId, errors };
+}
+
+/** One line for logs and the event row: `131051 Message type unknown: details`. */
+export const describeErrors = (errors: ProviderError[]) =>
+  errors.map((e) => [e.code, [e.title, e.message, e.details].filter((part, i, all) => part && all.indexOf(part) === i).join(': ')].filter(Boolean).join(' ')).join('; ');
+
+/** A request or an item that does not read as the provider documents: becomes an UnreadableEvent. */
 export class MalformedWebhookError extends Error {
   constructor(
     readonly path: string,

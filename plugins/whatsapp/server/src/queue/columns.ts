@@ -66,6 +66,11 @@ export const M = {
   mediaStatus: 'media_status',
   mediaFileId: 'media_file_id',
   mediaError: 'media_error',
+  content: 'content',
+  editedAt: 'edited_at',
+  editHistory: 'edit_history',
+  deletedAt: 'deleted_at',
+  reaction: 'reaction',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const;

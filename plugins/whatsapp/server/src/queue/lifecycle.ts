@@ -7,7 +7,7 @@
  */
 import { documentId } from '../utils/document-id';
 import { CANCELLABLE, RETRYABLE, STATUS } from '../constants';
-import { M, TABLE, messageColumns, rowsOf } from './columns';
+import { M, TABLE, isPostgres, messageColumns, messageFromRow, rowsOf } from './columns';
 import type { Knex } from './columns';
 
 /** An outbound message as the messages service hands it over, every check passed. */
@@ -36,6 +36,22 @@ export const MEDIA_STATUS = { pending: 'pending', stored: 'stored', failed: 'fai
 export type MediaStatus = (typeof MEDIA_STATUS)[keyof typeof MEDIA_STATUS];
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+/** A JSON column as read back: parsed text (SQLite, raw rows) or the value (PostgreSQL jsonb). */
+function parsed<T = unknown>(value: unknown): T | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') return value as T;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return null;
+  }
+}
+const toTime = (value: unknown): number | null => {
+  if (value === null || value === undefined || value === '') return null;
+  const text = String(value);
+  const time = (value instanceof Date ? value : new Date(typeof value === 'number' || /^\d+$/.test(text) ? Number(text) : text)).getTime();
+  return Number.isNaN(time) ? null : time;
+};
 const firstId = (rows: unknown[]): number | null => {
   if (!rows.length) return null;
   const first = rows[0];
@@ -117,10 +133,72 @@ export function createLifecycle(knex: () => Knex) {
         ...data,
         variables: data.variables === undefined ? undefined : json(data.variables),
         media: data.media === undefined ? undefined : json(data.media),
+        content: data.content === undefined ? undefined : json(data.content),
       });
       for (const key of Object.keys(row)) if (row[key] === undefined) delete row[key];
       const inserted: unknown[] = await trx(t).insert(row).onConflict([M.provider, M.providerMessageId]).ignore().returning(M.id);
       return firstId(inserted);
+    },
+
+    /**
+     * The message a customer's edit, deletion or reaction points at, by the provider's id (ours
+     * or theirs: a reaction may be to a message we sent). Locked until the caller's transaction
+     * ends on PostgreSQL (SQLite runs one write at a time).
+     */
+    async findByProviderId(db: Knex, providerNames: string[], providerMessageId: string): Promise<Record<string, unknown> | null> {
+      let query = db(t).where({ [M.providerMessageId]: providerMessageId }).whereIn(M.provider, providerNames).first();
+      if (isPostgres()) query = query.forUpdate();
+      const row: Record<string, unknown> | undefined = await query;
+      return row ? messageFromRow(row) : null;
+    },
+
+    /**
+     * The customer edited an inbound message. `editHistory` holds every version, oldest first
+     * (`{ body, content, at, editId }`, the original with `editId: null`); the row shows the
+     * latest by the provider's time (body, content, `editedAt`), so edits arriving out of order
+     * end in the right place. An edit already in the history changes nothing (applied twice).
+     */
+    async applyEdit(db: Knex, message: Record<string, unknown>, edit: { editId: string; at: Date; body: string; content: unknown }): Promise<boolean> {
+      const history = parsed<Array<Record<string, unknown>>>(message.editHistory) ?? [];
+      if (history.some((entry) => entry.editId === edit.editId)) return false;
+      const versions = history.length
+        ? [...history]
+        : [{ body: message.body ?? null, content: parsed(message.content), at: new Date(toTime(message.receivedAt) ?? toTime(message.createdAt) ?? 0).toISOString(), editId: null }];
+      versions.push({ body: edit.body, content: edit.content ?? null, at: edit.at.toISOString(), editId: edit.editId });
+      versions.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+      const latest = versions[versions.length - 1];
+      const changes: Record<string, unknown> = { editHistory: json(versions), updatedAt: new Date() };
+      if (latest.editId) {
+        changes.body = latest.body;
+        changes.editedAt = new Date(String(latest.at));
+        if (latest.content !== null && latest.content !== undefined) changes.content = json(latest.content);
+      }
+      await db(t).where({ [M.id]: message.id }).update(messageColumns(changes));
+      return true;
+    },
+
+    /** The customer deleted a message for everyone: marked (the first time counts), its content kept. */
+    async markDeleted(db: Knex, id: number, at: Date): Promise<boolean> {
+      const changed = await db(t)
+        .where({ [M.id]: id })
+        .whereNull(M.deletedAt)
+        .update(messageColumns({ deletedAt: at, updatedAt: new Date() }));
+      return Number(changed) > 0;
+    },
+
+    /**
+     * The customer's reaction on a message (WhatsApp keeps one per person; an empty emoji takes
+     * it back). The latest by the provider's time wins, whatever order the webhooks came in.
+     */
+    async setReaction(db: Knex, message: Record<string, unknown>, reaction: { emoji: string; at: Date; providerMessageId: string }): Promise<boolean> {
+      const current = parsed<{ at?: string; providerMessageId?: string }>(message.reaction);
+      if (current?.providerMessageId === reaction.providerMessageId) return false;
+      if (current?.at && new Date(current.at).getTime() > reaction.at.getTime()) return false;
+      const value = { emoji: reaction.emoji, at: reaction.at.toISOString(), providerMessageId: reaction.providerMessageId };
+      await db(t)
+        .where({ [M.id]: message.id })
+        .update(messageColumns({ reaction: json(value), updatedAt: new Date() }));
+      return true;
     },
 
     /** An inbound file's outcome, only while the row is still pending (another instance may have won). */

@@ -39,7 +39,10 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   const conversations = () => tableOf(UID.conversation);
 
   const contactOf = async (contactId: number): Promise<ConversationContact | null> =>
-    strapi.db.query(UID.contact).findOne({ where: { id: contactId }, select: ['id', 'documentId', 'phone', 'name', 'profileName', 'isLead'] });
+    strapi.db.query(UID.contact).findOne({
+      where: { id: contactId },
+      select: ['id', 'documentId', 'phone', 'name', 'profileName', 'isLead', 'phoneUnverified', 'providerUserId', 'username'],
+    });
 
   return {
     async findConversation(ref: string | number): Promise<Conversation | null> {
@@ -75,7 +78,9 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
           const like = `%${escapeLike(search.toLowerCase())}%`;
           const digits = search.replace(/\D/g, '');
           query.where((q) => {
-            q.whereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('name'), like]).orWhereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('profileName'), like]);
+            q.whereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('name'), like])
+              .orWhereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('profileName'), like])
+              .orWhereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('username'), like]);
             if (digits.length >= 3) q.orWhere(p('phone'), 'like', `%${digits}%`);
           });
         }
@@ -83,22 +88,35 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const counted = await filtered().count({ n: '*' }).first();
       const rows: Record<string, unknown>[] = await filtered()
-        .select('c.*', `${p('phone')} as contact_phone`, `${p('name')} as contact_name`, `${p('profileName')} as contact_profile_name`, `${p('isLead')} as contact_is_lead`, `${p('documentId')} as contact_document_id`)
+        .select(
+          'c.*',
+          `${p('phone')} as contact_phone`,
+          `${p('name')} as contact_name`,
+          `${p('profileName')} as contact_profile_name`,
+          `${p('isLead')} as contact_is_lead`,
+          `${p('documentId')} as contact_document_id`,
+          `${p('phoneUnverified')} as contact_phone_unverified`,
+          `${p('providerUserId')} as contact_provider_user_id`,
+          `${p('username')} as contact_username`
+        )
         .orderByRaw('CASE WHEN ?? > 0 THEN 0 ELSE 1 END', [c('unreadCount')])
         .orderByRaw('COALESCE(??, ??) DESC', [c('lastMessageAt'), c('createdAt')])
         .orderBy('c.id', 'desc')
         .offset((params.page - 1) * params.pageSize)
         .limit(params.pageSize);
       const results = rows.map((row) => {
-        const { contact_phone, contact_name, contact_profile_name, contact_is_lead, contact_document_id, ...rest } = row;
+        const { contact_phone, contact_name, contact_profile_name, contact_is_lead, contact_document_id, contact_phone_unverified, contact_provider_user_id, contact_username, ...rest } = row;
         const conversation = fromColumns<Conversation>(UID.conversation, rest);
         const contact: ConversationContact = {
           id: conversation.contactId,
           documentId: contact_document_id as string,
-          phone: contact_phone as string,
+          phone: contact_phone as string | null,
           name: contact_name as string | null,
           profileName: contact_profile_name as string | null,
           isLead: contact_is_lead as boolean | number | null,
+          phoneUnverified: contact_phone_unverified as boolean | number | null,
+          providerUserId: contact_provider_user_id as string | null,
+          username: contact_username as string | null,
         };
         return serializeConversation(conversation, contact);
       });
@@ -156,7 +174,8 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { message, created } = await getService('messages').create(
         {
           ...input,
-          to: contact.phone,
+          // Without a number, the reply goes to the customer's business-scoped user id (Meta `recipient`).
+          to: contact.phone ?? contact.providerUserId,
           sender: conversation.senderId,
           related: conversation.relatedType ? { type: conversation.relatedType, id: conversation.relatedId } : undefined,
         },

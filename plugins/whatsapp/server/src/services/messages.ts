@@ -7,6 +7,7 @@ import type { MessageCategory, MessageStatus } from '../constants';
 import { MAX_TEXT_LENGTH } from '../lib/template';
 import { countCharacters } from '../lib/text-length';
 import { getService, toDate } from '../utils';
+import { businessScopedUserId } from '../lib/bsuid';
 import { notFound, RuleError } from '../utils/errors';
 import type { MediaRef } from './media';
 
@@ -96,7 +97,9 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (existing) return { message: existing, created: false };
       }
 
-      const to = await getService('phone').normalize(input.to, 'to');
+      // A customer known only by their business-scoped user id (no number) is written to through it.
+      const bsuid = businessScopedUserId(input.to);
+      const to = bsuid ?? (await this.recipientNumber(input.to));
       const now = Date.now();
       let dueAt = new Date(now);
       if (input.sendAt !== undefined && input.sendAt !== null) {
@@ -109,9 +112,13 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         dueAt = when.getTime() > now ? when : dueAt;
       }
 
-      const contact = await getService('contacts').findByPhone(to);
+      const contact = bsuid ? await strapi.db.query(UID.contact).findOne({ where: { providerUserId: bsuid } }) : await getService('contacts').findByPhone(to);
       const templates = getService('templates');
       const sender = await getService('senders').resolve(input.sender);
+      if (bsuid && !contact) throw new RuleError('to', 'unknown-user', `No contact has the WhatsApp user id ${bsuid}: it only names a customer who wrote to us`);
+      if (bsuid && sender.provider !== 'meta' && sender.provider !== 'sandbox') {
+        throw new RuleError('to', 'user-id-provider', `${sender.provider} cannot send to a WhatsApp user id (${bsuid}); only Meta's Cloud API can`);
+      }
 
       let body: string;
       let category: MessageCategory;
@@ -230,6 +237,22 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       if (status === STATUS.queued) getService('dispatcher').wake();
       return { message, created: true };
+    },
+
+    /**
+     * The number a message goes to, normalised; a number WhatsApp gave us that our parser does
+     * not know is accepted as stored on its contact (`phoneUnverified`, kept as delivered).
+     */
+    async recipientNumber(input: unknown): Promise<string> {
+      try {
+        return await getService('phone').normalize(input, 'to');
+      } catch (error) {
+        const given = typeof input === 'string' ? input.replace(/^whatsapp:/i, '').trim() : '';
+        if (!(error instanceof RuleError) || !/^\+[1-9]\d{6,14}$/.test(given)) throw error;
+        const known = await strapi.db.query(UID.contact).findOne({ where: { phone: given, phoneUnverified: true }, select: ['id'] });
+        if (!known) throw error;
+        return given;
+      }
     },
 
     async findOne(ref: string | number): Promise<Message | null> {

@@ -11,9 +11,14 @@ import { readConfig } from '../config';
 import { createJob, workerOwner } from '../workers/runner';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
 import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '../providers/webhook-events';
-import { isRecord } from '../providers/webhook-events';
+import { describeErrors, isRecord } from '../providers/webhook-events';
 
-export type EventOutcome = 'applied' | 'unmatched' | 'ignored' | 'failed';
+/**
+ * `unreadable`: a part of a request that did not read as the provider documents (stored with its
+ * reason and the item, never applied); `recorded`: errors the provider reported about the
+ * account (kept and logged, nothing to apply).
+ */
+export type EventOutcome = 'applied' | 'unmatched' | 'ignored' | 'failed' | 'unreadable' | 'recorded';
 
 interface StoredEvent {
   id: number;
@@ -300,8 +305,8 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const applyInbound = async (event: StoredEvent & { payload: InboundEvent }): Promise<Applied> => {
-    const { messageId } = await getService('inbound').receive(event.provider, event.payload, event.receivedAt);
-    return { outcome: 'applied', messageId };
+    const { messageId, outcome } = await getService('inbound').receive(event.provider, event.payload, event.receivedAt);
+    return { outcome: outcome ?? 'applied', messageId };
   };
 
   const runAfterCommit = async (after: AfterCommit) => {
@@ -384,6 +389,17 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /**
+   * What is only kept, never applied, is stored finished: an unreadable item (outcome
+   * `unreadable`, its reason as the error) and the provider's own errors (outcome `recorded`).
+   * The applier never claims them; retention keeps them as long as any applied event.
+   */
+  const settledOnArrival = (event: WebhookEvent, now: Date): Record<string, unknown> => {
+    if (event.kind === 'unreadable') return { appliedAt: now, outcome: 'unreadable', error: `${event.path}: ${event.reason}`.slice(0, 2000) };
+    if (event.kind === 'error') return { appliedAt: now, outcome: 'recorded', error: describeErrors(event.errors).slice(0, 2000) };
+    return {};
+  };
+
+  /**
    * One INSERT … ON CONFLICT DO NOTHING for the events of every request that arrived while the
    * previous insert was committing (see lib/coalesce): the commit is what a webhook waits for,
    * and under load thirty requests share one. Each request learns how many of its own were new.
@@ -410,6 +426,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
               attempts: 0,
               createdAt: now,
               updatedAt: now,
+              ...settledOnArrival(event, now),
             })
           );
         }
@@ -438,6 +455,9 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     async store(provider: WebhookProvider, list: WebhookEvent[]): Promise<number> {
       const unique = [...new Map(list.map((event) => [event.key, event])).values()];
       if (!unique.length) return 0;
+      for (const event of unique) {
+        if (event.kind === 'error') strapi.log.warn(`[whatsapp] ${provider} reported errors${event.phoneNumberId ? ` for phone number ${event.phoneNumberId}` : ''}: ${describeErrors(event.errors)}`);
+      }
       return storeRows({ provider, events: unique });
     },
 

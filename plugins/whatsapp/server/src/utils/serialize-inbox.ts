@@ -5,6 +5,9 @@ import { toDate } from '.';
 /** The public shape of conversations and follow-ups (dates as ISO strings, links as `{ type, id }`). */
 const iso = (value: unknown) => toDate(value)?.toISOString() ?? null;
 
+/** What the inbox shows for a message the customer deleted (its content is kept, not shown). */
+export const DELETED_PREVIEW = '🚫 Mensaje eliminado';
+
 /** One line of a message for the inbox list: whitespace squeezed, cut at `max` characters. */
 export const preview = (text: string, max = 120) => {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -14,10 +17,14 @@ export const preview = (text: string, max = 120) => {
 export interface ConversationContact {
   id: number;
   documentId?: string;
-  phone: string;
+  /** Null for a customer known only by their business-scoped user id (a WhatsApp username user). */
+  phone: string | null;
   name?: string | null;
   profileName?: string | null;
   isLead?: boolean | number | null;
+  phoneUnverified?: boolean | number | null;
+  providerUserId?: string | null;
+  username?: string | null;
 }
 
 export const serializeConversation = (c: Record<string, any>, contact: ConversationContact | null, now = Date.now()): Conversation => {
@@ -40,6 +47,9 @@ export const serializeConversation = (c: Record<string, any>, contact: Conversat
           name: contact.name ?? null,
           profileName: contact.profileName ?? null,
           isLead: Boolean(contact.isLead),
+          phoneUnverified: Boolean(contact.phoneUnverified),
+          providerUserId: contact.providerUserId ?? null,
+          username: contact.username ?? null,
         }
       : null,
     lastInboundAt: iso(c.lastInboundAt),

@@ -1,5 +1,6 @@
 import type { Consent, Contact, Message, MessageAttempt, MessageMedia, Template } from '../../../shared/contracts';
 import { toDate } from '.';
+import { DELETED_PREVIEW } from './serialize-inbox';
 
 /** The public shape of plugin records: no lease internals, dates as ISO strings. */
 const iso = (value: unknown) => toDate(value)?.toISOString() ?? null;
@@ -22,6 +23,13 @@ const mediaOf = (m: Record<string, any>): MessageMedia | null => {
     file: file ? { id: file.id, name: file.name, mime: file.mime, sizeKb: Number(file.size), url: file.url } : null,
   };
 };
+
+/**
+ * A message the customer deleted for everyone (`deletedAt`) keeps its row and content in the
+ * database; the API shows it as deleted, without its text, files, content or edit history.
+ */
+const deletedFields = (m: Record<string, unknown>): Partial<Message> =>
+  m.deletedAt ? { body: DELETED_PREVIEW, media: null, content: null, editHistory: null, reaction: null } : {};
 
 export const serializeMessage = (m: Record<string, any>, extra: Pick<Message, 'attemptLog'> = {}): Message => ({
   id: m.id,
@@ -61,8 +69,15 @@ export const serializeMessage = (m: Record<string, any>, extra: Pick<Message, 'a
     cancelled: iso(m.cancelledAt),
     received: iso(m.receivedAt),
   },
+  // What the message carries in structured form (contacts, an order, a flow's answer, the ad it came from…).
+  content: json(m.content),
+  editedAt: iso(m.editedAt),
+  editHistory: json(m.editHistory),
+  deletedAt: iso(m.deletedAt),
+  reaction: json(m.reaction),
   createdAt: iso(m.createdAt),
   updatedAt: iso(m.updatedAt),
+  ...deletedFields(m),
   ...extra,
 });
 
@@ -81,7 +96,11 @@ export const serializeAttempt = (a: Record<string, any>): MessageAttempt => ({
 export const serializeContact = (c: Record<string, any>): Contact => ({
   id: c.id,
   documentId: c.documentId,
-  phone: c.phone,
+  phone: c.phone ?? null,
+  phoneUnverified: Boolean(c.phoneUnverified),
+  phoneHistory: json(c.phoneHistory) ?? [],
+  providerUserId: c.providerUserId ?? null,
+  username: c.username ?? null,
   name: c.name ?? null,
   email: c.email ?? null,
   locale: c.locale ?? null,

@@ -109,6 +109,21 @@ describe('buildMetaPayload', () => {
     expect(buildMetaPayload({ ...base, media: jpg, body: ' ' })).toEqual({ ...envelope, type: 'image', image: { link: jpg.url } });
   });
 
+  it('sends to a business-scoped user id with `recipient` instead of `to` (Meta, "Business-scoped user IDs")', () => {
+    const { to: _to, ...withoutTo } = envelope;
+    expect(buildMetaPayload({ ...base, to: 'US.13491208655302741918', body: 'Hola' })).toEqual({
+      ...withoutTo,
+      recipient: 'US.13491208655302741918',
+      type: 'text',
+      text: { body: 'Hola', preview_url: false },
+    });
+    // A parent BSUID too; never both fields.
+    const parent = buildMetaPayload({ ...base, to: 'US.ENT.11815799212886844830', body: 'Hola' });
+    expect(parent).toMatchObject({ recipient: 'US.ENT.11815799212886844830' });
+    expect('to' in parent).toBe(false);
+    expect('recipient' in buildMetaPayload({ ...base, body: 'Hola' })).toBe(false);
+  });
+
   it('refuses a Twilio-only template, an empty message and a bad number', () => {
     expect(() => buildMetaPayload({ ...base, template: { twilio: { contentSid: 'HX1', variables: {} } } })).toThrow(
       'has a template without a Meta template name',

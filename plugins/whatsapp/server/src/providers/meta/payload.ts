@@ -4,7 +4,12 @@
  *
  * `to` is the E.164 digits (Meta maps them to the wa_id itself, including Mexico's 521 and
  * Argentina's 549), and `biz_opaque_callback_data` carries our message id back in status webhooks.
+ * A customer known only by their business-scoped user id (the message row's `to` is a BSUID,
+ * `US.13491208655302741918`) is addressed with `recipient` instead of `to`, as Meta documents
+ * ("Business-scoped user IDs": `to` for a phone number, `recipient` for a BSUID or parent BSUID;
+ * when both are given `to` wins, so only one is sent).
  */
+import { businessScopedUserId } from '../../lib/bsuid';
 import { assertSendable, e164Digits, invalidMessage } from '../outbound';
 import type { OutboundMessage } from '../types';
 
@@ -22,12 +27,11 @@ export type MetaComponent =
   | { type: 'header'; parameters: MetaHeaderParameter[] }
   | { type: 'body'; parameters: MetaTextParameter[] };
 
-interface MetaBase {
+type MetaBase = {
   messaging_product: 'whatsapp';
   recipient_type: 'individual';
-  to: string;
   biz_opaque_callback_data: string;
-}
+} & ({ to: string; recipient?: never } | { recipient: string; to?: never });
 
 export type MetaMessagePayload = MetaBase &
   (
@@ -39,10 +43,11 @@ export type MetaMessagePayload = MetaBase &
 
 export function buildMetaPayload(message: OutboundMessage, provider = 'meta'): MetaMessagePayload {
   assertSendable(provider, message);
+  const bsuid = businessScopedUserId(message.to);
   const base: MetaBase = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
-    to: e164Digits(provider, message.to, 'to'),
+    ...(bsuid ? { recipient: bsuid } : { to: e164Digits(provider, message.to, 'to') }),
     biz_opaque_callback_data: String(message.id),
   };
 

@@ -4,16 +4,33 @@
  *
  *   { object: 'whatsapp_business_account', entry: [{ id, changes: [{ field: 'messages', value: {
  *       messaging_product, metadata: { display_phone_number, phone_number_id },
- *       contacts: [{ profile: { name }, wa_id }], messages: [...], statuses: [...] } }] }] }
+ *       contacts: [{ profile: { name, username }, wa_id, user_id }], messages: [...], statuses: [...],
+ *       errors: [...] } }] }] }
  *
- * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages
+ * (one page per message type: text, media, location, contacts, interactive, button, reaction,
+ * order, system, unsupported, edit, revoke, errors) and ".../business-scoped-user-ids"
+ * (`user_id` in contacts, `from_user_id` on messages, `recipient_user_id` on statuses; `wa_id`
+ * and `from` omitted for a customer who uses a username).
  *
- * Changes of other fields (template status, account updates…) are not about messages and are
- * skipped. Anything malformed in a `messages` change throws MalformedWebhookError: the whole
- * request is refused (400) and nothing of it is stored, so a half-understood payload is never
- * half-applied.
+ * Read item by item: a status or message that does not read as documented becomes an
+ * UnreadableEvent (stored with its reason and the item as delivered) and the rest of the request
+ * is still read, stored and applied. A value holding `errors[]` (Meta's system, app or account
+ * errors) becomes one ProviderErrorEvent. Changes of other fields (template status, account
+ * updates…) are not about messages and are skipped.
  */
-import type { InboundContent, InboundEvent, Json, ReportedStatus, StatusEvent, WebhookEvent } from '../webhook-events';
+import type {
+  InboundAction,
+  InboundContent,
+  InboundEvent,
+  Json,
+  OrderItem,
+  ProviderError,
+  ReportedStatus,
+  SharedContact,
+  StatusEvent,
+  WebhookEvent,
+} from '../webhook-events';
 import {
   isRecord,
   locationText,
@@ -22,8 +39,10 @@ import {
   optionalRecord,
   optionalString,
   ourId,
+  providerErrors,
   requireRecord,
   requireString,
+  unreadable,
 } from '../webhook-events';
 
 const STATUSES: Record<string, ReportedStatus> = {
@@ -46,22 +65,31 @@ const timestamp = (value: unknown, path: string): string | null => {
 };
 
 const number = (value: unknown, path: string): number => {
-  const n = typeof value === 'string' ? Number(value) : value;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) throw new MalformedWebhookError(path, `${path} must be a number`);
   return n;
 };
 
-/** Meta's `errors[]` on a failed status: code, title, message, error_data.details. */
-const statusError = (errors: unknown[], path: string): StatusEvent['error'] => {
+/** Meta's error objects: code, title, message, error_data.details (each optional but the code). */
+const readErrors = (errors: unknown[], path: string): ProviderError[] =>
+  errors.map((raw, i) => {
+    const error = requireRecord(raw, `${path}[${i}]`);
+    const details = optionalRecord(error.error_data, `${path}[${i}].error_data`)?.details;
+    return {
+      code: requireString(error.code, `${path}[${i}].code`),
+      title: optionalString(error.title, `${path}[${i}].title`),
+      message: optionalString(error.message, `${path}[${i}].message`),
+      details: optionalString(details, `${path}[${i}].error_data.details`),
+    };
+  });
+
+/** The first of Meta's `errors[]` on a failed status, as one line: each thing said once. */
+const statusError = (errors: ProviderError[]): StatusEvent['error'] => {
   const first = errors[0];
-  if (first === undefined) return null;
-  const error = requireRecord(first, `${path}[0]`);
-  const code = requireString(error.code, `${path}[0].code`);
-  const details = optionalRecord(error.error_data, `${path}[0].error_data`)?.details;
-  const parts = [optionalString(error.title, `${path}[0].title`), optionalString(error.message, `${path}[0].message`), optionalString(details, `${path}[0].error_data.details`)];
-  // Meta often repeats the title as the message: say each thing once.
+  if (!first) return null;
+  const parts = [first.title, first.message, first.details];
   const text = parts.filter((part, i): part is string => Boolean(part) && parts.indexOf(part) === i).join(': ');
-  return { code, text };
+  return { code: first.code, text };
 };
 
 function parseStatus(raw: unknown, path: string): StatusEvent {
@@ -77,8 +105,10 @@ function parseStatus(raw: unknown, path: string): StatusEvent {
     status: STATUSES[providerStatus] ?? null,
     at: timestamp(status.timestamp, `${path}.timestamp`),
     ourMessageId: ourId(status.biz_opaque_callback_data),
+    // Omitted when the message went to the customer's business-scoped user id.
     recipient: optionalString(status.recipient_id, `${path}.recipient_id`) ?? null,
-    error: statusError(optionalArray(status.errors, `${path}.errors`), `${path}.errors`),
+    recipientUserId: optionalString(status.recipient_user_id, `${path}.recipient_user_id`) ?? null,
+    error: statusError(readErrors(optionalArray(status.errors, `${path}.errors`), `${path}.errors`)),
   };
 }
 
@@ -86,7 +116,30 @@ interface Readable {
   text: string;
   content: InboundContent | null;
   keywords: string[];
+  action?: InboundAction;
 }
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** A shared contact's name and numbers, as one line: `Juan Pérez +52 55 1234 5678`. */
+const contactLine = (contact: SharedContact): string => {
+  const name = isRecord(contact.name) ? contact.name : {};
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const who = text(name.formatted_name) ?? ([text(name.first_name), text(name.last_name)].filter(Boolean).join(' ') || undefined);
+  const phones = Array.isArray(contact.phones) ? contact.phones.map((p) => (isRecord(p) ? text(p.phone) ?? text(p.wa_id) : undefined)).filter(Boolean) : [];
+  return [who, ...phones].filter(Boolean).join(' ') || 'sin datos';
+};
+
+/** A Flow's answer in a line: its fields (the flow token left out), `nombre: Ana, fecha: lunes`. */
+const flowLine = (response: unknown): string => {
+  if (!isRecord(response)) return typeof response === 'string' ? response : '';
+  return Object.entries(response)
+    .filter(([key]) => key !== 'flow_token')
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+};
+
+const cut = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The part of a message staff read, and what a keyword may be in, per Meta message type. */
 function readContent(message: Json, type: string, path: string): Readable {
@@ -126,6 +179,22 @@ function readContent(message: Json, type: string, path: string): Readable {
   if (type === 'interactive') {
     const interactive = part('interactive');
     const replyType = requireString(interactive.type, `${path}.interactive.type`);
+    if (replyType === 'nfm_reply') {
+      // A WhatsApp Flow (or address message) answered: `response_json` is the form, as JSON text.
+      const reply = requireRecord(interactive.nfm_reply, `${path}.interactive.nfm_reply`);
+      const json = requireString(reply.response_json, `${path}.interactive.nfm_reply.response_json`);
+      let response: unknown = json;
+      try {
+        response = JSON.parse(json);
+      } catch {
+        // Not JSON after all: kept as the text Meta sent.
+      }
+      const name = optionalString(reply.name, `${path}.interactive.nfm_reply.name`);
+      const body = optionalString(reply.body, `${path}.interactive.nfm_reply.body`);
+      const label = name === 'address_message' ? '📋 Dirección' : '📋 Formulario';
+      const line = flowLine(response);
+      return { text: cut(line ? `${label}: ${line}` : `${label} enviado`), content: { kind: 'flow', name, body, response }, keywords: [] };
+    }
     const reply = optionalRecord(interactive[replyType], `${path}.interactive.${replyType}`) ?? {};
     const title = optionalString(reply.title, `${path}.interactive.${replyType}.title`) ?? `[${replyType}]`;
     const id = optionalString(reply.id, `${path}.interactive.${replyType}.id`);
@@ -139,68 +208,190 @@ function readContent(message: Json, type: string, path: string): Readable {
     const messageId = optionalString(reaction.message_id, `${path}.reaction.message_id`);
     return { text: emoji || '[reaction removed]', content: { kind: 'reaction', emoji, messageId }, keywords: [] };
   }
-  // contacts, order, system, unsupported…: kept as a message staff can see, without content.
-  const body = isRecord(message[type]) ? optionalString((message[type] as Json).body, `${path}.${type}.body`) : undefined;
-  return { text: body ?? `[${type}]`, content: { kind: 'other', type }, keywords: [] };
+  if (type === 'contacts') {
+    const contacts = optionalArray(message.contacts, `${path}.contacts`).map((c, i) => requireRecord(c, `${path}.contacts[${i}]`));
+    if (!contacts.length) throw new MalformedWebhookError(`${path}.contacts`, `${path}.contacts must list at least one contact`);
+    const text = contacts.length === 1 ? `📇 Contacto: ${contactLine(contacts[0])}` : `📇 ${contacts.length} contactos: ${contacts.map(contactLine).join('; ')}`;
+    return { text: cut(text), content: { kind: 'contacts', contacts }, keywords: [] };
+  }
+  if (type === 'order') {
+    const order = part('order');
+    const items: OrderItem[] = optionalArray(order.product_items, `${path}.order.product_items`).map((raw, i) => {
+      const item = requireRecord(raw, `${path}.order.product_items[${i}]`);
+      const at = `${path}.order.product_items[${i}]`;
+      return {
+        productRetailerId: requireString(item.product_retailer_id, `${at}.product_retailer_id`),
+        quantity: number(item.quantity, `${at}.quantity`),
+        itemPrice: item.item_price === undefined || item.item_price === null ? undefined : number(item.item_price, `${at}.item_price`),
+        currency: optionalString(item.currency, `${at}.currency`),
+      };
+    });
+    const catalogId = optionalString(order.catalog_id, `${path}.order.catalog_id`);
+    const note = optionalString(order.text, `${path}.order.text`);
+    const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
+    const currencies = [...new Set(items.map((item) => item.currency))];
+    const priced = items.every((item) => item.itemPrice !== undefined) && currencies.length === 1 && currencies[0];
+    const total = priced ? ` (${items.reduce((sum, item) => sum + item.itemPrice! * item.quantity, 0).toFixed(2)} ${currencies[0]})` : '';
+    const text = `🛒 Pedido: ${count(quantity, 'artículo', 'artículos')}${total}${note ? ` — ${note}` : ''}`;
+    return { text: cut(text), content: { kind: 'order', catalogId, text: note, items }, keywords: [] };
+  }
+  if (type === 'system') {
+    const system = part('system');
+    const systemType = optionalString(system.type, `${path}.system.type`) ?? 'system';
+    const body = optionalString(system.body, `${path}.system.body`);
+    // `new_wa_id` before Graph v12, `wa_id` since.
+    const waId = optionalString(system.wa_id, `${path}.system.wa_id`) ?? optionalString(system.new_wa_id, `${path}.system.new_wa_id`);
+    const userId = optionalString(system.user_id, `${path}.system.user_id`);
+    return { text: `ℹ️ ${body ?? systemType}`, content: { kind: 'system', systemType, body, waId, userId }, keywords: [] };
+  }
+  if (type === 'unsupported' || type === 'unknown') {
+    const errors = readErrors(optionalArray(message.errors, `${path}.errors`), `${path}.errors`);
+    const inner = optionalRecord(message.unsupported, `${path}.unsupported`);
+    const what = optionalString(inner?.type, `${path}.unsupported.type`) ?? type;
+    const reason = errors[0]?.details ?? errors[0]?.title;
+    return { text: `⚠️ Mensaje que WhatsApp no puede mostrar (${what})${reason ? `: ${reason}` : ''}`, content: { kind: 'unsupported', type: what, errors }, keywords: [] };
+  }
+  if (type === 'edit') {
+    // The customer edited an earlier message: the new version, applied to that message.
+    const edit = part('edit');
+    const targetId = requireString(edit.original_message_id, `${path}.edit.original_message_id`);
+    const inner = requireRecord(edit.message, `${path}.edit.message`);
+    const innerType = requireString(inner.type, `${path}.edit.message.type`);
+    const { text, content } = readContent(inner, innerType, `${path}.edit.message`);
+    return { text, content, keywords: [], action: { kind: 'edit', targetId, text, content } };
+  }
+  if (type === 'revoke') {
+    const revoke = part('revoke');
+    const targetId = requireString(revoke.original_message_id, `${path}.revoke.original_message_id`);
+    return { text: '🚫 Mensaje eliminado', content: null, keywords: [], action: { kind: 'revoke', targetId } };
+  }
+  // request_welcome and whatever Meta adds later: kept, with its part of the payload as delivered.
+  const data = Object.prototype.hasOwnProperty.call(message, type) ? message[type] : undefined;
+  const body = isRecord(data) ? optionalString(data.body, `${path}.${type}.body`) : undefined;
+  return { text: body ?? `[${type}]`, content: { kind: 'other', type, ...(data === undefined ? {} : { data }) }, keywords: [] };
 }
 
-function parseMessage(raw: unknown, path: string, value: { profiles: Map<string, string>; to: string | null; phoneNumberId: string | null }): InboundEvent {
+/** The senders named in `contacts[]`: by wa_id and by business-scoped user id. */
+interface Sender {
+  waId?: string;
+  userId?: string;
+  name?: string;
+  username?: string;
+}
+
+interface ValueContext {
+  senders: Sender[];
+  to: string | null;
+  phoneNumberId: string | null;
+}
+
+function parseMessage(raw: unknown, path: string, value: ValueContext): InboundEvent {
   const message = requireRecord(raw, path);
   const id = requireString(message.id, `${path}.id`);
-  const from = requireString(message.from, `${path}.from`);
   const type = requireString(message.type, `${path}.type`);
-  const { text, content, keywords } = readContent(message, type, path);
+  let from = optionalString(message.from, `${path}.from`) ?? null;
+  let userId = optionalString(message.from_user_id, `${path}.from_user_id`) ?? null;
+  // The sender as `contacts[]` names them; the only one when a message names nobody (Meta's
+  // business-scoped user id example sends `contacts: [{ user_id }]` and a message without `from`).
+  const sender =
+    value.senders.find((s) => (from && s.waId === from) || (userId && s.userId === userId)) ??
+    (value.senders.length === 1 && !from && !userId ? value.senders[0] : undefined);
+  from ??= sender?.waId ?? null;
+  userId ??= sender?.userId ?? null;
+  if (!from && !userId) throw new MalformedWebhookError(`${path}.from`, `${path}.from is missing and nothing else names the sender (from_user_id, contacts[].wa_id / user_id)`);
+  const { text, content, keywords, action } = readContent(message, type, path);
   const context = optionalRecord(message.context, `${path}.context`);
+  const referral = optionalRecord(message.referral, `${path}.referral`);
+  const profileName = sender?.name ?? (value.senders.length === 1 ? value.senders[0].name : undefined) ?? null;
   return {
     kind: 'message',
     key: id,
     providerMessageId: id,
     from,
-    profileName: value.profiles.get(from) ?? (value.profiles.size === 1 ? [...value.profiles.values()][0] : null),
+    userId,
+    username: sender?.username ?? null,
+    profileName,
     to: value.to,
     phoneNumberId: value.phoneNumberId,
     at: timestamp(message.timestamp, `${path}.timestamp`),
     type,
-    text,
+    text: referral ? `${text}\n📣 Desde anuncio: ${String(referral.headline ?? referral.source_url ?? referral.source_id ?? '')}`.trimEnd() : text,
     keywordCandidates: keywords,
     content,
     replyTo: context ? optionalString(context.id, `${path}.context.id`) ?? null : null,
+    referral: referral ?? null,
+    action: action ?? null,
   };
 }
 
+/** A string field that may be missing or of the wrong type (metadata, names): undefined then. */
+const loose = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined);
+
+/** Each item read on its own: what does not read becomes an UnreadableEvent, the rest carry on. */
+function each(list: unknown, path: string, holder: unknown, events: WebhookEvent[], read: (item: unknown, itemPath: string) => WebhookEvent | null) {
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) {
+    events.push(unreadable(path, `${path} must be an array`, holder));
+    return;
+  }
+  list.forEach((item, i) => {
+    const itemPath = `${path}[${i}]`;
+    try {
+      const event = read(item, itemPath);
+      if (event) events.push(event);
+    } catch (error) {
+      if (!(error instanceof MalformedWebhookError)) throw error;
+      events.push(unreadable(error.path, error.message, item, isRecord(item) ? loose(item.id) : null));
+    }
+  });
+}
+
+function readValue(value: Json, path: string, events: WebhookEvent[]) {
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const senders: Sender[] = [];
+  each(value.contacts, `${path}.contacts`, value, events, (raw, at) => {
+    const contact = requireRecord(raw, at);
+    const profile = optionalRecord(contact.profile, `${at}.profile`);
+    senders.push({
+      waId: optionalString(contact.wa_id, `${at}.wa_id`),
+      userId: optionalString(contact.user_id, `${at}.user_id`),
+      name: optionalString(profile?.name, `${at}.profile.name`),
+      username: optionalString(profile?.username, `${at}.profile.username`),
+    });
+    return null;
+  });
+  const context: ValueContext = { senders, to: loose(metadata.display_phone_number) ?? null, phoneNumberId: loose(metadata.phone_number_id) ?? null };
+  each(value.statuses, `${path}.statuses`, value, events, (raw, at) => parseStatus(raw, at));
+  each(value.messages, `${path}.messages`, value, events, (raw, at) => parseMessage(raw, at, context));
+  if (value.errors !== undefined && value.errors !== null) {
+    try {
+      const errors = readErrors(optionalArray(value.errors, `${path}.errors`), `${path}.errors`);
+      if (errors.length) events.push(providerErrors(errors, context.phoneNumberId, value.errors));
+    } catch (error) {
+      if (!(error instanceof MalformedWebhookError)) throw error;
+      events.push(unreadable(error.path, error.message, value.errors));
+    }
+  }
+}
+
 export function parseMetaWebhook(body: unknown): WebhookEvent[] {
-  const root = requireRecord(body, 'body');
-  const object = requireString(root.object, 'object');
+  if (!isRecord(body)) return [unreadable('body', 'body must be an object', body)];
+  if (typeof body.object !== 'string' || body.object.trim() === '') return [unreadable('object', 'object must be a non-empty string', body)];
   // Another product's webhook (a Page, Instagram) on the same app: nothing of ours in it.
-  if (object !== 'whatsapp_business_account') return [];
-  if (!Array.isArray(root.entry)) throw new MalformedWebhookError('entry', 'entry must be an array');
-  const entries: unknown[] = root.entry;
+  if (body.object !== 'whatsapp_business_account') return [];
+  if (!Array.isArray(body.entry)) return [unreadable('entry', 'entry must be an array', body)];
 
   const events: WebhookEvent[] = [];
-  entries.forEach((rawEntry, i) => {
-    const entry = requireRecord(rawEntry, `entry[${i}]`);
-    optionalArray(entry.changes, `entry[${i}].changes`).forEach((rawChange, j) => {
-      const path = `entry[${i}].changes[${j}]`;
+  body.entry.forEach((rawEntry: unknown, i: number) => {
+    if (!isRecord(rawEntry)) {
+      events.push(unreadable(`entry[${i}]`, `entry[${i}] must be an object`, rawEntry));
+      return;
+    }
+    each(rawEntry.changes, `entry[${i}].changes`, rawEntry, events, (rawChange, path) => {
       const change = requireRecord(rawChange, path);
-      if (change.field !== 'messages') return;
-      const value = requireRecord(change.value, `${path}.value`);
-      const metadata = optionalRecord(value.metadata, `${path}.value.metadata`);
-      const profiles = new Map<string, string>();
-      optionalArray(value.contacts, `${path}.value.contacts`).forEach((rawContact, k) => {
-        const contact = requireRecord(rawContact, `${path}.value.contacts[${k}]`);
-        const waId = optionalString(contact.wa_id, `${path}.value.contacts[${k}].wa_id`);
-        const name = optionalString(optionalRecord(contact.profile, `${path}.value.contacts[${k}].profile`)?.name, `${path}.value.contacts[${k}].profile.name`);
-        if (waId && name) profiles.set(waId, name);
-      });
-      const context = {
-        profiles,
-        to: optionalString(metadata?.display_phone_number, `${path}.value.metadata.display_phone_number`) ?? null,
-        phoneNumberId: optionalString(metadata?.phone_number_id, `${path}.value.metadata.phone_number_id`) ?? null,
-      };
-      optionalArray(value.statuses, `${path}.value.statuses`).forEach((status, k) => events.push(parseStatus(status, `${path}.value.statuses[${k}]`)));
-      optionalArray(value.messages, `${path}.value.messages`).forEach((message, k) =>
-        events.push(parseMessage(message, `${path}.value.messages[${k}]`, context))
-      );
+      if (change.field !== 'messages') return null;
+      readValue(requireRecord(change.value, `${path}.value`), `${path}.value`, events);
+      return null;
     });
   });
   return events;

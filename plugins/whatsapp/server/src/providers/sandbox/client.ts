@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderError } from '../errors';
 import { assertSendable, e164Digits } from '../outbound';
+import { isBusinessScopedUserId } from '../../lib/bsuid';
 import type { ErrorClass, OutboundMessage, SendResult, WhatsAppProvider } from '../types';
 import { metaCanFallBack } from '../meta/errors';
 import { twilioCanFallBack } from '../twilio/errors';
@@ -41,7 +42,8 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Wha
     name: NAME,
     async send(message: OutboundMessage): Promise<SendResult> {
       assertSendable(NAME, message);
-      e164Digits(NAME, message.to, 'to');
+      // A customer's business-scoped user id is a recipient too (Meta `recipient`).
+      if (!isBusinessScopedUserId(message.to)) e164Digits(NAME, message.to, 'to');
       const failure = options.failWith?.(message);
       if (failure) throw new SandboxError(failure);
       return { providerMessageId: `sandbox-${randomUUID()}` };

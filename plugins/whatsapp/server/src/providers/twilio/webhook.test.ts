@@ -1,5 +1,5 @@
 import { parseForm, parseTwilioWebhook } from './webhook';
-import { MalformedWebhookError, type InboundEvent, type StatusEvent } from '../webhook-events';
+import type { InboundEvent, StatusEvent, UnreadableEvent } from '../webhook-events';
 
 const status = (MessageStatus: string, extra: Record<string, string> = {}) => ({
   MessageSid: 'SM0123456789abcdef0123456789abcdef',
@@ -60,11 +60,75 @@ describe('parseTwilioWebhook', () => {
     expect(button).toMatchObject({ type: 'button', text: 'Baja', keywordCandidates: ['Baja', 'STOP'] });
   });
 
-  it('refuses a form without MessageSid, an inbound without From, bad coordinates', () => {
-    expect(() => parseTwilioWebhook({ MessageStatus: 'sent' }, null)).toThrow(MalformedWebhookError);
+  it('a form that does not read is kept as unreadable, not refused: no MessageSid, no sender, bad coordinates', () => {
+    const [noSid] = parseTwilioWebhook({ MessageStatus: 'sent' }, null) as UnreadableEvent[];
+    expect(noSid).toMatchObject({ kind: 'unreadable', path: 'MessageSid', raw: { MessageStatus: 'sent' } });
     const { From: _from, ...noFrom } = inbound();
-    expect(() => parseTwilioWebhook(noFrom, null)).toThrow(MalformedWebhookError);
-    expect(() => parseTwilioWebhook(inbound({ Latitude: 'x', Longitude: '1' }), null)).toThrow(MalformedWebhookError);
+    const [sender] = parseTwilioWebhook(noFrom, null) as UnreadableEvent[];
+    expect(sender).toMatchObject({ kind: 'unreadable', path: 'From', providerId: 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    const [coordinates] = parseTwilioWebhook(inbound({ Latitude: 'x', Longitude: '1' }), null) as UnreadableEvent[];
+    expect(coordinates).toMatchObject({ kind: 'unreadable', path: 'Latitude' });
+    // Same form, same key: Twilio retrying it stores it once.
+    expect(parseTwilioWebhook({ MessageStatus: 'sent' }, null)[0].key).toBe(noSid.key);
+  });
+
+  it('WaId is the sender when From is missing', () => {
+    const { From: _from, ...noFrom } = inbound({ WaId: '5215512345678' });
+    const [event] = parseTwilioWebhook(noFrom, null) as InboundEvent[];
+    expect(event).toMatchObject({ kind: 'message', from: 'whatsapp:+5215512345678', waId: '5215512345678' });
+  });
+
+  it('NumMedia > 1 keeps every MediaUrlN / MediaContentTypeN: the first as the content, the others as attachments', () => {
+    const [event] = parseTwilioWebhook(
+      inbound({
+        NumMedia: '3',
+        Body: 'Las tres fotos',
+        MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME0',
+        MediaContentType0: 'image/jpeg',
+        MediaUrl1: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+        MediaContentType1: 'image/png',
+        MediaUrl2: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2',
+        MediaContentType2: 'application/pdf',
+      }),
+      null
+    ) as InboundEvent[];
+    expect(event).toMatchObject({ type: 'image', text: 'Las tres fotos', content: { kind: 'image', mime: 'image/jpeg', url: expect.stringMatching(/ME0$/), caption: 'Las tres fotos' } });
+    expect(event.attachments).toEqual([
+      { kind: 'image', mime: 'image/png', url: expect.stringMatching(/ME1$/) },
+      { kind: 'document', mime: 'application/pdf', url: expect.stringMatching(/ME2$/) },
+    ]);
+  });
+
+  it('a click-to-WhatsApp ad (Referral* parameters) is kept under Meta\'s names, with a readable line', () => {
+    const [event] = parseTwilioWebhook(
+      inbound({
+        Body: 'Hola, vi su anuncio',
+        ReferralBody: 'Afinación completa 20% menos',
+        ReferralHeadline: 'Servicio de temporada',
+        ReferralSourceId: '120210000000000001',
+        ReferralSourceType: 'ad',
+        ReferralSourceUrl: 'https://fb.me/taller-ad',
+        ReferralMediaId: '1234',
+        ReferralMediaContentType: 'image/jpeg',
+        ReferralMediaUrl: 'https://cdn.example.test/ad.jpg',
+        ReferralNumMedia: '1',
+        ReferralCtwaClid: 'ARAkLkA8rmlFeiCktEJQ',
+      }),
+      null
+    ) as InboundEvent[];
+    expect(event.text).toBe('Hola, vi su anuncio\n📣 Desde anuncio: Servicio de temporada');
+    expect(event.referral).toEqual({
+      source_id: '120210000000000001',
+      source_type: 'ad',
+      source_url: 'https://fb.me/taller-ad',
+      headline: 'Servicio de temporada',
+      body: 'Afinación completa 20% menos',
+      media_id: '1234',
+      media_content_type: 'image/jpeg',
+      media_url: 'https://cdn.example.test/ad.jpg',
+      ctwa_clid: 'ARAkLkA8rmlFeiCktEJQ',
+    });
+    expect(event.keywordCandidates).toEqual(['Hola, vi su anuncio']);
   });
 });
 
