@@ -6,18 +6,23 @@ import { startStrapi, type TestApp } from './helpers/strapi';
 import { createAdminJwt, createApiToken, createUserJwt, grantToRole } from './helpers/auth';
 import { createCitaTemplate } from './helpers/factories';
 import { count, UID, waitForStatus } from './helpers/whatsapp';
+import { startFakes, type Fakes } from './fakes';
 
 describe('access', () => {
   let app: TestApp;
+  let fakes: Fakes;
   let token: string;
 
   beforeAll(async () => {
-    app = await startStrapi();
+    // Providers configured (fakes that answer): live mode can only be switched on with one.
+    fakes = await startFakes();
+    app = await startStrapi({ env: fakes.env });
     token = await createApiToken(app.strapi);
     await createCitaTemplate(app, token);
   });
   afterAll(async () => {
     await app?.stop();
+    await fakes?.close();
   });
 
   const message = { to: '+525512345678', template: 'cita', variables: { nombre: 'Ana', fecha: 'lunes' } };

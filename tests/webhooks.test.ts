@@ -333,16 +333,17 @@ describe('provider webhooks', () => {
       expect(await messageRow(app.strapi, message.id)).toEqual(before);
     });
 
-    it('Twilio: queued/sending never move a sent message back; undelivered becomes undeliverable with the error', async () => {
+    it('Twilio: queued/sending never move a sent message back; undelivered (a permanent code) becomes undeliverable with the error', async () => {
       const sid = twilioSid();
       const message = await outbound({ deliveryStatus: 'sent', senderId: twilioSenderId, provider: 'twilio', providerMessageId: sid, sentAt: new Date() });
       await postTwilio(app, twilioStatus(sid, 'queued', '+525512345678'), { query: `message=${message.id}` }).expect(200);
       await postTwilio(app, twilioStatus(sid, 'sending', '+525512345678'), { query: `message=${message.id}` }).expect(200);
       await settleWebhooks(app.strapi);
       expect((await messageRow(app.strapi, message.id)).deliveryStatus).toBe('sent');
-      await postTwilio(app, twilioStatus(sid, 'undelivered', '+525512345678', { ErrorCode: '30008', ErrorMessage: 'Unknown error' }), { query: `message=${message.id}` }).expect(200);
+      // 30005 (unknown destination) is permanent; a transient code would be retried (async-failures.test.ts).
+      await postTwilio(app, twilioStatus(sid, 'undelivered', '+525512345678', { ErrorCode: '30005', ErrorMessage: 'Unknown destination handset' }), { query: `message=${message.id}` }).expect(200);
       await settleWebhooks(app.strapi);
-      expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'undeliverable', errorCode: '30008', errorText: 'Unknown error' });
+      expect(await messageRow(app.strapi, message.id)).toMatchObject({ deliveryStatus: 'undeliverable', errorCode: '30005', errorText: 'Unknown destination handset' });
     });
 
     it('Twilio: sent, delivered, read in order, repeats ignored', async () => {

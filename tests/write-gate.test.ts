@@ -98,6 +98,38 @@ describe('one gate for every write', () => {
       expect(named(res.body)).toEqual({ path: ['lastInboundAt'], rule: 'read-only' });
       expect(await count(app.strapi, UID.contact)).toBe(before);
     });
+
+    it("what the provider told us (user id, username, unverified flag, old numbers) is not writable, and a contact needs a number", async () => {
+      const before = await count(app.strapi, UID.contact);
+      for (const [field, value] of [
+        ['providerUserId', 'MX.1234567890'],
+        ['username', 'ana.gomez'],
+        ['phoneUnverified', true],
+        ['phoneHistory', [{ phone: '+525520000099', until: '2026-01-01T00:00:00.000Z' }]],
+      ] as const) {
+        const res = await cmCreate(UID.contact, { phone: '+525520000007', [field]: value });
+        expect({ status: res.status, ...named(res.body) }).toEqual({ status: 400, path: [field], rule: 'read-only' });
+      }
+      const noPhone = await cmCreate(UID.contact, { name: 'Sin número' });
+      expect({ status: noPhone.status, ...named(noPhone.body) }).toEqual({ status: 400, path: ['phone'], rule: 'required' });
+      expect(await count(app.strapi, UID.contact)).toBe(before);
+
+      // A contact Meta knew only by its user id keeps its null phone through an ordinary edit…
+      const bsuid = await app.strapi.db.query(UID.contact as any).create({
+        data: { phone: null, providerUserId: 'MX.9988776655', username: 'lupita', phoneUnverified: false, phoneHistory: [{ phone: '+525520000098' }], locale: 'es-MX' },
+      });
+      const edited = await cmUpdate(UID.contact, bsuid.documentId, { phone: null, name: 'Lupita', providerUserId: 'MX.9988776655', username: 'lupita', phoneHistory: [{ phone: '+525520000098' }] });
+      expect({ status: edited.status, error: edited.body.error }).toEqual({ status: 200, error: undefined });
+      expect(await app.strapi.db.query(UID.contact as any).findOne({ where: { id: bsuid.id } })).toMatchObject({ name: 'Lupita', phone: null, providerUserId: 'MX.9988776655' });
+
+      // …and an unverified number staff correct by hand is verified; emptying it is refused.
+      const unverified = await app.strapi.db.query(UID.contact as any).create({ data: { phone: '+5299912345', phoneUnverified: true, locale: 'es-MX' } });
+      const emptied = await cmUpdate(UID.contact, unverified.documentId, { phone: '' });
+      expect({ status: emptied.status, ...named(emptied.body) }).toEqual({ status: 400, path: ['phone'], rule: 'required' });
+      const fixed = await cmUpdate(UID.contact, unverified.documentId, { phone: '55 2000 0008', phoneUnverified: true });
+      expect({ status: fixed.status, error: fixed.body.error }).toEqual({ status: 200, error: undefined });
+      expect(await app.strapi.db.query(UID.contact as any).findOne({ where: { id: unverified.id } })).toMatchObject({ phone: '+525520000008', phoneUnverified: false });
+    });
   });
 
   describe('the REST rules through every door', () => {

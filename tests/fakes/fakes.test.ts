@@ -179,6 +179,18 @@ describe('fake Twilio', () => {
     expect(answer.json).toMatchObject({ num_segments: '2' });
   });
 
+  test('the Account fetch answers an active account to its own credentials, 20003 otherwise, and takes no scripted answer', async () => {
+    const accountUrl = `${fake.url}/2010-04-01/Accounts/${ACCOUNT_SID}.json`;
+    fake.failNext({ status: 500, code: 20500, message: 'Internal Server Error' });
+    const answer = await call(accountUrl, { headers: { authorization: basic(ACCOUNT_SID, AUTH_TOKEN) } });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ sid: ACCOUNT_SID, status: 'active', type: 'Full', uri: `/2010-04-01/Accounts/${ACCOUNT_SID}.json` });
+    expect((await call(accountUrl, { headers: { authorization: basic(ACCOUNT_SID, 'wrong') } })).json).toMatchObject({ code: 20003, status: 401 });
+    expect((await call(`${fake.url}/2010-04-01/Accounts/AC99.json`, { headers: { authorization: basic(ACCOUNT_SID, AUTH_TOKEN) } })).status).toBe(401);
+    // The scripted failure is still there for the next send.
+    expect((await sendForm(whatsapp)).status).toBe(500);
+  });
+
   test('unknown resources answer 404 with code 20404', async () => {
     const answer = await sendForm(whatsapp, { url: `${fake.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json` });
     expect(answer.status).toBe(404);
@@ -424,6 +436,17 @@ describe('fake Meta WhatsApp Cloud API', () => {
 
   test('the token may also come as the access_token query parameter', async () => {
     expect((await sendJson(text(), { token: null, url: `${messagesUrl()}?access_token=${META_TOKEN}` })).status).toBe(200);
+  });
+
+  test('the phone number lookup answers the business number (or the fields asked for) to the token, and takes no scripted answer', async () => {
+    fake.failNext({ code: 131000, message: 'Something went wrong' });
+    const auth = { authorization: `Bearer ${META_TOKEN}` };
+    const full = await call(`${fake.url}/v21.0/${PHONE_ID}`, { headers: auth });
+    expect(full.status).toBe(200);
+    expect(full.json).toMatchObject({ id: PHONE_ID, verified_name: expect.any(String), display_phone_number: expect.any(String), quality_rating: 'GREEN' });
+    expect((await call(`${fake.url}/v21.0/${PHONE_ID}?fields=id,display_phone_number`, { headers: auth })).json).toEqual({ id: PHONE_ID, display_phone_number: '+1 555-000-1111' });
+    expect((await call(`${fake.url}/v21.0/${PHONE_ID}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await sendJson(text())).status).toBe(400);
   });
 
   test('an unknown phone number id is GraphMethodException 100/33', async () => {

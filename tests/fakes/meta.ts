@@ -2,6 +2,8 @@
  * A loopback fake of Meta's WhatsApp Cloud API (Graph API), the part this product uses:
  *
  *   POST /{version}/{phone-number-id}/messages   (JSON, Authorization: Bearer <token>)
+ *   GET  /{version}/{phone-number-id}            (the business number: `{ verified_name, display_phone_number,
+ *                                                 quality_rating, id }`, or the `fields` asked for)
  *   GET  /{version}/{media-id}                   (inbound media: `{ url, mime_type, sha256, file_size, id }`)
  *   GET  /lookaside/whatsapp_business/attachments/?mid=…   (the bytes behind `url`, Bearer too)
  *
@@ -281,6 +283,11 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
       return;
     }
     const mediaRoute = mediaPath.exec(path);
+    // The phone number lookup (the app's check before live mode) never takes a scripted answer meant for a send.
+    if (mediaRoute && req.method === 'GET' && mediaRoute[1] === options.phoneNumberId) {
+      describePhoneNumber(req, res, url);
+      return;
+    }
     if (mediaRoute && req.method === 'GET') {
       if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
       describeMedia(req, res, url, mediaRoute[1]);
@@ -355,6 +362,21 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     answer(res, 401, graphError(INVALID_TOKEN, 'OAuthException', 190), {
       'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${INVALID_TOKEN}"`,
     });
+  }
+
+  /** `GET /{version}/{phone-number-id}`: the WhatsApp Business phone number, only `fields` when given. */
+  function describePhoneNumber(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
+    const number: Record<string, string> = {
+      verified_name: 'Taller de prueba',
+      code_verification_status: 'VERIFIED',
+      display_phone_number: '+1 555-000-1111',
+      quality_rating: 'GREEN',
+      platform_type: 'CLOUD_API',
+      id: options.phoneNumberId,
+    };
+    const fields = url.searchParams.get('fields')?.split(',').map((f) => f.trim()).filter(Boolean);
+    sendJson(res, 200, fields?.length ? Object.fromEntries(Object.entries(number).filter(([key]) => key === 'id' || fields.includes(key))) : number, CONTENT_TYPE);
   }
 
   /** `GET /{version}/{media-id}`: the media object with a fresh short-lived download URL. */

@@ -2,6 +2,7 @@
  * A loopback fake of Twilio's Programmable Messaging API (the part this product uses):
  *
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json   (application/x-www-form-urlencoded)
+ *   GET  /2010-04-01/Accounts/{AccountSid}.json            (the Account, basic auth: the app's check before live mode)
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{MediaSid}   (an inbound
  *        message's media, basic auth: 307 to a CDN URL that serves the bytes without auth)
  *
@@ -164,6 +165,7 @@ export interface FakeTwilio {
 const API_VERSION = '2010-04-01';
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/.]+)\.json$/;
 const MEDIA_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/;
 /** Where the 307 points: like `https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC…/…`. */
 const CDN_PATH = /^\/cdn\/media.twiliocdn.com\/([^/]+)\/([^/]+)$/;
@@ -243,6 +245,17 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       }
       const cdnBase = `http://${spec.cdnHost ?? '127.0.0.1'}:${server.port}`;
       send(res, 307, '', { location: `${cdnBase}/cdn/media.twiliocdn.com/${options.accountSid}/${mediaRoute[3]}`, 'content-type': 'text/plain' });
+      return;
+    }
+
+    // The Account fetch (the app's check before live mode) never takes a scripted answer meant for a send.
+    const account = ACCOUNT_PATH.exec(path);
+    if (account && req.method === 'GET') {
+      if (!auth || credentials.get(auth.user) !== auth.pass || decodeURIComponent(account[1]) !== options.accountSid) {
+        answerError(res, AUTHENTICATE);
+        return;
+      }
+      sendJson(res, 200, accountResource(options.accountSid), CONTENT_TYPE, { 'twilio-request-id': requestId() });
       return;
     }
 
@@ -416,6 +429,22 @@ function accept(accountSid: string, params: TwilioParams, at: number): TwilioSen
     statusCallback: single(params, 'StatusCallback') ?? null,
     params,
     resource,
+  };
+}
+
+/** Twilio's Account resource, as a fetch returns it (an active, full account). */
+function accountResource(accountSid: string) {
+  const date = rfc2822(new Date(Date.UTC(2024, 0, 15, 12, 0, 0)));
+  return {
+    sid: accountSid,
+    owner_account_sid: accountSid,
+    friendly_name: 'Taller de prueba',
+    status: 'active',
+    type: 'Full',
+    date_created: date,
+    date_updated: date,
+    uri: `/${API_VERSION}/Accounts/${accountSid}.json`,
+    subresource_uris: { messages: `/${API_VERSION}/Accounts/${accountSid}/Messages.json` },
   };
 }
 

@@ -88,6 +88,20 @@ export interface MessageAttempt {
   durationMs: number | null;
 }
 
+/** What went wrong, for staff: the provider's code explained in English and Spanish. */
+export interface MessageFailure {
+  code: string;
+  /** What the dispatcher does with it (null: a code no table knows). */
+  class: 'transient' | 'rate-limited' | 'permanent' | 'opted-out' | 'outside-window' | null;
+  /** Whether SMS / email may carry a message that failed this way (with the template's fallback). */
+  fallback: boolean;
+  /** The least wait before trying again, for codes that mean "wait" (seconds). */
+  waitSeconds: number | null;
+  reason: string;
+  remedy: string | null;
+  es: { reason: string; remedy: string | null };
+}
+
 export interface Message {
   id: number;
   documentId: string;
@@ -112,6 +126,8 @@ export interface Message {
   providerMessageId: string | null;
   errorCode: string | null;
   errorText: string | null;
+  /** `errorCode` explained to staff (null without one). Always in the API's answers. */
+  failure?: MessageFailure | null;
   idempotencyKey: string | null;
   campaignId: number | null;
   automationId: number | null;

@@ -3,6 +3,7 @@ import {
   contactLabel,
   conversationsQuery,
   describeMedia,
+  failureText,
   fileUrl,
   isServiceWindowError,
   keyForContent,
@@ -184,5 +185,37 @@ describe('inbound files', () => {
     expect(mediaNotice({ kind: 'image', status: 'stored', file: { id: 1, name: 'a.jpg', mime: 'image/jpeg', sizeKb: 1, url: '/uploads/a.jpg' } })).toBeNull();
     expect(mediaNotice({ kind: 'location' })).toBeNull();
     expect(mediaNotice(null)).toBeNull();
+  });
+});
+
+describe('failureText', () => {
+  const failed = { errorCode: '131026', errorText: 'Message undeliverable', failure: null } as any;
+  const explained = {
+    ...failed,
+    failure: {
+      code: '131026',
+      class: 'permanent',
+      fallback: true,
+      waitSeconds: null,
+      reason: 'The number may not be on WhatsApp',
+      remedy: 'Check the number',
+      es: { reason: 'Puede que el número no use WhatsApp', remedy: 'Revisa el número' },
+    },
+  };
+
+  it("says why in the admin's language, from the provider's table", () => {
+    expect(failureText(explained, 'es')).toBe('131026 — Puede que el número no use WhatsApp — Revisa el número');
+    expect(failureText(explained, 'en')).toBe('131026 — The number may not be on WhatsApp — Check the number');
+  });
+
+  it("keeps the provider's words for a code no table knows", () => {
+    expect(failureText(failed, 'es')).toBe('131026 — Message undeliverable');
+  });
+});
+
+describe('contactLabel for a customer known only by user id', () => {
+  it('shows the username, then the id', () => {
+    expect(contactLabel({ id: 1, documentId: null, phone: null, name: null, profileName: null, isLead: true, username: 'lupita' })).toBe('@lupita');
+    expect(contactLabel({ id: 1, documentId: null, phone: null, name: null, profileName: null, isLead: true }, 7)).toBe('#7');
   });
 });

@@ -1,10 +1,14 @@
-import type { Conversation, ConversationContact, MessageMedia, TemplateOption } from './types';
+import type { Conversation, ConversationContact, Message, MessageMedia, TemplateOption } from './types';
 
 /** Display helpers for the inbox, pure so they are tested without rendering. */
 
 /** The contact's name, else the name they gave WhatsApp, else the phone number. */
 export const contactLabel = (contact: ConversationContact | null | undefined, fallbackId?: number) =>
-  contact?.name?.trim() || contact?.profileName?.trim() || contact?.phone || (fallbackId !== undefined ? `#${fallbackId}` : '');
+  contact?.name?.trim() ||
+  contact?.profileName?.trim() ||
+  contact?.phone ||
+  (contact?.username ? `@${contact.username}` : '') ||
+  (fallbackId !== undefined ? `#${fallbackId}` : '');
 
 export type RelativeUnit = 'second' | 'minute' | 'hour' | 'day';
 
@@ -181,4 +185,11 @@ export const fileUrl = (url: string, backendUrl = '') => (/^https?:\/\//.test(ur
 export const mediaNotice = (media: MessageMedia | null | undefined): 'pending' | 'too-large' | 'failed' | null => {
   if (!media || media.file) return null;
   return media.status === 'pending' || media.status === 'too-large' || media.status === 'failed' ? media.status : null;
+};
+
+/** The failure in the staff's words (the provider's table, in Spanish for a Spanish admin), else the provider's. */
+export const failureText = (message: Message, locale: string) => {
+  const words = message.failure ? (locale.startsWith('es') ? message.failure.es : message.failure) : null;
+  if (!words) return [message.errorCode, message.errorText].filter(Boolean).join(' — ');
+  return [message.errorCode, words.reason, words.remedy].filter(Boolean).join(' — ');
 };

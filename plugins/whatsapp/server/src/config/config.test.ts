@@ -30,7 +30,7 @@ describe('the plugin configuration', () => {
 
   it('refuses at boot a bad value, naming the variable and the rule', () => {
     const bad = withEnv(
-      { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '0', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon' },
+      { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '0', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon', WHATSAPP_DEFAULT_COUNTRY: 'XX' },
       () => fromEnv(env)
     );
     const problems = configProblems(bad);
@@ -42,9 +42,10 @@ describe('the plugin configuration', () => {
         expect.stringMatching(/^WHATSAPP_DEFAULT_TIME_ZONE must be an IANA time zone/),
         expect.stringMatching(/^PUBLIC_URL must be an http\(s\) URL/),
         expect.stringMatching(/^WHATSAPP_RETRY_DELAYS must be comma-separated whole seconds/),
+        expect.stringMatching(/^WHATSAPP_DEFAULT_COUNTRY must be a two-letter ISO country code libphonenumber knows/),
       ])
     );
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
     expect(() => config.validator(bad)).toThrow(/^Invalid WhatsApp plugin configuration:\n {2}- [\s\S]*WHATSAPP_BATCH_SIZE must be a whole number from 1 to 5000 \(got "not a number"/);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { env as strapiEnv } from '@strapi/utils';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { PLUGIN_ID } from '../constants';
 
 type Env = Core.Config.Shared.ConfigParams['env'];
@@ -140,7 +141,7 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'sandbox', variable: 'WHATSAPP_SANDBOX', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
   { path: 'worker', variable: 'WHATSAPP_WORKER', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
   { path: 'publicUrl', variable: 'PUBLIC_URL', rule: 'an http(s) URL', ok: (v) => v === null || isUrl(v) },
-  { path: 'defaultCountry', variable: 'WHATSAPP_DEFAULT_COUNTRY', rule: 'a two-letter ISO country code', ok: (v) => typeof v === 'string' && /^[A-Z]{2}$/.test(v) },
+  { path: 'defaultCountry', variable: 'WHATSAPP_DEFAULT_COUNTRY', rule: 'a two-letter ISO country code libphonenumber knows (MX, CO, AR…)', ok: (v) => typeof v === 'string' && /^[A-Z]{2}$/.test(v) && isSupportedCountry(v) },
   {
     path: 'defaultTimeZone',
     variable: 'WHATSAPP_DEFAULT_TIME_ZONE',

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ACTIONS } from '../constants';
-import { getService } from '../utils';
+import { getService, handle } from '../utils';
 import { settingsSchema, validateData } from '../validation';
 import type { Settings } from '../services/settings';
 
@@ -12,7 +12,8 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
 
   /**
    * Changing sandbox mode needs the "toggle sandbox" permission; everything else "manage
-   * settings". Every change is audited with the administrator who made it.
+   * settings". Every change is audited with the administrator who made it. Switching sandbox
+   * off without a configured provider that answers is refused: 422 naming `sandbox`.
    */
   async update(ctx: any) {
     const data = await validateData<Partial<Settings>>(settingsSchema, ctx.request.body);
@@ -24,7 +25,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     const missing = needs.filter((action) => !ability?.can(action));
     if (missing.length) throw new errors.ForbiddenError(`Missing permission: ${missing.join(', ')}`);
     const user = ctx.state.user;
-    const settings = await getService('settings').update(data, { id: user?.id, email: user?.email });
+    const settings = await handle(() => getService('settings').update(data, { id: user?.id, email: user?.email }));
     ctx.body = { data: settings };
   },
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Core } from '@strapi/strapi';
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { PLUGIN_ID, UID } from '../constants';
@@ -20,9 +21,13 @@ import { checkAttributes } from '../validation/attributes';
 const HISTORY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry, UID.webhookEvent]);
 const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
-/** Contact fields the plugin keeps itself: the consent ledger, inbound traffic. */
+/**
+ * Contact fields the plugin keeps itself: the consent ledger, inbound traffic, and what the
+ * provider told us about the person (their business-scoped user id and username, whether their
+ * number is one our phone check knows, the numbers they moved from).
+ */
 const CONSENT_FIELDS = { marketingConsent: 'marketing', transactionalConsent: 'transactional' } as const;
-const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt'];
+const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt', 'phoneUnverified', 'providerUserId', 'username', 'phoneHistory'];
 /** Sender fields only the dispatcher writes. */
 const SYSTEM_SENDER_FIELDS = ['nextFreeAt'];
 
@@ -54,7 +59,9 @@ const checkLikeRest = async (schema: yup.AnyObjectSchema, data: Record<string, a
 
 const sameValue = (given: unknown, stored: unknown) => {
   if (given === undefined) return true;
-  if ((given === null || given === '') && (stored === null || stored === undefined)) return true;
+  // The Content Manager sends every field back, defaults and JSON included.
+  if ((given === null || given === '' || given === false) && (stored === null || stored === undefined || stored === false)) return true;
+  if (typeof given === 'object' && given !== null && isDeepStrictEqual(given, stored)) return true;
   const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' || typeof v === 'number' ? new Date(v).getTime() : NaN);
   if (stored !== null && stored !== undefined && given !== null) {
     const [a, b] = [time(given), time(stored)];
@@ -87,8 +94,20 @@ const contactRules = async (strapi: Core.Strapi, action: string, data: Record<st
     if (granted !== Boolean(stored?.[field])) consent.push({ purpose, granted });
     delete data[field];
   }
-  await checkLikeRest(updateContactSchema, data);
-  if (data.phone !== undefined) data.phone = await getService('phone').normalize(data.phone, 'phone');
+  // A contact is reached by its number, or (inbound only) by Meta's user id: one of them must stay.
+  const emptied = data.phone === null || (typeof data.phone === 'string' && data.phone.trim() === '');
+  const { phone, ...rest } = data;
+  await checkLikeRest(updateContactSchema, emptied ? rest : data);
+  if ((action === 'create' && (data.phone === undefined || emptied)) || (action === 'update' && emptied && !stored?.providerUserId)) {
+    throw new RuleError('phone', 'required', 'phone is required');
+  }
+  if (emptied) {
+    data.phone = null;
+  } else if (data.phone !== undefined) {
+    data.phone = await getService('phone').normalize(data.phone, 'phone');
+    // A number staff typed passed our phone check: it is no longer the provider's unverified one.
+    if (data.phone !== stored?.phone) data.phoneUnverified = false;
+  }
   return consent;
 };
 

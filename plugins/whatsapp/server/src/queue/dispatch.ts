@@ -195,13 +195,14 @@ export function createDispatchQueue(knex: () => Knex) {
       );
     },
 
-    async logAttempts(rows: Record<string, unknown>[]) {
+    /** Appends to the attempt log (`db`: a caller's transaction, e.g. the webhook applier's). */
+    async logAttempts(rows: Record<string, unknown>[], db: Knex = knex()) {
       if (!rows.length) return;
       const now = new Date();
       // Plain multi-row INSERTs: knex's batchInsert wraps them in a transaction of its own, two
       // more round trips per batch for nothing (each insert is atomic on its own).
       const columns = rows.map((row) => attemptColumns({ ...row, documentId: documentId(), createdAt: now, updatedAt: now }));
-      for (let i = 0; i < columns.length; i += 500) await knex()(TABLE.attempt).insert(columns.slice(i, i + 500));
+      for (let i = 0; i < columns.length; i += 500) await db(TABLE.attempt).insert(columns.slice(i, i + 500));
     },
 
     /** A message's attempts, oldest first. */

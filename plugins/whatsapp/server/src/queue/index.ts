@@ -6,18 +6,19 @@
  *   create ─▶ queued / scheduled ─claim─▶ sending ─▶ sent ─status─▶ delivered ─▶ read
  *                │        ▲                  │  └──▶ queued (retry later) / failed
  *             cancel   requeue            release / postpone / in-doubt sweep
+ *   status `failed` (webhook) ─▶ failed ─▶ queued: retryReported (later) / fallBackReported (SMS, email)
  *   recordInbound ─▶ received (settleMedia: pending ─▶ stored / too-large / failed)
  */
 import type { Core } from '@strapi/strapi';
 import { createDispatchQueue } from './dispatch';
 import { createLifecycle } from './lifecycle';
-import { applyProviderStatuses, findOutbound, roundsOf } from './status';
+import { applyProviderStatuses, findOutbound, lockBeforeFailures, roundsOf } from './status';
 
 export { outcome } from './dispatch';
 export type { Claimed, QueuedMessage } from './dispatch';
 export { MEDIA_STATUS } from './lifecycle';
 export type { MediaStatus, NewMessage } from './lifecycle';
-export type { MovedMessage, StatusUpdate } from './status';
+export type { MovedMessage, RowBeforeFailure, StatusUpdate } from './status';
 export { serviceWindow, SERVICE_WINDOW_MS } from './window';
 export { checkColumns } from './columns';
 
@@ -29,6 +30,7 @@ const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Provider statuses (one per message) in one statement; see status.ts. */
     applyStatuses: applyProviderStatuses,
     findOutbound,
+    lockBeforeFailures,
     roundsOf,
   };
 };

@@ -1,6 +1,7 @@
 /**
  * The message row's life outside the dispatcher: created (queued or scheduled), cancelled,
- * queued again, marketing cancelled on an opt-out, an inbound message recorded, an inbound
+ * queued again (by staff; after a failure a status webhook reported: retryReported,
+ * fallBackReported), marketing cancelled on an opt-out, an inbound message recorded, an inbound
  * file's outcome settled. Each is one statement (or one transaction) on the message table; the
  * conditional ones (`WHERE status IN …`) cannot race with the dispatcher's claim: whichever
  * commits first wins.
@@ -96,13 +97,46 @@ export function createLifecycle(knex: () => Knex) {
       return Number(changed) > 0;
     },
 
-    /** Puts a failed, undeliverable, unknown or cancelled outbound message back in the queue, due now. */
+    /**
+     * Puts a failed, undeliverable, unknown or cancelled outbound message back in the queue, due
+     * now, on WhatsApp again (a fallback that was waiting when it was cancelled starts over).
+     */
     async requeue(id: number): Promise<boolean> {
       const now = new Date();
       const changed = await knex()(t)
         .where({ [M.id]: id, [M.direction]: 'out' })
         .whereIn(M.status, RETRYABLE)
-        .update(messageColumns({ status: STATUS.queued, dueAt: now, queuedAt: now, nextAttemptAt: null, errorCode: null, errorText: null, updatedAt: now }));
+        .update(messageColumns({ status: STATUS.queued, dueAt: now, queuedAt: now, nextAttemptAt: null, errorCode: null, errorText: null, channel: 'whatsapp', updatedAt: now }));
+      return Number(changed) > 0;
+    },
+
+    /**
+     * A failure the provider reported later (a status webhook), worth another try: the row goes
+     * back to the queue for `dueAt`, keeping the error (as a retry after the send's own answer
+     * does). Inside the caller's transaction, and only while the row is still the failure that
+     * webhook wrote on WhatsApp; the dispatcher's lease on it (a failure that beat the record of
+     * the send) is dropped, so that send's record changes nothing.
+     */
+    async retryReported(db: Knex, id: number, dueAt: Date): Promise<boolean> {
+      const now = new Date();
+      const changed = await db(t)
+        .where({ [M.id]: id, [M.direction]: 'out', [M.channel]: 'whatsapp' })
+        .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+        .update(messageColumns({ status: STATUS.queued, dueAt, nextAttemptAt: dueAt, failedAt: null, leaseOwner: null, leaseUntil: null, updatedAt: now }));
+      return Number(changed) > 0;
+    },
+
+    /**
+     * A failure the provider reported later that SMS / email may carry: the row goes back to the
+     * queue, due now, on `channel`; the dispatcher sends it there as it does a fallback after the
+     * send's own answer. Same conditions as retryReported.
+     */
+    async fallBackReported(db: Knex, id: number, channel: 'sms' | 'email'): Promise<boolean> {
+      const now = new Date();
+      const changed = await db(t)
+        .where({ [M.id]: id, [M.direction]: 'out', [M.channel]: 'whatsapp' })
+        .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+        .update(messageColumns({ status: STATUS.queued, channel, dueAt: now, nextAttemptAt: null, failedAt: null, leaseOwner: null, leaseUntil: null, updatedAt: now }));
       return Number(changed) > 0;
     },
 

@@ -8,6 +8,16 @@
  * with the reported one inside the statement, so a late `sent` after `delivered` only fills
  * `sent_at`, and a repeated status changes nothing. The lease columns belong to the dispatcher
  * and are never written here.
+ *
+ * A row waiting in the queue (`queued` / `scheduled`: a retry or a fallback planned after a
+ * failure, or a send not made yet) is only moved by what proves an earlier attempt arrived:
+ * `delivered` / `read` (then the retry or fallback is off), or `sent` and above naming a message
+ * whose provider id we never recorded (a timeout, and the provider had it after all). A failure
+ * never moves it (the retry is already planned), nor a late `sent` of the attempt that failed.
+ *
+ * A success that moves a row past a failure (`delivered` after `failed`, a retry or fallback
+ * waiting, an in-doubt send) clears the failure fields it supersedes (error code and text,
+ * failed_at); the attempt log keeps the history.
  */
 import { STATUS_RANK, isFailure } from '../lib/status-order';
 import type { ProviderReportedStatus } from '../lib/status-order';
@@ -61,7 +71,14 @@ export async function applyProviderStatuses(
     bindings.push(match === 'our-id' ? u.messageId ?? null : null, u.providerMessageId, u.status, STATUS_RANK[u.status] ?? 0, u.at, failure ? 1 : 0, u.error?.code ?? null, u.error?.text ?? null, failure && u.error ? 1 : 0);
   }
   const rank = rankOfRow();
-  const forward = `(${rank}) < v.rnk`;
+  const pending = `m.${M.status} IN ('queued', 'scheduled')`;
+  // A waiting row: a failure never moves it, nor the provider's own "queued" (our `sending`, which
+  // would strand it without a lease); with a provider id on it (its attempt failed), only delivered / read.
+  const needed = `CASE WHEN m.${M.providerMessageId} IS NULL THEN ${STATUS_RANK.sent} ELSE ${STATUS_RANK.delivered} END`;
+  const forward = `((${rank}) < v.rnk AND NOT (${pending} AND (v.failure = 1 OR v.rnk < ${needed})))`;
+  // A success past a failure, a waiting retry or fallback, an in-doubt send: its error is history.
+  const superseded = `(v.failure = 0 AND ${forward} AND (m.${M.status} IN ('failed', 'undeliverable', 'unknown', 'queued', 'scheduled')
+    OR (m.${M.status} = 'sending' AND m.${M.channel} = 'whatsapp') OR m.${M.errorCode} = 'in-doubt'))`;
   const providers = providerNames.map(() => '?').join(', ');
   const sql = `
     WITH v (mid, pmid, reported, rnk, at, failure, err_code, err_text, has_err) AS (VALUES ${updates.map(() => row).join(', ')})
@@ -72,15 +89,17 @@ export async function applyProviderStatuses(
       ${M.sentAt} = CASE WHEN v.reported = 'sent' THEN COALESCE(m.${M.sentAt}, v.at) ELSE m.${M.sentAt} END,
       ${M.deliveredAt} = CASE WHEN v.reported = 'delivered' THEN COALESCE(m.${M.deliveredAt}, v.at) ELSE m.${M.deliveredAt} END,
       ${M.readAt} = CASE WHEN v.reported = 'read' THEN COALESCE(m.${M.readAt}, v.at) ELSE m.${M.readAt} END,
-      ${M.failedAt} = CASE WHEN v.failure = 1 AND ${forward} THEN COALESCE(m.${M.failedAt}, v.at) ELSE m.${M.failedAt} END,
+      ${M.failedAt} = CASE WHEN v.failure = 1 AND ${forward} THEN COALESCE(m.${M.failedAt}, v.at) WHEN ${superseded} THEN NULL ELSE m.${M.failedAt} END,
       ${M.errorCode} = CASE
         WHEN v.has_err = 1 AND ${forward} THEN v.err_code
-        WHEN v.failure = 0 AND ${forward} AND m.${M.errorCode} = 'in-doubt' THEN NULL
+        WHEN ${superseded} THEN NULL
         ELSE m.${M.errorCode} END,
       ${M.errorText} = CASE
         WHEN v.has_err = 1 AND ${forward} THEN v.err_text
-        WHEN v.failure = 0 AND ${forward} AND m.${M.errorCode} = 'in-doubt' THEN NULL
+        WHEN ${superseded} THEN NULL
         ELSE m.${M.errorText} END,
+      ${M.channel} = CASE WHEN v.failure = 0 AND ${forward} AND ${pending} THEN 'whatsapp' ELSE m.${M.channel} END,
+      ${M.nextAttemptAt} = CASE WHEN ${forward} AND ${pending} THEN NULL ELSE m.${M.nextAttemptAt} END,
       ${M.updatedAt} = ?
     FROM v
     WHERE m.${M.direction} = 'out' AND ${
@@ -102,6 +121,59 @@ export async function applyProviderStatuses(
     });
   }
   return found;
+}
+
+/** An outbound row as it stood before a run of failure statuses (see `lockBeforeFailures`). */
+export interface RowBeforeFailure {
+  id: number;
+  status: string;
+  channel: string | null;
+  attempts: number;
+  provider: string | null;
+  providerMessageId: string | null;
+  templateId: number | null;
+  contactId: number | null;
+  to: string | null;
+  from: string | null;
+  body: string | null;
+}
+
+/**
+ * The outbound rows failure statuses may be about (by the provider's id or our id), as they stand
+ * before the statuses apply, locked until the caller's transaction ends (FOR UPDATE on
+ * PostgreSQL; SQLite has one writer). The caller compares them with the moved rows: a failure is
+ * acted on (retried, fallen back) only by the status that moved the row into it, once.
+ */
+export async function lockBeforeFailures(db: Knex, providerNames: string[], providerIds: string[], ourIds: number[]): Promise<Map<number, RowBeforeFailure>> {
+  const rows = new Map<number, RowBeforeFailure>();
+  if (!providerIds.length && !ourIds.length) return rows;
+  let query = db(TABLE.message)
+    .select([M.id, M.status, M.channel, M.attempts, M.provider, M.providerMessageId, M.templateId, M.contactId, M.to, M.from, M.body])
+    .where(M.direction, 'out')
+    .where((q) => {
+      if (providerIds.length) q.orWhere((p) => p.whereIn(M.providerMessageId, providerIds).whereIn(M.provider, providerNames));
+      if (ourIds.length) q.orWhereIn(M.id, ourIds);
+    })
+    .orderBy(M.id);
+  if (isPostgres()) query = query.forUpdate();
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  const id = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  for (const r of (await query) as Record<string, unknown>[]) {
+    rows.set(Number(r[M.id]), {
+      id: Number(r[M.id]),
+      status: String(r[M.status]),
+      channel: text(r[M.channel]),
+      attempts: Number(r[M.attempts] ?? 0),
+      provider: text(r[M.provider]),
+      providerMessageId: text(r[M.providerMessageId]),
+      templateId: id(r[M.templateId]),
+      contactId: id(r[M.contactId]),
+      to: text(r[M.to]),
+      from: text(r[M.from]),
+      body: text(r[M.body]),
+    });
+  }
+  return rows;
 }
 
 /** The outbound message a status is about: by the provider's id, else by the id we sent along. */

@@ -6,6 +6,8 @@ import { ProviderError } from '../providers/errors';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
 import { getService } from '../utils';
 import { readConfig } from '../config';
+import { fallbackRoute } from '../providers/channels/route';
+import { planFailure } from '../providers/failure';
 import { createJob, workerOwner } from '../workers/runner';
 import pLimit from 'p-limit';
 import type { Contact } from './contacts';
@@ -82,14 +84,13 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** SMS or email when WhatsApp failed for good and the template allows it. */
   const fallback = async (message: Message, batch: Batch, failed: Outcome): Promise<Outcome | null> => {
     const template = message.templateId ? batch.templates.get(message.templateId) : null;
-    const channel = template?.fallbackChannel;
-    if (!channel || channel === 'none') return null;
     const started = Date.now();
     const contact = batch.contacts.get(message.contactId);
     // The channel (providers/channels/) knows how: Twilio SMS, the email plugin, or the sandbox.
-    const via = getService('providers').channel(channel, batch.settings);
     const letter = { id: message.id, to: message.to, from: message.from, email: contact?.email, text: String(message.body ?? '') };
-    if (!via || !via.canReach(letter)) return null;
+    const via = fallbackRoute((name) => getService('providers').channel(name, batch.settings), template?.fallbackChannel, letter);
+    if (!via) return null;
+    const channel = via.name;
     try {
       const { provider, providerMessageId } = await via.send(letter);
       const now = new Date();
@@ -115,38 +116,56 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * Retry, fall back or fail: providers/failure.ts decides, the same way as for a failure a
+   * status webhook reports later (services/reported-failures.ts). The classification's wait
+   * (Retry-After, or a code's minimum wait such as a day for Meta 131048) holds for any kind.
+   */
   const decide = async (message: Message, batch: Batch, provider: WhatsAppProvider, error: unknown, started: number): Promise<Outcome> => {
     const verdict = classify(provider, error);
     const providerError = error instanceof ProviderError ? error : null;
     const code = providerError?.code ?? (providerError?.timeout ? 'timeout' : undefined) ?? 'error';
     const text = (error as Error)?.message ?? String(error);
-    const attempts = Number(message.attempts);
     const now = new Date();
     const base = { httpStatus: providerError?.status ?? null, providerCode: code, errorText: text.slice(0, 1000) };
+    const plan = planFailure({
+      verdict,
+      attempts: Number(message.attempts),
+      maxAttempts: config().maxAttempts,
+      retryDelays: retryDelays(),
+      canFallBack: provider.canFallBack(String(code)),
+      retryAfterSeconds: providerError?.retryAfterSeconds,
+    });
 
-    if ((verdict.kind === 'transient' || verdict.kind === 'rate-limited') && attempts < config().maxAttempts) {
-      const delays = retryDelays();
-      const hinted = verdict.kind === 'rate-limited' ? verdict.retryAfterSeconds : undefined;
-      const delaySeconds = hinted ?? providerError?.retryAfterSeconds ?? delays[Math.min(attempts - 1, delays.length - 1)] ?? 60;
-      const next = new Date(now.getTime() + delaySeconds * 1000);
+    if (plan.action === 'retry') {
+      const next = new Date(now.getTime() + plan.delaySeconds * 1000);
       return {
         message,
         attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: 'retry' })],
         update: { status: STATUS.queued, dueAt: next, nextAttemptAt: next, errorCode: code, errorText: text, provider: provider.name },
       };
     }
-    const outcome = verdict.kind === 'opted-out' ? 'opted-out' : verdict.kind === 'outside-window' ? 'outside-window' : 'failed';
     const failed: Outcome = {
       message,
-      attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome })],
+      attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: plan.outcome })],
       update: { status: STATUS.failed, failedAt: now, errorCode: code, errorText: text, provider: provider.name, nextAttemptAt: null },
-      revokeConsent: verdict.kind === 'opted-out',
+      revokeConsent: plan.revokeConsent,
     };
-    const canFallBack = verdict.kind === 'outside-window' || (verdict.kind === 'permanent' && provider.canFallBack(String(code)));
-    return (canFallBack && (await fallback(message, batch, failed))) || failed;
+    return (plan.action === 'fallback' && (await fallback(message, batch, failed))) || failed;
+  };
+
+  /**
+   * A fallback queued after a failure a status webhook reported (the row's channel is `sms` or
+   * `email`, its error the WhatsApp one): sent as above; when it cannot go, the message fails
+   * with that WhatsApp error, back on its WhatsApp channel.
+   */
+  const sendQueuedFallback = async (message: Message, batch: Batch): Promise<Outcome> => {
+    const failed: Outcome = { message, attempts: [], update: { status: STATUS.failed, failedAt: new Date(), nextAttemptAt: null, channel: 'whatsapp' } };
+    return (await fallback(message, batch, failed)) ?? failed;
   };
 
   const sendOne = async (message: Message, batch: Batch): Promise<Outcome> => {
+    if (message.channel === 'sms' || message.channel === 'email') return sendQueuedFallback(message, batch);
     const sender = batch.senders.get(message.senderId) ?? null;
     const provider = getService('providers').forSender(sender ?? { provider: 'sandbox' }, batch.settings);
     const started = Date.now();

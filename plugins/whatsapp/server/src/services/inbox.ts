@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { whereRef } from '../utils/document-id';
 import { LIVE_EVENTS, UID } from '../constants';
 import { serviceWindow } from '../queue/window';
 import { getService, toDate } from '../utils';
@@ -23,10 +24,8 @@ export interface ConversationListParams {
 
 export type InboxReply = Pick<CreateMessageInput, 'body' | 'template' | 'variables' | 'media' | 'idempotencyKey'>;
 
-const byRef = (ref: string | number) => {
-  const key = String(ref);
-  return /^\d+$/.test(key) ? { id: Number(key) } : { documentId: key };
-};
+/** By id or documentId; an id no row can have (over 2³¹−1) matches nothing (never asked of the database). */
+const byRef = (ref: string | number) => whereRef(ref) ?? { id: -1 };
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**

@@ -84,7 +84,6 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-
   return {
     async create(input: CreateMessageInput, options: CreateOptions = {}): Promise<{ message: Message; created: boolean }> {
       if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { ProviderName } from '../constants';
 import { RuleError } from '../utils/errors';
+import { getService } from '../utils';
 import { metaSettings } from '../providers/meta/settings';
 import { twilioSettings } from '../providers/twilio/settings';
 
@@ -25,6 +26,20 @@ export const configuredProviders = (): Set<ProviderName> => {
   if (meta.accessToken && meta.phoneNumberId) names.add('meta');
   return names;
 };
+
+/** True when this server holds credentials for Twilio or Meta (not only the sandbox). */
+export const hasRealProvider = () => [...configuredProviders()].some((name) => name !== 'sandbox');
+
+/** What the environment must set for each provider, in words for the one who configures it. */
+export const MISSING_PROVIDER =
+  'no Twilio or Meta sender is configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM (Twilio), ' +
+  'or META_ACCESS_TOKEN and META_PHONE_NUMBER_ID (Meta), then restart';
+
+/** Why live mode cannot be switched on (rule and words), or null when a configured sender answers. */
+export interface LiveModeProblem {
+  rule: 'no-provider' | 'provider-unreachable';
+  message: string;
+}
 
 /** Sending numbers. Secrets stay in the environment; a sender row only says which provider. */
 const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -58,6 +73,19 @@ const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
         await strapi.db.query(UID.sender).update({ where: { id: sender.id }, data: { active: false, updatedAt: now } });
       }
     }
+  },
+
+  /**
+   * Whether live mode has a sender to send with: a configured provider (credentials in the
+   * environment) that answers a cheap authenticated read now (Twilio's Account, Meta's phone
+   * number; a few seconds at most). Null when at least one does.
+   */
+  async liveModeProblem(): Promise<LiveModeProblem | null> {
+    const configured = [...configuredProviders()].filter((name): name is 'twilio' | 'meta' => name !== 'sandbox');
+    if (!configured.length) return { rule: 'no-provider', message: `Sandbox mode stays on: ${MISSING_PROVIDER}` };
+    const answers = await Promise.all(configured.map((name) => getService('providers').probe(name)));
+    if (answers.some((answer) => answer.ok)) return null;
+    return { rule: 'provider-unreachable', message: `Sandbox mode stays on: no configured sender answered (${answers.map((a) => a.detail).join('; ')})` };
   },
 
   async list(): Promise<Sender[]> {

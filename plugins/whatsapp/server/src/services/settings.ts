@@ -2,7 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, UID } from '../constants';
 import { getService } from '../utils';
 import { readConfig } from '../config';
+import { RuleError } from '../utils/errors';
 import { checkAttributes } from '../validation/attributes';
+import { hasRealProvider, MISSING_PROVIDER } from './senders';
 import type { Settings as WireSettings } from '../../../shared/contracts';
 
 /** The administrators' runtime settings: the wire contract is the stored shape. */
@@ -30,6 +32,10 @@ const EDITABLE: (keyof Settings)[] = [
  * The plugin's settings: one row, created at boot from the environment's defaults, changed by
  * administrators. Every change writes an audit entry (who, before, after, when). Read on every
  * send, so the row is cached in memory and refreshed on write.
+ *
+ * Live mode is honest: sandbox mode is switched off only when a configured provider answers
+ * (senders.liveModeProblem: 422 naming `sandbox` otherwise, nothing written), and a first boot
+ * with WHATSAPP_SANDBOX=false and no provider keeps sandbox on, with a warning.
  */
 const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   // Cached briefly: read on every send, and short enough that instances sharing a database
@@ -73,12 +79,28 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const loadRow = () => strapi.db.query(UID.setting).findOne({});
 
   return {
-    /** Creates the settings row from the environment on first boot. */
+    /**
+     * Creates the settings row from the environment on first boot. The environment's default
+     * (WHATSAPP_SANDBOX=false) does not switch live mode on without a provider: sandbox stays on
+     * and the log says why. An administrator's earlier choice of live mode is kept (the messages
+     * fail with `no-provider` until credentials come back, rather than vanish into the sandbox),
+     * with a warning.
+     */
     async init() {
       const row = await loadRow();
+      const stored = row?.sandbox === null || row?.sandbox === undefined ? null : Boolean(row.sandbox);
+      // Live by the environment's default (no stored choice yet), and nothing could send: sandbox stays on.
+      const keepSandbox = stored === null && !defaults().sandbox && !hasRealProvider();
+      if (keepSandbox) {
+        strapi.log.warn(`[whatsapp] WHATSAPP_SANDBOX=false, but ${MISSING_PROVIDER}. Sandbox mode stays on: nothing is sent, and nothing is marked sent.`);
+      } else if (stored === false && !hasRealProvider()) {
+        strapi.log.warn(`[whatsapp] Live mode is on, but ${MISSING_PROVIDER}. Messages fail with "no-provider" until then (or switch sandbox mode on).`);
+      }
       if (!row) {
         const d = defaults();
-        await strapi.db.query(UID.setting).create({ data: { ...d } });
+        await strapi.db.query(UID.setting).create({ data: { ...d, sandbox: keepSandbox ? true : d.sandbox } });
+      } else if (keepSandbox) {
+        await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: { sandbox: true } });
       }
       cache = null;
       return this.get();
@@ -108,6 +130,14 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const editable = Object.fromEntries(Object.entries(patch).filter(([key]) => EDITABLE.includes(key as keyof Settings))) as Partial<Settings>;
       checkAttributes(UID.setting, editable, { partial: true });
       if (Object.keys(editable).length === 0) return this.get();
+      // Leaving sandbox mode needs a sender that answers (a few seconds at most, before any lock).
+      if (editable.sandbox === false) {
+        cache = null;
+        if ((await this.get()).sandbox) {
+          const problem = await getService('senders').liveModeProblem();
+          if (problem) throw new RuleError('sandbox', problem.rule, problem.message);
+        }
+      }
 
       let changes: Partial<Settings> = {};
       await strapi.db.transaction(async () => {

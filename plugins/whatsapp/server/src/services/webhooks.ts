@@ -12,6 +12,8 @@ import { createJob, workerOwner } from '../workers/runner';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
 import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '../providers/webhook-events';
 import { describeErrors, isRecord } from '../providers/webhook-events';
+import { newlyFailed, settleReportedFailures, type ReportedFailure } from './reported-failures';
+import type { Settings } from './settings';
 
 /**
  * `unreadable`: a part of a request that did not read as the provider documents (stored with its
@@ -243,15 +245,22 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  const isFailureEvent = (event: StoredEvent) => {
+    const { status } = event.payload as StatusEvent;
+    return status === 'failed' || status === 'undeliverable';
+  };
+
   /**
    * A run of status events in one transaction. Each round (at most one status per message, in
    * arrival order) is one statement that finds the messages by the provider's id and moves them
    * forward; a status whose message has no provider id yet (it beat the dispatcher's record) is
-   * matched by the id we sent along, again one statement; the rest are looked up one by one. The
-   * events' outcomes commit with the messages. What must happen after the commit (consent ledger,
-   * live events) is collected in `after`.
+   * matched by the id we sent along, again one statement; the rest are looked up one by one. A
+   * failure that moved a WhatsApp message into `failed` is then retried, fallen back or left
+   * failed in the same transaction, as the dispatcher decides (services/reported-failures.ts).
+   * The events' outcomes commit with the messages. What must happen after the commit (consent
+   * ledger, live events, waking the dispatcher) is collected in `after`.
    */
-  const applyStatusRun = async (trx: Knex, run: StoredEvent[], after: AfterCommit): Promise<[number, Applied][]> => {
+  const applyStatusRun = async (trx: Knex, run: StoredEvent[], after: AfterCommit, settings: Settings | null): Promise<[number, Applied][]> => {
     const queue = getService('queue');
     const outcomes: [number, Applied][] = [];
     const withStatus = run.filter((e) => (e.payload as StatusEvent).status);
@@ -260,6 +269,12 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!mine.length) continue;
       const names = PROVIDER_NAMES[provider];
       for (const round of queue.roundsOf(mine, (e) => (e.payload as StatusEvent).providerMessageId)) {
+        // The rows failures are about, as they stand before this round (locked): a failure is acted on by the status that made it.
+        const failing = settings ? round.filter(isFailureEvent).map((e) => e.payload as StatusEvent) : [];
+        const before = failing.length
+          ? await queue.lockBeforeFailures(trx, names, failing.map((s) => s.providerMessageId), failing.flatMap((s) => (s.ourMessageId ? [s.ourMessageId] : [])))
+          : new Map<number, never>();
+        const reported: { failure: ReportedFailure; moved: MovedMessage }[] = [];
         const moved = await queue.applyStatuses(trx, names, provider, round.map((e) => toUpdate(provider, e)));
         const missed = round.filter((e) => !moved.has((e.payload as StatusEvent).providerMessageId));
         const byOurId = missed.length
@@ -271,6 +286,11 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
           if (hit) {
             afterStatus(provider, status, hit, after);
             outcomes.push([event.id, { outcome: 'applied', messageId: hit.id }]);
+            const row = before.get(hit.id);
+            if (isFailureEvent(event) && newlyFailed(row, hit.status)) {
+              const { error } = toUpdate(provider, event);
+              reported.push({ failure: { row, provider, code: error?.code ?? null, text: error?.text ?? null }, moved: hit });
+            }
             continue;
           }
           // Not moved: unknown to us, or a cancelled / received message, which a status never changes.
@@ -280,6 +300,11 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
             afterStatus(provider, status, { id: Number(row.id), status: String(row.status), contactId: row.contact_id ?? null, conversationId: row.conversation_id ?? null }, after);
             outcomes.push([event.id, { outcome: 'applied', messageId: Number(row.id) }]);
           }
+        }
+        if (reported.length && settings) {
+          const settled = await settleReportedFailures(trx, reported.map((r) => r.failure), settings, after);
+          // The live event says where the message is now (queued again), not the failure it passed through.
+          for (const { failure, moved: hit } of reported) if (settled.get(failure.row.id) === 'queued') hit.status = 'queued';
         }
       }
     }
@@ -326,8 +351,10 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const applyStatuses = async (run: StoredEvent[]) => {
     const after: AfterCommit = [];
     try {
+      // Read before the transaction: a failure's fallback channel depends on sandbox mode.
+      const settings = run.some(isFailureEvent) ? await getService('settings').get() : null;
       await knex().transaction(async (trx) => {
-        await finishMany(trx, await applyStatusRun(trx, run, after));
+        await finishMany(trx, await applyStatusRun(trx, run, after, settings));
       });
     } catch (error) {
       if (run.length === 1) return postpone(run[0], error);

@@ -1,5 +1,6 @@
 import type { Consent, Contact, Message, MessageAttempt, MessageMedia, Template } from '../../../shared/contracts';
 import { toDate } from '.';
+import { explainFailure } from '../providers/failure';
 import { DELETED_PREVIEW } from './serialize-inbox';
 
 /** The public shape of plugin records: no lease internals, dates as ISO strings. */
@@ -55,6 +56,8 @@ export const serializeMessage = (m: Record<string, any>, extra: Pick<Message, 'a
   providerMessageId: m.providerMessageId ?? null,
   errorCode: m.errorCode ?? null,
   errorText: m.errorText ?? null,
+  // The error explained to staff (English, and Spanish under `es`): class, reason, remedy.
+  failure: explainFailure(m.provider, m.errorCode, m.errorText),
   idempotencyKey: m.idempotencyKey ?? null,
   campaignId: m.campaignId ?? null,
   automationId: m.automationId ?? null,

@@ -1,7 +1,8 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
 import { Clock } from '@strapi/icons';
 
-import { describeMedia, fileUrl, locationUrl, mediaNotice, statusTick, type Tick } from '../../inbox/format';
+import { describeMedia, failureText, fileUrl, locationUrl, mediaNotice, statusTick, type Tick } from '../../inbox/format';
 import type { Message } from '../../inbox/types';
 import { useT } from '../../utils/useT';
 import { When } from './When';
@@ -25,7 +26,10 @@ export const MessageBubble = ({ message, now }: { message: Message; now: number 
   const href = file ? fileUrl(file.url, window.strapi?.backendURL) : null;
   const tick = statusTick(message.status);
   const statusLabel = t(`inbox.status.${tick.label}`, tick.label);
-  const failure = tick.tone === 'failed' ? [message.errorCode, message.errorText].filter(Boolean).join(' — ') : '';
+  const { locale } = useIntl();
+  const failure = tick.tone === 'failed' ? failureText(message, locale) : '';
+  const deleted = Boolean(message.deletedAt);
+  const history = editHistoryText(message);
   // Inbound media keep their caption or file name as the body: do not print it twice.
   const repeated = (text: string) => media !== null && (media.kind === 'location' || /^\[[\w ]+\]$/.test(text) || Boolean(media.detail?.includes(text)));
   const body = message.body && !repeated(message.body) ? message.body : null;
@@ -79,11 +83,24 @@ export const MessageBubble = ({ message, now }: { message: Message; now: number 
             </Typography>
           ) : null}
           {body ? (
-            <Typography textColor="neutral800" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+            <Typography
+              textColor={deleted ? 'neutral500' : 'neutral800'}
+              style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontStyle: deleted ? 'italic' : undefined }}
+            >
               {body}
             </Typography>
           ) : null}
           <Flex justifyContent="flex-end" gap={2}>
+            {message.reaction?.emoji ? (
+              <Typography variant="pi" title={t('inbox.message.reaction', 'Reaction')} aria-label={t('inbox.message.reaction', 'Reaction')}>
+                {message.reaction.emoji}
+              </Typography>
+            ) : null}
+            {message.editedAt && !deleted ? (
+              <Typography variant="pi" textColor="neutral500" title={history}>
+                {t('inbox.message.edited', 'edited')}
+              </Typography>
+            ) : null}
             <Typography variant="pi" textColor="neutral500">
               <When at={message.createdAt} now={now} />
             </Typography>
@@ -103,3 +120,10 @@ export const MessageBubble = ({ message, now }: { message: Message; now: number 
     </Flex>
   );
 };
+
+/** Every earlier version of an edited message, one per line, for the "edited" mark's tooltip. */
+const editHistoryText = (message: Message) =>
+  (message.editHistory ?? [])
+    .map((version) => version.body)
+    .filter(Boolean)
+    .join('\n');

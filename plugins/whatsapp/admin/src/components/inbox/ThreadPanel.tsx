@@ -53,6 +53,11 @@ export const ThreadPanel = (props: Props) => {
               <Typography variant="delta" tag="h2">
                 {name}
               </Typography>
+              {conversation.contact?.phoneUnverified ? (
+                <Badge size="S" variant="warning" title={t('inbox.unverified.hint', 'WhatsApp delivered this number, but it is not in the numbering plan our phone check knows')}>
+                  {t('inbox.unverified', 'Unverified number')}
+                </Badge>
+              ) : null}
               {conversation.contact?.isLead ? (
                 <Badge size="S" variant="secondary">
                   {t('inbox.lead', 'Lead')}
@@ -63,7 +68,7 @@ export const ThreadPanel = (props: Props) => {
               </Badge>
             </Flex>
             <Typography variant="pi" textColor="neutral600">
-              {[conversation.contact?.phone, conversation.contact?.name && conversation.contact.profileName ? `~${conversation.contact.profileName}` : null]
+              {[conversation.contact?.phone, conversation.contact?.username ? `@${conversation.contact.username}` : null, conversation.contact?.name && conversation.contact.profileName ? `~${conversation.contact.profileName}` : null]
                 .filter(Boolean)
                 .join(' · ')}
               {' · '}

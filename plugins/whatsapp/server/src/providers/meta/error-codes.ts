@@ -156,6 +156,7 @@ export const META_ERRORS: ErrorTable = Object.freeze({
   },
   130472: {
     kind: 'permanent',
+    fallback: true,
     reason: "The customer's number is part of a Meta experiment and did not get this message on WhatsApp",
     remedy: 'Nothing on WhatsApp: try again another day or contact the customer another way',
     es: { reason: 'El número del cliente forma parte de un experimento de Meta y no recibió este mensaje por WhatsApp', remedy: 'Nada en WhatsApp: inténtalo otro día o contacta al cliente por otra vía' },

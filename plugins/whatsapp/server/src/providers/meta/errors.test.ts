@@ -123,8 +123,8 @@ describe('META_ERRORS, the codes pinned by the product', () => {
     expect(explainError('meta', '131026', 'es')).toMatchObject({ kind: 'permanent', fallback: true });
   });
 
-  it('the only fallback row is 131026 (the number cannot receive WhatsApp)', () => {
-    expect(rows.filter(([, rule]) => rule.fallback).map(([code]) => code)).toEqual(['131026']);
+  it('the fallback rows are 131026 (the number cannot receive WhatsApp) and 130472 (in an experiment, as Twilio 63032)', () => {
+    expect(rows.filter(([, rule]) => rule.fallback).map(([code]) => code).sort()).toEqual(['130472', '131026']);
   });
 
   it('an unknown code is left to the HTTP status', () => {

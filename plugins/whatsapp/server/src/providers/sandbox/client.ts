@@ -1,7 +1,8 @@
 /**
  * A provider that sends nothing: development, demos and tests. Answers like a real provider
  * (same validation, an id per message) and can be told to fail with any error class, so the
- * retry / fallback / opt-out paths can be exercised without Twilio or Meta.
+ * retry / fallback / opt-out paths can be exercised without Twilio or Meta. In live mode the
+ * sandbox sender refuses instead (createLiveRefusal): nothing is `sent` that no provider took.
  */
 import { randomUUID } from 'node:crypto';
 import { ProviderError } from '../errors';
@@ -60,5 +61,28 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Wha
     },
     // The sandbox stands in for both real providers: their fallback codes apply.
     canFallBack: (code) => metaCanFallBack(code) || twilioCanFallBack(code),
+  };
+}
+
+/** The code a message gets when live mode has no provider for it (see createLiveRefusal). */
+export const NO_PROVIDER = 'no-provider';
+
+/**
+ * What the sandbox sender is in live mode: not a provider. It sends nothing and says so, so a
+ * message no provider accepted is never marked `sent`: the send fails at once (permanent, no
+ * fallback) with the code `no-provider` and what to do, and staff retry it once a provider is
+ * configured or sandbox mode is on again.
+ */
+export function createLiveRefusal(): WhatsAppProvider {
+  return {
+    name: NAME,
+    async send(): Promise<SendResult> {
+      throw new ProviderError(
+        'Live mode, but this message has no provider: its sender is the sandbox, which sends nothing. Configure Twilio or Meta (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM or META_ACCESS_TOKEN, META_PHONE_NUMBER_ID) or switch sandbox mode on, then retry the message',
+        { provider: NAME, code: NO_PROVIDER }
+      );
+    },
+    classify: () => ({ kind: 'permanent' }),
+    canFallBack: () => false,
   };
 }
