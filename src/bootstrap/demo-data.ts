@@ -61,6 +61,14 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
     });
   }
 
+  // The sales team's follow-ups: one due tomorrow at 10:00, published (confirmed).
+  const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+  tomorrow.setUTCHours(16, 0, 0, 0); // 10:00 in Mexico City
+  await strapi.documents('api::activity.activity').create({
+    data: { subject: 'Revisión de los 10,000 km', kind: 'APPOINTMENT', dueDate: tomorrow.toISOString(), customer: customerDocs[0].documentId },
+    status: 'published',
+  });
+
   for (let i = 0; i < supplierDocs.length; i += 1) {
     await strapi.documents('api::purchase-order.purchase-order').create({
       data: {
@@ -72,7 +80,89 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
       },
     });
   }
+  await seedDemoAutomations(strapi);
   return true;
+}
+
+/**
+ * The workshop's three flows and the sales team's reminder, as rules an administrator can read
+ * and change (Content Manager → WhatsApp automation), with their Spanish templates. Written after
+ * the records, so seeding sends nothing; marking a work order COMPLETED in the admin does.
+ */
+async function seedDemoAutomations(strapi: Core.Strapi) {
+  const templates = strapi.plugin('whatsapp').service('templates');
+  const automations = strapi.plugin('whatsapp').service('automations');
+  await templates.create({
+    name: 'vehiculo_listo',
+    category: 'utility',
+    body: 'Hola {{nombre}}, tu {{vehiculo}} con placas {{placa}} ya está listo. Puedes pasar por él al taller. Orden {{orden}}.',
+  });
+  await templates.create({
+    name: 'cotizacion_enviada',
+    category: 'utility',
+    mediaHeader: 'document',
+    body: 'Hola {{nombre}}, te enviamos la cotización {{numero}} por {{moneda total}}. Si tienes dudas, responde a este mensaje.',
+  });
+  await templates.create({
+    name: 'orden_de_compra',
+    category: 'utility',
+    mediaHeader: 'document',
+    body: 'Buen día {{proveedor}}, le enviamos la orden de compra {{numero}} por {{moneda total}}. ¿Nos confirma la fecha de entrega?',
+  });
+  await templates.create({
+    name: 'recordatorio_actividad',
+    category: 'utility',
+    body: 'Hola {{nombre}}, te recordamos: {{asunto}}, el {{fecha cuando}} a las {{hora cuando}}. Responde a este mensaje si necesitas cambiarla.',
+  });
+
+  await automations.create({
+    name: 'Vehículo listo',
+    contentType: 'api::work-order.work-order',
+    trigger: 'field-change',
+    field: 'state',
+    toValue: 'COMPLETED',
+    recipient: 'customer.phone',
+    template: 'vehiculo_listo',
+    variables: { nombre: 'customer.name', vehiculo: 'vehicle.model', placa: 'vehicle.plate', orden: 'number' },
+    writeBack: 'whatsappNotifiedAt',
+  });
+  await automations.create({
+    name: 'Cotización enviada',
+    contentType: 'api::quote.quote',
+    trigger: 'field-change',
+    field: 'state',
+    toValue: 'SENT',
+    recipient: 'customer.phone',
+    template: 'cotizacion_enviada',
+    variables: { nombre: 'customer.name', numero: 'number', total: 'total' },
+    attachment: 'pdf',
+    writeBack: 'whatsappNotifiedAt',
+  });
+  await automations.create({
+    name: 'Orden de compra al proveedor',
+    contentType: 'api::purchase-order.purchase-order',
+    trigger: 'field-change',
+    field: 'state',
+    toValue: 'SENT',
+    recipient: 'supplier.phone',
+    template: 'orden_de_compra',
+    variables: { proveedor: 'supplier.name', numero: 'number', total: 'total' },
+    attachment: 'pdf',
+    writeBack: 'whatsappNotifiedAt',
+  });
+  await automations.create({
+    name: 'Recordatorio de actividad (un día antes, 09:00)',
+    contentType: 'api::activity.activity',
+    trigger: 'date',
+    field: 'dueDate',
+    offsetDays: -1,
+    atTime: '09:00',
+    conditions: [{ field: 'done', op: 'ne', value: true }],
+    recipient: 'customer.phone',
+    template: 'recordatorio_actividad',
+    variables: { nombre: 'customer.name', asunto: 'subject', cuando: 'dueDate' },
+    writeBack: 'whatsappNotifiedAt',
+  });
 }
 
 /** The first administrator, from ADMIN_EMAIL / ADMIN_PASSWORD, when no administrator exists. */

@@ -443,6 +443,44 @@ export interface AdminUser extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiActivityActivity extends Struct.CollectionTypeSchema {
+  collectionName: 'activities';
+  info: {
+    description: "A sales team's follow-up with a customer (call, visit, payment due), published once confirmed";
+    displayName: 'Activity';
+    pluralName: 'activities';
+    singularName: 'activity';
+  };
+  options: {
+    draftAndPublish: true;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    customer: Schema.Attribute.Relation<'manyToOne', 'api::customer.customer'>;
+    done: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    dueDate: Schema.Attribute.DateTime;
+    kind: Schema.Attribute.Enumeration<
+      ['CALL', 'VISIT', 'PAYMENT', 'APPOINTMENT']
+    > &
+      Schema.Attribute.DefaultTo<'APPOINTMENT'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::activity.activity'
+    > &
+      Schema.Attribute.Private;
+    notes: Schema.Attribute.Text;
+    publishedAt: Schema.Attribute.DateTime;
+    subject: Schema.Attribute.String & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    whatsappNotifiedAt: Schema.Attribute.DateTime;
+  };
+}
+
 export interface ApiCustomerCustomer extends Struct.CollectionTypeSchema {
   collectionName: 'customers';
   info: {
@@ -512,6 +550,7 @@ export interface ApiPurchaseOrderPurchaseOrder
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    whatsappNotifiedAt: Schema.Attribute.DateTime;
   };
 }
 
@@ -548,6 +587,7 @@ export interface ApiQuoteQuote extends Struct.CollectionTypeSchema {
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    whatsappNotifiedAt: Schema.Attribute.DateTime;
     workOrder: Schema.Attribute.Relation<
       'manyToOne',
       'api::work-order.work-order'
@@ -651,6 +691,7 @@ export interface ApiWorkOrderWorkOrder extends Struct.CollectionTypeSchema {
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     vehicle: Schema.Attribute.Relation<'manyToOne', 'api::vehicle.vehicle'>;
+    whatsappNotifiedAt: Schema.Attribute.DateTime;
   };
 }
 
@@ -1238,6 +1279,148 @@ export interface PluginWhatsappAuditEntry extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface PluginWhatsappAutomation extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_automations';
+  info: {
+    description: 'A rule: when a business record changes (or a date comes), send a template to the person on it';
+    displayName: 'WhatsApp automation';
+    pluralName: 'automations';
+    singularName: 'automation';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    attachment: Schema.Attribute.Enumeration<['none', 'pdf']> &
+      Schema.Attribute.DefaultTo<'none'>;
+    atTime: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 5;
+      }> &
+      Schema.Attribute.DefaultTo<'09:00'>;
+    category: Schema.Attribute.Enumeration<
+      ['utility', 'marketing', 'authentication']
+    > &
+      Schema.Attribute.DefaultTo<'utility'>;
+    conditions: Schema.Attribute.JSON;
+    contentType: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    delayMinutes: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    enabled: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    field: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    fromValue: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.automation'
+    > &
+      Schema.Attribute.Private;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    offsetDays: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    publishedAt: Schema.Attribute.DateTime;
+    recipient: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    template: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    toValue: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    trigger: Schema.Attribute.Enumeration<
+      ['field-change', 'created', 'date', 'manual']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'field-change'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    variables: Schema.Attribute.JSON;
+    writeBack: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+  };
+}
+
+export interface PluginWhatsappAutomationRun
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'whatsapp_automation_runs';
+  info: {
+    description: 'One firing of an automation for one record: what happened and why';
+    displayName: 'WhatsApp automation run';
+    pluralName: 'automation-runs';
+    singularName: 'automation-run';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    automationId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    change: Schema.Attribute.String;
+    contentType: Schema.Attribute.String & Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    dueAt: Schema.Attribute.DateTime;
+    leaseUntil: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::whatsapp.automation-run'
+    > &
+      Schema.Attribute.Private;
+    messageId: Schema.Attribute.Integer;
+    publishedAt: Schema.Attribute.DateTime;
+    reason: Schema.Attribute.Text;
+    recordId: Schema.Attribute.String & Schema.Attribute.Required;
+    runKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique;
+    state: Schema.Attribute.Enumeration<
+      ['pending', 'processing', 'queued', 'sent', 'skipped', 'failed']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'pending'>;
+    trigger: Schema.Attribute.String;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    writtenBackAt: Schema.Attribute.DateTime;
+  };
+}
+
 export interface PluginWhatsappCampaign extends Struct.CollectionTypeSchema {
   collectionName: 'whatsapp_campaigns';
   info: {
@@ -1362,12 +1545,19 @@ export interface PluginWhatsappContact extends Struct.CollectionTypeSchema {
     name: Schema.Attribute.String;
     optedOutAt: Schema.Attribute.DateTime;
     phone: Schema.Attribute.String &
-      Schema.Attribute.Required &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 16;
       }>;
+    phoneHistory: Schema.Attribute.JSON;
+    phoneUnverified: Schema.Attribute.Boolean &
+      Schema.Attribute.DefaultTo<false>;
     profileName: Schema.Attribute.String;
+    providerUserId: Schema.Attribute.String &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 140;
+      }>;
     publishedAt: Schema.Attribute.DateTime;
     relatedId: Schema.Attribute.String;
     relatedType: Schema.Attribute.String;
@@ -1382,6 +1572,7 @@ export interface PluginWhatsappContact extends Struct.CollectionTypeSchema {
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    username: Schema.Attribute.String;
   };
 }
 
@@ -1506,10 +1697,12 @@ export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
     channel: Schema.Attribute.Enumeration<['whatsapp', 'sms', 'email']> &
       Schema.Attribute.DefaultTo<'whatsapp'>;
     contactId: Schema.Attribute.Integer;
+    content: Schema.Attribute.JSON;
     conversationId: Schema.Attribute.Integer;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    deletedAt: Schema.Attribute.DateTime;
     deliveredAt: Schema.Attribute.DateTime;
     deliveryStatus: Schema.Attribute.Enumeration<
       [
@@ -1532,6 +1725,8 @@ export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'out'>;
     dueAt: Schema.Attribute.DateTime;
+    editedAt: Schema.Attribute.DateTime;
+    editHistory: Schema.Attribute.JSON;
     errorCode: Schema.Attribute.String;
     errorText: Schema.Attribute.Text;
     failedAt: Schema.Attribute.DateTime;
@@ -1556,6 +1751,7 @@ export interface PluginWhatsappMessage extends Struct.CollectionTypeSchema {
     providerMessageId: Schema.Attribute.String;
     publishedAt: Schema.Attribute.DateTime;
     queuedAt: Schema.Attribute.DateTime;
+    reaction: Schema.Attribute.JSON;
     readAt: Schema.Attribute.DateTime;
     receivedAt: Schema.Attribute.DateTime;
     relatedId: Schema.Attribute.String;
@@ -1664,7 +1860,6 @@ export interface PluginWhatsappSetting extends Struct.SingleTypeSchema {
     quietHoursTransactional: Schema.Attribute.Boolean &
       Schema.Attribute.DefaultTo<false>;
     sandbox: Schema.Attribute.Boolean;
-    sandboxFailure: Schema.Attribute.JSON;
     transactionalConsent: Schema.Attribute.Enumeration<
       ['implicit', 'required']
     > &
@@ -1738,7 +1933,7 @@ export interface PluginWhatsappWebhookEvent
   extends Struct.CollectionTypeSchema {
   collectionName: 'whatsapp_webhook_events';
   info: {
-    description: 'One status or inbound message reported by a provider, stored before it is applied';
+    description: 'One status, inbound message, provider error or unreadable item reported by a provider, stored before it is applied';
     displayName: 'WhatsApp webhook event';
     pluralName: 'webhook-events';
     singularName: 'webhook-event';
@@ -1759,7 +1954,9 @@ export interface PluginWhatsappWebhookEvent
       Schema.Attribute.Private;
     error: Schema.Attribute.Text;
     eventKey: Schema.Attribute.String & Schema.Attribute.Required;
-    kind: Schema.Attribute.Enumeration<['status', 'message']> &
+    kind: Schema.Attribute.Enumeration<
+      ['status', 'message', 'unreadable', 'error']
+    > &
       Schema.Attribute.Required;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
@@ -1771,7 +1968,7 @@ export interface PluginWhatsappWebhookEvent
     lockedUntil: Schema.Attribute.DateTime;
     messageId: Schema.Attribute.Integer;
     outcome: Schema.Attribute.Enumeration<
-      ['applied', 'unmatched', 'ignored', 'failed']
+      ['applied', 'unmatched', 'ignored', 'failed', 'unreadable', 'recorded']
     >;
     payload: Schema.Attribute.JSON;
     provider: Schema.Attribute.String & Schema.Attribute.Required;
@@ -1794,6 +1991,7 @@ declare module '@strapi/strapi' {
       'admin::transfer-token': AdminTransferToken;
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
+      'api::activity.activity': ApiActivityActivity;
       'api::customer.customer': ApiCustomerCustomer;
       'api::purchase-order.purchase-order': ApiPurchaseOrderPurchaseOrder;
       'api::quote.quote': ApiQuoteQuote;
@@ -1812,6 +2010,8 @@ declare module '@strapi/strapi' {
       'plugin::users-permissions.user': PluginUsersPermissionsUser;
       'plugin::whatsapp.attempt': PluginWhatsappAttempt;
       'plugin::whatsapp.audit-entry': PluginWhatsappAuditEntry;
+      'plugin::whatsapp.automation': PluginWhatsappAutomation;
+      'plugin::whatsapp.automation-run': PluginWhatsappAutomationRun;
       'plugin::whatsapp.campaign': PluginWhatsappCampaign;
       'plugin::whatsapp.consent': PluginWhatsappConsent;
       'plugin::whatsapp.contact': PluginWhatsappContact;

@@ -25,6 +25,10 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService('webhooks').start();
   // Inbound media still to download from before the last stop.
   getService('inboundMedia').start();
+  // Automation rules in memory for the save hook, and the job that sends their runs (also the
+  // runs a crash left pending) and fires date rules.
+  await getService('automations').refresh();
+  if (getService('scheduler').enabled()) getService('automationRuns').start();
 };
 
 export default bootstrap;

@@ -14,6 +14,8 @@ export const UID = {
   webhookEvent: 'plugin::whatsapp.webhook-event',
   conversation: 'plugin::whatsapp.conversation',
   followUp: 'plugin::whatsapp.follow-up',
+  automation: 'plugin::whatsapp.automation',
+  automationRun: 'plugin::whatsapp.automation-run',
 } as const;
 
 /** Message life cycle. Outbound: scheduled → queued → sending → sent → delivered → read. */
@@ -56,6 +58,7 @@ export const ACTIONS = {
   manageSettings: 'plugin::whatsapp.settings.manage',
   readInbox: 'plugin::whatsapp.inbox.read',
   replyInbox: 'plugin::whatsapp.inbox.reply',
+  manageAutomations: 'plugin::whatsapp.automations.manage',
 } as const;
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR', 'NO MAS', 'UNSUBSCRIBE'];

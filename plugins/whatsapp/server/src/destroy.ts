@@ -6,6 +6,7 @@ const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
   await getService('live').close();
   await getService('webhooks').stop();
   await getService('inboundMedia').stop();
+  await getService('automationRuns').stop();
   await getService('scheduler').stop();
   getService('providers').close();
 };

@@ -33,6 +33,8 @@ export const registerGraphql = (strapi: Core.Strapi) => {
     extension.shadowCRUD(uid).disable();
   }
   extension.shadowCRUD(UID.message).disableMutations();
+  // Automations are read and written through GraphQL too (checked by the document gate); their runs are history.
+  extension.shadowCRUD(UID.automationRun).disableMutations();
 
   extension.use(({ nexus }: { nexus: any }) => ({
     types: [

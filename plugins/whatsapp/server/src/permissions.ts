@@ -19,4 +19,5 @@ export const actions = [
   action(ACTIONS.manageSettings, 'Change settings', 'settings'),
   action(ACTIONS.readInbox, 'Read the inbox', 'inbox'),
   action(ACTIONS.replyInbox, 'Reply from the inbox', 'inbox'),
+  action(ACTIONS.manageAutomations, 'Manage automations', 'automations'),
 ];

@@ -10,6 +10,8 @@ import campaign from './campaign';
 import webhookEvent from './webhook-event';
 import conversation from './conversation';
 import followUp from './follow-up';
+import automation from './automation';
+import automationRun from './automation-run';
 
 export default {
   'contact': contact,
@@ -24,4 +26,6 @@ export default {
   'webhook-event': webhookEvent,
   'conversation': conversation,
   'follow-up': followUp,
+  automation,
+  'automation-run': automationRun,
 };

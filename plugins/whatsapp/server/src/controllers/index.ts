@@ -6,6 +6,7 @@ import settings from './settings';
 import media from './media';
 import webhooks from './webhooks';
 import inbox from './inbox';
+import automations from './automations';
 
 export default {
   health,
@@ -16,4 +17,5 @@ export default {
   media,
   webhooks,
   inbox,
+  automations,
 };

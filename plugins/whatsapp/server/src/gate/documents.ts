@@ -18,7 +18,7 @@ import { checkAttributes } from '../validation/attributes';
  */
 
 /** History, written only by the plugin itself (raw queries): never edited through a document. */
-const HISTORY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry, UID.webhookEvent]);
+const HISTORY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry, UID.webhookEvent, UID.automationRun]);
 const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
 /**
@@ -179,6 +179,11 @@ export const registerDocumentGate = (strapi: Core.Strapi) => {
     if (context.uid === UID.setting && WRITES.has(context.action)) {
       throw new errors.ForbiddenError('WhatsApp settings change through the plugin\'s settings (PUT /whatsapp/settings), which validates and audits them');
     }
+    if (context.uid === UID.automation && context.action === 'delete') {
+      const result = await next();
+      await getService('automations').refresh();
+      return result;
+    }
     if (context.action !== 'create' && context.action !== 'update') return next();
 
     const params = context.params as { data?: Record<string, any>; documentId?: string };
@@ -188,6 +193,14 @@ export const registerDocumentGate = (strapi: Core.Strapi) => {
       checkAttributes(context.uid, data, { partial: context.action === 'update' });
       if (context.uid === UID.template) await templateRules(strapi, context.action, data, params.documentId);
       if (context.uid === UID.sender) await senderRules(strapi, context.action, data, params.documentId);
+      if (context.uid === UID.automation) {
+        // Checked as it will be stored (an edit of one field is checked with the others).
+        const stored = context.action === 'update' ? await currentRow(strapi, UID.automation, params.documentId) : null;
+        await getService('automations').check({ ...(stored ?? {}), ...data });
+        const result = await next();
+        await getService('automations').refresh();
+        return result;
+      }
       if (context.uid === UID.contact) {
         const consent = await contactRules(strapi, context.action, data, params.documentId);
         const result = await next();

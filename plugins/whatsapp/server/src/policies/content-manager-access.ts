@@ -22,6 +22,8 @@ export const CONTENT_MANAGER_ACCESS: Record<string, Rule> = {
   [UID.conversation]: { read: ACTIONS.readInbox, write: ACTIONS.replyInbox },
   [UID.followUp]: { read: ACTIONS.readInbox, write: ACTIONS.replyInbox },
   [UID.campaign]: { read: ACTIONS.readMessages, write: ACTIONS.send },
+  [UID.automation]: same(ACTIONS.manageAutomations),
+  [UID.automationRun]: { read: ACTIONS.manageAutomations, write: SUPER_ADMIN_ONLY },
   [UID.sender]: same(SUPER_ADMIN_ONLY),
   [UID.setting]: same(SUPER_ADMIN_ONLY),
   [UID.webhookEvent]: same(SUPER_ADMIN_ONLY),

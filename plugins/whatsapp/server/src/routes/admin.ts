@@ -40,5 +40,14 @@ export default {
     route('GET', '/contacts', 'contacts.find', [ACTIONS.manageContacts]),
     route('GET', '/contacts/:id', 'contacts.findOne', [ACTIONS.manageContacts]),
     route('POST', '/contacts/:id/consent', 'contacts.consent', [ACTIONS.manageContacts]),
+
+    route('GET', '/automations', 'automations.find', [ACTIONS.manageAutomations]),
+    route('GET', '/automations/runs', 'automations.runs', [ACTIONS.manageAutomations]),
+    route('GET', '/automations/record/:uid/:documentId', 'automations.record', [ACTIONS.readMessages]),
+    route('GET', '/automations/:id', 'automations.findOne', [ACTIONS.manageAutomations]),
+    route('POST', '/automations', 'automations.create', [ACTIONS.manageAutomations]),
+    route('PUT', '/automations/:id', 'automations.update', [ACTIONS.manageAutomations]),
+    route('DELETE', '/automations/:id', 'automations.delete', [ACTIONS.manageAutomations]),
+    route('POST', '/automations/:id/send', 'automations.send', [ACTIONS.send]),
   ],
 };

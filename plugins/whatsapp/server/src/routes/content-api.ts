@@ -36,6 +36,14 @@ export default {
     route('DELETE', '/contacts/:id', 'contacts.delete'),
     route('POST', '/contacts/:id/consent', 'contacts.consent'),
 
+    route('GET', '/automations', 'automations.find'),
+    route('GET', '/automations/runs', 'automations.runs'),
+    route('GET', '/automations/:id', 'automations.findOne'),
+    route('POST', '/automations', 'automations.create'),
+    route('PUT', '/automations/:id', 'automations.update'),
+    route('DELETE', '/automations/:id', 'automations.delete'),
+    route('POST', '/automations/:id/send', 'automations.send'),
+
     // Providers fetch attachments here with a signed, expiring token instead of credentials.
     route('GET', '/media/:token', 'media.download', { auth: false }),
   ],

@@ -16,6 +16,9 @@ import webhooks from './webhooks';
 import inbound from './inbound';
 import inboundMedia from './inbound-media';
 import inbox from './inbox';
+import automations from './automations';
+import automationRuns from './automation-runs';
+import recordPdf from './record-pdf';
 
 export default {
   health,
@@ -36,4 +39,7 @@ export default {
   inbound,
   inboundMedia,
   inbox,
+  automations,
+  automationRuns,
+  recordPdf,
 };
