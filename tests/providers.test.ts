@@ -1,6 +1,6 @@
 /**
  * Step 2 against the fake Twilio and Meta servers (sandbox off): what each provider receives,
- * templates on both, media through a signed link, and provider errors told apart by their code.
+ * templates on both, media (uploaded to Meta, a signed link for Twilio), and provider errors told apart by their code.
  */
 import fs from 'fs';
 import os from 'os';
@@ -208,15 +208,23 @@ describe('providers (fake Twilio and Meta)', () => {
       fileId = file.id;
     });
 
-    it('a PDF from the media library goes as the template header, through a signed expiring link', async () => {
+    it('a PDF from the media library goes to Meta as the template header, uploaded and named by its media id', async () => {
       const res = await post({ to: '+525512345678', template: 'cotizacion', variables: { nombre: 'María', numero: 'COT-2001' }, media: fileId }).expect(201);
       await waitForStatus(app.strapi, res.body.data.id, ['sent']);
       const payload: any = fakes.meta.sent[0].payload;
       const header = payload.template.components.find((c: any) => c.type === 'header');
       expect(header.parameters[0].type).toBe('document');
-      const link: string = header.parameters[0].document.link;
+      expect(fakes.meta.uploads).toHaveLength(1);
+      expect(header.parameters[0].document).toEqual({ id: fakes.meta.uploads[0].id, filename: 'COT-2001.pdf' });
+      expect(Buffer.compare(fakes.meta.uploads[0].bytes, pdf)).toBe(0);
+    });
+
+    it('to Twilio, the PDF goes through a signed expiring link', async () => {
+      await app.strapi.db.query(UID.contact as any).create({ data: { phone: '+525577776666', lastInboundAt: new Date() } });
+      const res = await post({ to: '+525577776666', sender: 'twilio', body: 'Su cotización', media: fileId }).expect(201);
+      await waitForStatus(app.strapi, res.body.data.id, ['sent']);
+      const link: string = fakes.twilio.sent[0].mediaUrls[0];
       expect(link).toMatch(/^https:\/\/shop\.example\.com\/api\/whatsapp\/media\/[\w-]+\.[\w-]+$/);
-      expect(header.parameters[0].document.filename).toBe('COT-2001.pdf');
 
       // The provider fetches the link without credentials and gets the file.
       const fetched = await app.http().get(new URL(link).pathname).buffer(true).expect(200);

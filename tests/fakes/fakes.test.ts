@@ -567,6 +567,79 @@ describe('fake Meta WhatsApp Cloud API', () => {
     expect((await sendJson(text())).status).toBe(200);
   });
 
+  describe('media upload (POST /{version}/{phone-number-id}/media)', () => {
+    const uploadUrl = () => `${fake.url}/v21.0/${PHONE_ID}/media`;
+    const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a, 0x00, 0xff, 0xfe, 0x80, 0x0a]);
+
+    function upload(fields: { product?: string | null; type?: string | null; file?: Buffer | null } = {}, options: { token?: string | null; url?: string } = {}): Promise<Answer> {
+      const form = new FormData();
+      const product = fields.product === undefined ? 'whatsapp' : fields.product;
+      const type = fields.type === undefined ? 'application/pdf' : fields.type;
+      const file = fields.file === undefined ? pdf : fields.file;
+      if (product !== null) form.append('messaging_product', product);
+      if (type !== null) form.append('type', type);
+      if (file !== null) form.append('file', new Blob([new Uint8Array(file)], { type: 'application/pdf' }), 'Cotización 12.pdf');
+      const token = options.token === undefined ? META_TOKEN : options.token;
+      return call(options.url ?? uploadUrl(), { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+    }
+
+    test('records the file (bytes, type, name) and answers its media id, which a message and the media lookup accept', async () => {
+      const answer = await upload();
+      expect(answer.status).toBe(200);
+      const { id } = answer.json as { id: string };
+      expect(id).toMatch(/^\d+$/);
+      expect(fake.uploads).toHaveLength(1);
+      expect(fake.uploads[0]).toMatchObject({ id, type: 'application/pdf', mime: 'application/pdf', filename: 'Cotización 12.pdf' });
+      expect(Buffer.compare(fake.uploads[0].bytes, pdf)).toBe(0);
+
+      const sent = await sendJson({ messaging_product: 'whatsapp', to: '525512345678', type: 'document', document: { id, filename: 'q.pdf' } });
+      expect(sent.status).toBe(200);
+      expect(fake.sent[0].payload.document).toEqual({ id, filename: 'q.pdf' });
+
+      const lookup = await call(`${fake.url}/v21.0/${id}`, { headers: { authorization: `Bearer ${META_TOKEN}` } });
+      expect(lookup.json).toMatchObject({ id, mime_type: 'application/pdf', file_size: pdf.length });
+      const bytes = await fetch((lookup.json as { url: string }).url, { headers: { authorization: `Bearer ${META_TOKEN}` } });
+      expect(Buffer.compare(Buffer.from(await bytes.arrayBuffer()), pdf)).toBe(0);
+    });
+
+    test.each<[string, Parameters<typeof upload>[0], string]>([
+      ['no messaging_product', { product: null }, 'The parameter messaging_product is required.'],
+      ['a wrong messaging_product', { product: 'sms' }, 'Param messaging_product must be one of {WHATSAPP} - got "sms".'],
+      ['no type', { type: null }, 'The parameter type is required.'],
+      ['no file', { file: null }, 'The parameter file is required.'],
+    ])('400 code 100 with %s, nothing recorded', async (_case, fields, message) => {
+      const answer = await upload(fields);
+      expect(answer.status).toBe(400);
+      expect(errorOf(answer)).toMatchObject({ code: 100, message: `(#100) ${message}` });
+      expect(fake.uploads).toHaveLength(0);
+    });
+
+    test('a body that is not multipart is refused', async () => {
+      const answer = await call(uploadUrl(), { method: 'POST', headers: { authorization: `Bearer ${META_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(errorOf(answer)).toMatchObject({ code: 100, error_data: { details: 'The request must be multipart/form-data.' } });
+    });
+
+    test('401 OAuthException 190 without the token; GraphMethodException 100/33 for another phone number id', async () => {
+      const unauthorized = await upload({}, { token: null });
+      expect(unauthorized.status).toBe(401);
+      expect(errorOf(unauthorized)).toMatchObject({ code: 190, type: 'OAuthException' });
+      const other = await upload({}, { url: `${fake.url}/v21.0/999/media` });
+      expect(errorOf(other)).toMatchObject({ code: 100, error_subcode: 33, type: 'GraphMethodException' });
+      expect(fake.uploads).toHaveLength(0);
+    });
+
+    test('takes scripted answers like sends (failNext, failNextRaw)', async () => {
+      fake.failNext({ code: 131053, message: 'Media upload error', details: 'Unsupported file type' });
+      fake.failNextRaw({ status: 503, body: 'Service Unavailable' });
+      const refused = await upload();
+      expect(refused.status).toBe(400);
+      expect(errorOf(refused)).toMatchObject({ code: 131053, message: '(#131053) Media upload error', error_data: { details: 'Unsupported file type' } });
+      expect((await upload()).status).toBe(503);
+      expect((await upload()).status).toBe(200);
+      expect(fake.uploads).toHaveLength(1);
+    });
+  });
+
   test('failFor is sticky per recipient, whatever the formatting', async () => {
     fake.failFor('+52 55 0000 0000', { code: 131026, message: 'Message undeliverable' });
     const failed = await sendJson(text('525500000000'));

@@ -2,6 +2,9 @@
  * A loopback fake of Meta's WhatsApp Cloud API (Graph API), the part this product uses:
  *
  *   POST /{version}/{phone-number-id}/messages   (JSON, Authorization: Bearer <token>)
+ *   POST /{version}/{phone-number-id}/media      (upload: multipart/form-data with messaging_product,
+ *                                                 type and file → `{ id }`; the file is then served
+ *                                                 by the media lookup below, like Meta's)
  *   GET  /{version}/{phone-number-id}            (the business number: `{ verified_name, display_phone_number,
  *                                                 quality_rating, id }`, or the `fields` asked for)
  *   GET  /{version}/{media-id}                   (inbound media: `{ url, mime_type, sha256, file_size, id }`)
@@ -118,6 +121,20 @@ export interface MetaMediaSpec {
   fileSize?: number;
 }
 
+/** A file uploaded with `POST /{version}/{phone-number-id}/media`, as the fake received it. */
+export interface MetaUploadedMedia {
+  /** The media id answered. */
+  id: string;
+  at: number;
+  /** The `type` form field (the MIME type the business declared). */
+  type: string;
+  /** The Content-Type of the `file` part. */
+  mime: string;
+  /** The file name of the `file` part. */
+  filename: string;
+  bytes: Buffer;
+}
+
 /** A message the Cloud API accepted. */
 export interface MetaSentMessage {
   /** The `wamid.…` returned. */
@@ -159,7 +176,9 @@ export interface FakeMeta {
   readonly requests: MetaRecordedRequest[];
   /** Only the messages accepted, with their wamid. */
   readonly sent: MetaSentMessage[];
-  /** The next request(s) get this Graph error (HTTP 400 unless `status`). */
+  /** Only the uploads accepted (`POST …/media`), with their media id. */
+  readonly uploads: MetaUploadedMedia[];
+  /** The next request(s) get this Graph error (HTTP 400 unless `status`). Uploads take scripted answers too. */
   failNext(failure: MetaFailure & { times?: number }): void;
   /** The next request(s) get this exact answer (e.g. a proxy's 503 HTML page). */
   failNextRaw(raw: RawAnswer & { times?: number }): void;
@@ -177,7 +196,7 @@ export interface FakeMeta {
    * Scripted answers (failNext, delayNext…) apply to the lookup as to sends.
    */
   addMedia(spec: MetaMediaSpec): string;
-  /** Forgets requests, sent messages, scripted answers, sticky failures and media. */
+  /** Forgets requests, sent messages, uploads, scripted answers, sticky failures and media. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -243,10 +262,12 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
   const version = options.version ?? 'v21.0';
   const requests: MetaRecordedRequest[] = [];
   const sent: MetaSentMessage[] = [];
+  const uploads: MetaUploadedMedia[] = [];
   const sentWaiters = new CountWaiters(sent, 'accepted Meta messages');
   const script = new AnswerScript<MetaFailure>();
   const stickyFailures = new Map<string, MetaFailure>();
   const messagesPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/([^/]+)/messages$`);
+  const uploadPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/([^/]+)/media$`);
   const mediaPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/(\\d+)$`);
   const media = new Map<string, MetaMediaSpec>();
   /** Issued download URLs: mid → media id and expiry. */
@@ -291,6 +312,13 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     if (mediaRoute && req.method === 'GET') {
       if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
       describeMedia(req, res, url, mediaRoute[1]);
+      return;
+    }
+
+    const upload = uploadPath.exec(path);
+    if (upload && req.method === 'POST') {
+      if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
+      await receiveUpload(req, res, url, decodeURIComponent(upload[1]), raw, at);
       return;
     }
 
@@ -364,6 +392,47 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     });
   }
 
+  /**
+   * `POST /{version}/{phone-number-id}/media`: multipart/form-data with `messaging_product=whatsapp`,
+   * `type` (the MIME type) and `file` → `{ id }`. The multipart body is parsed by the platform's
+   * own parser (undici's, behind `Response.formData()`): no dependency, and a malformed body is
+   * refused as Graph refuses it.
+   */
+  async function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, objectId: string, raw: Buffer, at: number): Promise<void> {
+    if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
+    if (objectId !== options.phoneNumberId) {
+      const message =
+        `Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, ` +
+        'or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api';
+      return answer(res, 400, graphError(message, 'GraphMethodException', 100, 33));
+    }
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+      return answerFailure(res, { code: 100, message: 'Invalid parameter', details: 'The request must be multipart/form-data.' });
+    }
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+    } catch {
+      return answerFailure(res, { code: 100, message: 'Invalid parameter', details: 'The multipart body could not be parsed.' });
+    }
+    const product = form.get('messaging_product');
+    if (product === null) return answerFailure(res, { code: 100, message: 'The parameter messaging_product is required.' });
+    if (product !== 'whatsapp') return answerFailure(res, { code: 100, message: `Param messaging_product must be one of {WHATSAPP} - got "${String(product)}".` });
+    const type = form.get('type');
+    if (typeof type !== 'string' || type === '') return answerFailure(res, { code: 100, message: 'The parameter type is required.' });
+    const file = form.get('file');
+    if (file === null || typeof file === 'string') return answerFailure(res, { code: 100, message: 'The parameter file is required.' });
+
+    const bytes = Buffer.from(await file.arrayBuffer());
+    mediaCounter += 1;
+    const id = `${Date.now()}${mediaCounter}`;
+    // Uploaded media can be looked up and downloaded like a customer's (GET /{version}/{media-id}).
+    media.set(id, { bytes, mimeType: file.type || type });
+    uploads.push({ id, at, type, mime: file.type, filename: file.name, bytes });
+    sendJson(res, 200, { id }, CONTENT_TYPE);
+  }
+
   /** `GET /{version}/{phone-number-id}`: the WhatsApp Business phone number, only `fields` when given. */
   function describePhoneNumber(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
@@ -417,6 +486,7 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     phoneNumberId: options.phoneNumberId,
     requests,
     sent,
+    uploads,
     ...script.controls(),
     failFor(toDigits, failure) {
       stickyFailures.set(waIdFor(toDigits), failure);
@@ -433,6 +503,7 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     reset() {
       requests.length = 0;
       sent.length = 0;
+      uploads.length = 0;
       script.clear();
       stickyFailures.clear();
       media.clear();

@@ -30,8 +30,19 @@ export interface OutboundMessage {
     /** Twilio: Content SID + ContentVariables (`{"1": "Ana"}`). */
     twilio?: { contentSid: string; variables: Record<string, string> };
   };
-  /** A document or image, fetched by the provider from a signed, expiring URL. */
-  media?: { url: string; mime: string; filename?: string; kind: 'image' | 'document' };
+  /**
+   * A document or image from the media library. Twilio fetches it from `url` (a signed, expiring
+   * link to this app); Meta gets the bytes from `load` and uploads them (meta/media-upload.ts),
+   * so `load` is only called by providers that need the file itself.
+   */
+  media?: {
+    url: string;
+    mime: string;
+    filename?: string;
+    kind: 'image' | 'document';
+    /** Reads the file's bytes (from the upload folder or the upload provider's URL). */
+    load?: () => Promise<Buffer>;
+  };
 }
 
 export interface SendResult {

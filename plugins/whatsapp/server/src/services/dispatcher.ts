@@ -65,7 +65,16 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     const media = parseJson<{ fileId: number; mime: string; name: string; kind: 'image' | 'document' }>(message.media);
     if (media?.fileId) {
-      outbound.media = { url: getService('media').publicUrl(media.fileId), mime: media.mime, filename: media.name, kind: media.kind };
+      const files = getService('media');
+      const { fileId } = media;
+      outbound.media = {
+        url: files.publicUrl(fileId),
+        mime: media.mime,
+        filename: media.name,
+        kind: media.kind,
+        // Lazy: only a provider that uploads the file (Meta) reads it; Twilio fetches `url`.
+        load: () => files.bytes(fileId),
+      };
     }
     return outbound;
   };

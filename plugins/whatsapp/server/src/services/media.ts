@@ -1,4 +1,6 @@
 import crypto from 'crypto';
+import { readFile } from 'fs/promises';
+import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { RuleError } from '../utils/errors';
 import { publicUrl } from '../utils/webhook-request';
@@ -17,7 +19,21 @@ const MAX_TOKEN_LENGTH = 512;
 /** File ids are 32-bit integer columns. */
 const MAX_FILE_ID = 2_147_483_647;
 
+/** Meta's largest document (100 MB): a file we could never send is not read into memory. */
+const MAX_SEND_BYTES = 100 * 1024 * 1024;
+
 const secret = () => readConfig().mediaSecret;
+
+/**
+ * Where the local upload provider keeps a file (`/uploads/x.pdf` under the public folder), or
+ * null when its url is not a local path (a cloud upload provider) or leaves the public folder.
+ */
+export function localFilePath(publicDir: string, url: unknown): string | null {
+  const text = String(url ?? '');
+  if (!text.startsWith('/')) return null;
+  const location = path.join(publicDir, text.replace(/^\/+/, ''));
+  return location.startsWith(publicDir + path.sep) ? location : null;
+}
 const hmac = (payload: string) => crypto.createHmac('sha256', secret()).update(payload).digest('base64url');
 
 /**
@@ -67,6 +83,32 @@ const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async file(fileId: number) {
     return strapi.db.query('plugin::upload.file').findOne({ where: { id: fileId } });
+  },
+
+  /**
+   * A media-library file's bytes, for providers that upload the file itself (Meta): from the
+   * upload folder for the local provider, else from the file's absolute URL (a cloud provider:
+   * S3, Cloudinary…), with the provider timeout as deadline.
+   */
+  async bytes(fileId: number): Promise<Buffer> {
+    const file = await this.file(fileId);
+    if (!file) throw new Error(`No file ${fileId} in the media library`);
+    const local = localFilePath(strapi.dirs.static.public, file.url);
+    if (local) return readFile(local);
+    const url = String(file.url ?? '');
+    if (!/^https?:\/\//i.test(url)) throw new Error(`File ${fileId} has no readable url`);
+    const response = await fetch(url, { signal: AbortSignal.timeout(readConfig().dispatcher.providerTimeoutMs) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      // A status the classifier reads: 5xx / 429 from the storage are worth a retry, 404 is not.
+      throw Object.assign(new Error(`HTTP ${response.status} fetching file ${fileId} from its upload provider`), { status: response.status, code: `HTTP_${response.status}` });
+    }
+    const size = Number(response.headers.get('content-length'));
+    if (size > MAX_SEND_BYTES) {
+      await response.body?.cancel();
+      throw new Error(`File ${fileId} is larger than WhatsApp accepts (${size} bytes)`);
+    }
+    return Buffer.from(await response.arrayBuffer());
   },
 });
 

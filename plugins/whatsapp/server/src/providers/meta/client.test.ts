@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors';
 import { createMetaProvider, type MetaProvider, type MetaProviderOptions } from './client';
-import { hang, json, startLocalServer, text, type LocalServer } from '../test-support/local-server';
+import { hang, json, startLocalServer, text, type LocalServer, type RecordedRequest, type Responder } from '../test-support/local-server';
 import type { OutboundMessage } from '../types';
 
 const PHONE_NUMBER_ID = '106540352242922';
@@ -181,6 +181,125 @@ describe('meta provider — errors', () => {
     expect(error.code).toBe('ECONNREFUSED');
     expect(meta.classify(error)).toEqual({ kind: 'transient' });
     server = await startLocalServer(accepted());
+  });
+});
+
+describe('meta provider — media uploaded to Meta and sent by id', () => {
+  const MEDIA_ID = '4490709327384033';
+  // ASCII only: the local server keeps bodies as UTF-8 text.
+  const pdfBytes = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  let loads = 0;
+  const withPdf = (bytes = pdfBytes): OutboundMessage => ({
+    ...message,
+    body: 'Su cotización',
+    media: {
+      url: 'https://tienda.mx/api/whatsapp/media/token',
+      mime: 'application/pdf',
+      filename: 'COT-2001.pdf',
+      kind: 'document',
+      load: async () => {
+        loads += 1;
+        return bytes;
+      },
+    },
+  });
+  /** Answers uploads with `upload`, messages with a wamid. */
+  const graph =
+    (upload: Responder = json(200, { id: MEDIA_ID })): Responder =>
+    (request, response) =>
+      (request.url.endsWith('/media') ? upload : accepted())(request, response);
+  const uploads = () => server.requests.filter((request) => request.url.endsWith('/media'));
+  const sends = () => server.requests.filter((request) => request.url.endsWith('/messages'));
+  const form = (request: RecordedRequest) =>
+    new Response(request.body, { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+
+  beforeEach(() => {
+    loads = 0;
+    server.respondWith(graph());
+  });
+
+  it('uploads the file (multipart, bearer token) then sends the message with the media id, no link', async () => {
+    await expect(provider().send(withPdf())).resolves.toEqual({ providerMessageId: WAMID, httpStatus: 200 });
+    expect(server.requests.map((request) => request.url)).toEqual([`/v21.0/${PHONE_NUMBER_ID}/media`, `/v21.0/${PHONE_NUMBER_ID}/messages`]);
+    const [upload] = uploads();
+    expect(upload.method).toBe('POST');
+    expect(upload.headers.authorization).toBe('Bearer EAAG-token');
+    expect(upload.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const fields = await form(upload);
+    expect(fields.get('messaging_product')).toBe('whatsapp');
+    expect(fields.get('type')).toBe('application/pdf');
+    const file = fields.get('file');
+    if (!(file instanceof Blob)) throw new Error('no file part');
+    expect((file as File).name).toBe('COT-2001.pdf');
+    expect(file.type).toBe('application/pdf');
+    expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), pdfBytes)).toBe(0);
+    expect(JSON.parse(sends()[0].body)).toMatchObject({ type: 'document', document: { id: MEDIA_ID, filename: 'COT-2001.pdf', caption: 'Su cotización' } });
+    expect(sends()[0].body).not.toContain('link');
+  });
+
+  it('puts the media id in a template header', async () => {
+    await provider().send({ ...withPdf(), body: undefined, template: { meta: { name: 'factura_lista', language: 'es_MX', parameters: [] } } });
+    expect(JSON.parse(sends()[0].body).template.components).toEqual([
+      { type: 'header', parameters: [{ type: 'document', document: { id: MEDIA_ID, filename: 'COT-2001.pdf' } }] },
+    ]);
+  });
+
+  it('uploads the same bytes once (also when sent concurrently), other bytes again', async () => {
+    const meta = provider();
+    await meta.send(withPdf());
+    await Promise.all([meta.send(withPdf()), meta.send(withPdf())]);
+    expect(uploads()).toHaveLength(1);
+    expect(sends()).toHaveLength(3);
+    for (const send of sends()) expect(JSON.parse(send.body).document.id).toBe(MEDIA_ID);
+    await meta.send(withPdf(Buffer.from('%PDF-1.4\nanother file\n%%EOF\n')));
+    expect(uploads()).toHaveLength(2);
+  });
+
+  it('an upload refused with a Graph error (131053) fails the send with that code; nothing is sent; the next send uploads again', async () => {
+    server.respondWith(graph(metaError(400, 131053, '(#131053) Media upload error', 'Unsupported file type')));
+    const meta = provider();
+    const error = await failure(meta.send(withPdf()));
+    expect(error).toMatchObject({ provider: 'meta', status: 400, code: '131053' });
+    expect(error.message).toContain('Unsupported file type');
+    expect(meta.classify(error)).toEqual({ kind: 'permanent' });
+    expect(sends()).toHaveLength(0);
+    server.respondWith(graph());
+    await meta.send(withPdf());
+    expect(uploads()).toHaveLength(2);
+    expect(sends()).toHaveLength(1);
+  });
+
+  it('an upload answered 429 is rate-limited (with Retry-After), 503 and a hang are transient', async () => {
+    const meta = provider({ timeoutMs: 150 });
+    server.respondWith(graph(metaError(429, 80007, '(#80007) Rate limit issues', undefined, { 'retry-after': '30' })));
+    expect(meta.classify(await failure(meta.send(withPdf())))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 30 });
+    server.respondWith(graph(text(503, '<html>Service Unavailable</html>')));
+    const unavailable = await failure(meta.send(withPdf()));
+    expect(unavailable.status).toBe(503);
+    expect(meta.classify(unavailable)).toEqual({ kind: 'transient' });
+    server.respondWith(graph(hang));
+    const hung = await failure(meta.send(withPdf()));
+    expect(hung).toMatchObject({ timeout: true, message: 'meta did not answer within 150 ms' });
+    expect(meta.classify(hung)).toEqual({ kind: 'transient' });
+    expect(sends()).toHaveLength(0);
+  });
+
+  it('a file that cannot be read fails the send as permanent, before any request', async () => {
+    const meta = provider();
+    const missing = withPdf();
+    missing.media!.load = () => Promise.reject(Object.assign(new Error("ENOENT: no such file or directory, open '/srv/public/uploads/x.pdf'"), { code: 'ENOENT' }));
+    const error = await failure(meta.send(missing));
+    expect(error.message).toMatch(/^The media file COT-2001\.pdf could not be read: ENOENT/);
+    expect(meta.classify(error)).toEqual({ kind: 'permanent' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('an invalid message is refused before the file is read or uploaded', async () => {
+    const meta = provider();
+    const error = await failure(meta.send({ ...withPdf(), to: '55-12' }));
+    expect(meta.classify(error)).toEqual({ kind: 'permanent' });
+    expect(loads).toBe(0);
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -326,9 +326,10 @@ export const META_ERRORS: ErrorTable = Object.freeze({
   },
   131053: {
     kind: 'permanent',
-    reason: 'Media upload error (URL unreachable or unsupported file type)',
-    remedy: 'Check PUBLIC_URL is reachable by Meta and the file type is supported',
-    es: { reason: 'Error al subir el archivo (URL inaccesible o tipo de archivo no admitido)', remedy: 'Comprueba que Meta puede acceder a PUBLIC_URL y que el tipo de archivo es admitido' },
+    // Files are uploaded to Meta (media-upload.ts), so this is about the file, not PUBLIC_URL.
+    reason: 'Media upload error (unsupported, damaged or too large file)',
+    remedy: 'Check the file is a valid PDF (up to 100 MB) or JPEG/PNG image (up to 5 MB)',
+    es: { reason: 'Error al subir el archivo (archivo no admitido, dañado o demasiado grande)', remedy: 'Comprueba que el archivo es un PDF válido (hasta 100 MB) o una imagen JPEG/PNG (hasta 5 MB)' },
   },
   131057: {
     kind: 'transient',

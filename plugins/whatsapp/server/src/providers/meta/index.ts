@@ -2,6 +2,7 @@
  * Meta's WhatsApp Cloud API: everything about it in this folder.
  *
  * - client.ts + payload.ts: send (`POST /{version}/{phone-number-id}/messages`);
+ * - media-upload.ts: our media-library files uploaded (`POST …/media`) and sent by media id;
  * - errors.ts: the error table (code → class, meaning, remedy, fallback) and Meta's error body;
  * - template.ts: our variables → an approved template's parameters;
  * - signature.ts: X-Hub-Signature-256 and the subscription handshake;

@@ -109,6 +109,23 @@ describe('buildMetaPayload', () => {
     expect(buildMetaPayload({ ...base, media: jpg, body: ' ' })).toEqual({ ...envelope, type: 'image', image: { link: jpg.url } });
   });
 
+  it('names an uploaded file by its media id instead of a link, in a header and in a bare message', () => {
+    const options = { mediaId: '1037543291543636' };
+    const template = buildMetaPayload({ ...base, media: pdf, template: { meta: { name: 'factura', language: 'es_MX', parameters: [] } } }, 'meta', options);
+    expect(template).toMatchObject({
+      template: { components: [{ type: 'header', parameters: [{ type: 'document', document: { id: '1037543291543636', filename: 'Factura A-1024.pdf' } }] }] },
+    });
+    expect(JSON.stringify(template)).not.toContain('link');
+    const image = buildMetaPayload({ ...base, media: jpg, template: { meta: { name: 'promo', language: 'es', parameters: [] } } }, 'meta', options);
+    expect(image).toMatchObject({ template: { components: [{ type: 'header', parameters: [{ type: 'image', image: { id: '1037543291543636' } }] }] } });
+    expect(buildMetaPayload({ ...base, media: pdf, body: 'Tu factura' }, 'meta', options)).toEqual({
+      ...envelope,
+      type: 'document',
+      document: { id: '1037543291543636', filename: 'Factura A-1024.pdf', caption: 'Tu factura' },
+    });
+    expect(buildMetaPayload({ ...base, media: jpg }, 'meta', options)).toEqual({ ...envelope, type: 'image', image: { id: '1037543291543636' } });
+  });
+
   it('sends to a business-scoped user id with `recipient` instead of `to` (Meta, "Business-scoped user IDs")', () => {
     const { to: _to, ...withoutTo } = envelope;
     expect(buildMetaPayload({ ...base, to: 'US.13491208655302741918', body: 'Hola' })).toEqual({

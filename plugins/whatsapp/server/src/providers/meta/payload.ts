@@ -15,7 +15,14 @@ import type { OutboundMessage } from '../types';
 
 type Media = NonNullable<OutboundMessage['media']>;
 
-export type MetaMediaObject = { link: string; filename?: string; caption?: string };
+/** An uploaded file by its media id (meta/media-upload.ts), or a link Meta fetches itself. */
+export type MetaMediaObject = ({ id: string; link?: never } | { link: string; id?: never }) & { filename?: string; caption?: string };
+
+/** What the client learnt before building the payload. */
+export interface MetaPayloadOptions {
+  /** The Meta media id of `message.media`, when the client uploaded it: sent instead of its link. */
+  mediaId?: string;
+}
 
 export type MetaTextParameter = { type: 'text'; text: string; parameter_name?: string };
 
@@ -41,7 +48,7 @@ export type MetaMessagePayload = MetaBase &
     | { type: 'image'; image: MetaMediaObject }
   );
 
-export function buildMetaPayload(message: OutboundMessage, provider = 'meta'): MetaMessagePayload {
+export function buildMetaPayload(message: OutboundMessage, provider = 'meta', options: MetaPayloadOptions = {}): MetaMessagePayload {
   assertSendable(provider, message);
   const bsuid = businessScopedUserId(message.to);
   const base: MetaBase = {
@@ -56,7 +63,7 @@ export function buildMetaPayload(message: OutboundMessage, provider = 'meta'): M
     if (!template) throw invalidMessage(provider, `Message ${message.id} has a template without a Meta template name`);
     const named = template.parameterFormat === 'named';
     const components: MetaComponent[] = [];
-    if (message.media) components.push({ type: 'header', parameters: [headerParameter(message.media)] });
+    if (message.media) components.push({ type: 'header', parameters: [headerParameter(message.media, options.mediaId)] });
     if (template.parameters.length > 0) {
       components.push({
         type: 'body',
@@ -78,7 +85,7 @@ export function buildMetaPayload(message: OutboundMessage, provider = 'meta'): M
 
   if (message.media) {
     const caption = message.body !== undefined && message.body.trim() !== '' ? message.body : undefined;
-    const object = mediaObject(message.media, caption);
+    const object = mediaObject(message.media, options.mediaId, caption);
     return message.media.kind === 'document'
       ? { ...base, type: 'document', document: object }
       : { ...base, type: 'image', image: object };
@@ -88,16 +95,16 @@ export function buildMetaPayload(message: OutboundMessage, provider = 'meta'): M
   return { ...base, type: 'text', text: { body: message.body ?? '', preview_url: false } };
 }
 
-function mediaObject(media: Media, caption?: string): MetaMediaObject {
-  const object: MetaMediaObject = { link: media.url };
+function mediaObject(media: Media, mediaId: string | undefined, caption?: string): MetaMediaObject {
+  const object: MetaMediaObject = mediaId !== undefined ? { id: mediaId } : { link: media.url };
   // Meta ignores (and may reject) a filename on images: only documents carry one.
   if (media.kind === 'document' && media.filename) object.filename = media.filename;
   if (caption !== undefined) object.caption = caption;
   return object;
 }
 
-function headerParameter(media: Media): MetaHeaderParameter {
+function headerParameter(media: Media, mediaId: string | undefined): MetaHeaderParameter {
   return media.kind === 'document'
-    ? { type: 'document', document: mediaObject(media) }
-    : { type: 'image', image: mediaObject(media) };
+    ? { type: 'document', document: mediaObject(media, mediaId) }
+    : { type: 'image', image: mediaObject(media, mediaId) };
 }
