@@ -261,4 +261,47 @@ describe('automations on business records', () => {
       .expect(200);
     expect(rest.body.data.map((m: any) => m.id)).toEqual([send.body.data.message.id]);
   });
+
+  it("a date reminder fires at the configured hour in the contact's time zone, once", async () => {
+    await app.http().post('/api/whatsapp/templates').set('Authorization', token).send({ data: { name: 'recordatorio', body: 'Hola {{nombre}}, mañana: {{asunto}}' } }).expect(201);
+    const { e164: phone } = uniqueMexicanNumber();
+    // A customer in Bogotá (UTC−5, while the default zone is Mexico City's).
+    await app.http().post('/api/whatsapp/contacts').set('Authorization', token).send({ data: { phone, timeZone: 'America/Bogota' } }).expect(201);
+    const customer = await app.strapi.documents('api::customer.customer' as any).create({ data: { name: 'Camila', phone } as any });
+    const zone = 'America/Bogota';
+    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date());
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    // Due tomorrow (Bogotá) at 15:00 local = 20:00 UTC; the rule says "one day before, at <this minute>".
+    const tomorrow = new Date(Date.parse(`${today}T20:00:00.000Z`) + 24 * 60 * 60 * 1000);
+    const activity = await app.strapi.documents(ACTIVITY as any).create({ data: { subject: 'Pago de la factura', dueDate: tomorrow.toISOString(), customer: customer.documentId } as any, status: 'published' } as any);
+    const made = await app
+      .http()
+      .post('/api/whatsapp/automations')
+      .set('Authorization', token)
+      .send({ data: { name: 'Recordatorio', contentType: ACTIVITY, trigger: 'date', field: 'dueDate', offsetDays: -1, atTime: clock, recipient: 'customer.phone', template: 'recordatorio', variables: { nombre: 'customer.name', asunto: 'subject' } } });
+    expect({ status: made.status, error: made.body.error }).toEqual({ status: 201, error: undefined });
+    // The moment: today, at that minute, in Bogotá (UTC−5).
+    const expected = new Date(Date.parse(`${today}T${clock}:00.000Z`) + 5 * 60 * 60 * 1000);
+    const service = app.strapi.plugin('whatsapp').service('automationRuns');
+    // Only this rule's runs (another test's rule may fire on new activities too).
+    const reminders = async () => (await runsFor(activity.documentId)).filter((r: any) => r.automationId === made.body.data.id);
+
+    // Ten minutes earlier nothing is due.
+    expect(await service.scanDates(new Date(expected.getTime() - 10 * 60_000))).toBe(0);
+    expect(await reminders()).toHaveLength(0);
+    // At the hour: one run, due at that minute, whose message leaves.
+    await service.scanDates(new Date());
+    const [run] = await waitFor(async () => {
+      const mine = await reminders();
+      return mine.length && !['pending', 'processing'].includes(mine[0].state) ? mine : null;
+    });
+    expect(new Date(run.dueAt).toISOString()).toBe(expected.toISOString());
+    expect(run).toMatchObject({ automationId: made.body.data.id, trigger: 'date' });
+    expect(['queued', 'sent']).toContain(run.state);
+    // Scanned again (the job does every 30 s): still one.
+    expect(await service.scanDates(new Date())).toBe(0);
+    expect(await reminders()).toHaveLength(1);
+    const messages = await app.strapi.db.query(UID.message as any).findMany({ where: { relatedType: ACTIVITY, relatedId: activity.documentId, automationId: made.body.data.id } });
+    expect(messages.map((m: any) => m.body)).toEqual(['Hola Camila, mañana: Pago de la factura']);
+  });
 });
