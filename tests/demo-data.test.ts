@@ -1,5 +1,6 @@
 /** Demo data: inserted on an empty database when asked, never duplicated by a restart. */
 import { startStrapi } from './helpers/strapi';
+import { waitFor } from './helpers/wait';
 
 const counts = async (strapi: any) => ({
   customers: await strapi.db.query('api::customer.customer').count(),
@@ -44,6 +45,25 @@ describe('demo data', () => {
       expect(await second.strapi.db.query('admin::user').count()).toBe(1);
       const login = await second.http().post('/admin/login').send({ email: 'owner@example.com', password: 'Owner-pass-1' });
       expect(login.status).toBe(200);
+
+      // The workshop's rules are there, enabled: marking a work order COMPLETED in the admin
+      // sends "vehículo listo" through the sandbox.
+      const rules = await second.strapi.db.query('plugin::whatsapp.automation').findMany({ orderBy: { id: 'asc' } });
+      expect(rules.map((r: any) => [r.contentType, r.trigger, r.enabled])).toEqual([
+        ['api::work-order.work-order', 'field-change', true],
+        ['api::quote.quote', 'field-change', true],
+        ['api::purchase-order.purchase-order', 'field-change', true],
+        ['api::activity.activity', 'date', true],
+      ]);
+      const order = await second.strapi.db.query('api::work-order.work-order').findOne({ where: { state: 'IN_PROGRESS' } });
+      const auth = `Bearer ${login.body.data.token}`;
+      await second.http().put(`/content-manager/collection-types/api::work-order.work-order/${order.documentId}`).set('Authorization', auth).send({ state: 'COMPLETED' }).expect(200);
+      const sent = await waitFor(async () => {
+        const m = await second.strapi.db.query('plugin::whatsapp.message').findOne({ where: { relatedId: order.documentId } });
+        return m?.deliveryStatus === 'sent' ? m : null;
+      }, 10_000);
+      expect(sent.body).toMatch(/^Hola .+, tu .+ con placas .+ ya está listo\. Puedes pasar por él al taller\. Orden OT-\d+\.$/);
+      expect(sent.provider).toBe('sandbox');
     } finally {
       await second.stop();
     }

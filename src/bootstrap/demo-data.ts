@@ -90,6 +90,11 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
  * the records, so seeding sends nothing; marking a work order COMPLETED in the admin does.
  */
 async function seedDemoAutomations(strapi: Core.Strapi) {
+  // The name and address printed on the quote and purchase-order PDFs.
+  await strapi
+    .plugin('whatsapp')
+    .service('settings')
+    .update({ businessName: 'Taller Mecánico Ruiz', businessAddress: 'Av. Revolución 1234, Col. San Ángel, CDMX', businessTaxId: 'TMR850101AB1' }, { email: 'demo-data' });
   const templates = strapi.plugin('whatsapp').service('templates');
   const automations = strapi.plugin('whatsapp').service('automations');
   await templates.create({

@@ -315,6 +315,17 @@ export interface Settings {
   quietHoursEnd: string | null;
   /** Whether transactional messages also wait out quiet hours (marketing always does). */
   quietHoursTransactional: boolean;
+  /** The business as quotes and purchase orders show it (PDF documents); null = not set. */
+  businessName: string | null;
+  businessAddress: string | null;
+  /** RFC, NIT, CUIT…: printed under the business's name. */
+  businessTaxId: string | null;
+  /** Media library file id of a PNG or JPEG logo; null = none. */
+  businessLogo: number | null;
+  /** ISO 4217 code the documents' amounts are in (MXN by default). */
+  currency: string;
+  /** Tax percent added to the documents' subtotal (16, Mexico's IVA, by default); null = no tax line. */
+  taxRate: number | null;
 }
 
 export interface Pagination {

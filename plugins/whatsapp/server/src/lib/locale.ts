@@ -60,3 +60,14 @@ export const formatOptionsFor = (contact: Record<string, unknown> | null | undef
   locale: isValidLocale(contact?.locale) ? contact.locale : undefined,
   timeZone: isValidTimeZone(contact?.timeZone) ? contact.timeZone : undefined,
 });
+
+/** Node's Intl lists its currencies (ES2022); the plugin compiles against an older lib. */
+const supportedCurrencies = (): string[] => (Intl as unknown as { supportedValuesOf(key: 'currency'): string[] }).supportedValuesOf('currency');
+let currencies: Set<string> | null = null;
+
+/** An ISO 4217 code (`MXN`, `COP`, `ARS`) Intl formats money in: what the PDF documents print with. */
+export function isKnownCurrency(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) return false;
+  currencies ??= new Set(supportedCurrencies());
+  return currencies.has(value);
+}

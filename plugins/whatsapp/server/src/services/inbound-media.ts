@@ -9,6 +9,7 @@ import { commonSettings } from '../providers/settings';
 import { removeDownload } from '../providers/media-download';
 import { getService } from '../utils';
 import { createJob } from '../workers/runner';
+import { whatsappFolderId } from '../utils/media-folder';
 import { serializeMessage } from '../utils/serialize';
 import type { Message } from './messages';
 
@@ -23,8 +24,6 @@ const CONCURRENCY = 2;
 /** Rows picked up by the startup sweep; more wait for the next start (or a manual one). */
 const SWEEP_LIMIT = 1000;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
-/** The media library folder inbound files go to, so they do not mix with the site's own. */
-const FOLDER_NAME = 'WhatsApp';
 
 export interface UploadedFile {
   id: number;
@@ -36,9 +35,6 @@ export interface UploadedFile {
 interface UploadService {
   upload(input: { data: { fileInfo: Record<string, unknown> }; files: Record<string, unknown> }): Promise<UploadedFile[]>;
   remove(file: UploadedFile): Promise<unknown>;
-}
-interface FolderService {
-  create(data: { name: string; parent: null }): Promise<{ id: number }>;
 }
 
 /**
@@ -64,7 +60,6 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
   let abort = new AbortController();
   let sweeping: Promise<void> | null = null;
   let stopped = false;
-  let creatingFolder: Promise<{ id: number }> | null = null;
 
   const enabled = () => readConfig().media.download;
 
@@ -77,25 +72,8 @@ const createInboundMediaService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const uploads = () => strapi.plugin('upload').service('upload') as unknown as UploadService;
 
-  /**
-   * The WhatsApp folder of the media library, looked up per file (staff may delete or rename it)
-   * and created when missing, once at a time; files go to the root if that fails.
-   */
-  const folderId = async (): Promise<number | undefined> => {
-    try {
-      const existing = await strapi.db.query('plugin::upload.folder').findOne({ where: { name: FOLDER_NAME, parent: null } });
-      if (existing) return Number(existing.id);
-      creatingFolder ??= (strapi.plugin('upload').service('folder') as unknown as FolderService)
-        .create({ name: FOLDER_NAME, parent: null })
-        .finally(() => {
-          creatingFolder = null;
-        });
-      return (await creatingFolder).id;
-    } catch (error) {
-      strapi.log.warn(`[whatsapp] media folder "${FOLDER_NAME}" unavailable, storing at the root: ${(error as Error).message}`);
-      return undefined;
-    }
-  };
+  /** The WhatsApp folder of the media library (utils/media-folder.ts, shared with the PDF documents). */
+  const folderId = () => whatsappFolderId(strapi);
 
   /** Sets the outcome, only while the row is still pending (another instance may have won). */
   const settle = (id: number, data: { mediaStatus: MediaStatus; mediaFileId?: number | null; mediaError?: string | null }) => getService('queue').settleMedia(id, data);

@@ -26,7 +26,19 @@ const EDITABLE: (keyof Settings)[] = [
   'quietHoursStart',
   'quietHoursEnd',
   'quietHoursTransactional',
+  'businessName',
+  'businessAddress',
+  'businessTaxId',
+  'businessLogo',
+  'currency',
+  'taxRate',
 ];
+
+/** The documents' defaults: Mexican pesos with 16 % IVA, the plugin's most common users. */
+export const DEFAULT_CURRENCY = 'MXN';
+export const DEFAULT_TAX_RATE = 16;
+/** Logo formats pdfkit draws (services/record-pdf.ts). */
+export const LOGO_MIMES = ['image/png', 'image/jpeg'];
 
 /**
  * The plugin's settings: one row, created at boot from the environment's defaults, changed by
@@ -55,7 +67,21 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     quietHoursStart: null,
     quietHoursEnd: null,
     quietHoursTransactional: false,
+    businessName: null,
+    businessAddress: null,
+    businessTaxId: null,
+    businessLogo: null,
+    currency: DEFAULT_CURRENCY,
+    taxRate: DEFAULT_TAX_RATE,
   });
+
+  /**
+   * A row from before the business settings existed has no currency (the API never stores none):
+   * its tax rate is the default too, not "no tax". Once currency is set, a null tax rate is an
+   * administrator's choice of no tax line.
+   */
+  const predatesBusiness = (row: Record<string, unknown>) => row.currency === null || row.currency === undefined;
+  const nullable = (value: unknown) => (value === null || value === undefined || value === '' ? null : String(value));
 
   const fromRow = (row: Record<string, unknown>): Settings => {
     const d = defaults();
@@ -73,7 +99,27 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       quietHoursStart: (row.quietHoursStart as string) || null,
       quietHoursEnd: (row.quietHoursEnd as string) || null,
       quietHoursTransactional: Boolean(row.quietHoursTransactional),
+      businessName: nullable(row.businessName),
+      businessAddress: nullable(row.businessAddress),
+      businessTaxId: nullable(row.businessTaxId),
+      businessLogo: row.businessLogo === null || row.businessLogo === undefined ? null : Number(row.businessLogo),
+      currency: (row.currency as string) || d.currency,
+      taxRate: predatesBusiness(row) ? d.taxRate : row.taxRate === null || row.taxRate === undefined ? null : Number(row.taxRate),
     };
+  };
+
+  /**
+   * The logo must be a file of the media library that pdfkit can draw: 422 naming businessLogo
+   * otherwise (a 400 would say the request is malformed; it is well formed, the file is wrong).
+   */
+  const checkLogo = async (id: number | null | undefined) => {
+    if (id === null || id === undefined) return;
+    const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id }, select: ['id', 'mime'] });
+    if (!file) throw new RuleError('businessLogo', 'not-found', `businessLogo: there is no file ${id} in the media library`);
+    const mime = String(file.mime ?? '').toLowerCase();
+    if (!LOGO_MIMES.includes(mime)) {
+      throw new RuleError('businessLogo', 'image-type', `businessLogo must be a PNG or JPEG image; file ${id} is ${mime || 'of an unknown type'}`);
+    }
   };
 
   const loadRow = () => strapi.db.query(UID.setting).findOne({});
@@ -99,8 +145,12 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!row) {
         const d = defaults();
         await strapi.db.query(UID.setting).create({ data: { ...d, sandbox: keepSandbox ? true : d.sandbox } });
-      } else if (keepSandbox) {
-        await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: { sandbox: true } });
+      } else {
+        // The first boot with the business settings stores their defaults once (see predatesBusiness).
+        const backfill = predatesBusiness(row) ? { currency: DEFAULT_CURRENCY, taxRate: row.taxRate ?? DEFAULT_TAX_RATE } : {};
+        if (keepSandbox || predatesBusiness(row)) {
+          await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: { ...backfill, ...(keepSandbox ? { sandbox: true } : {}) } });
+        }
       }
       cache = null;
       return this.get();
@@ -130,6 +180,7 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const editable = Object.fromEntries(Object.entries(patch).filter(([key]) => EDITABLE.includes(key as keyof Settings))) as Partial<Settings>;
       checkAttributes(UID.setting, editable, { partial: true });
       if (Object.keys(editable).length === 0) return this.get();
+      await checkLogo(editable.businessLogo);
       // Leaving sandbox mode needs a sender that answers (a few seconds at most, before any lock).
       if (editable.sandbox === false) {
         cache = null;

@@ -1,8 +1,9 @@
 import { yup } from '@strapi/utils';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { CATEGORIES } from '../constants';
-import { isValidLocale, isValidTimeZone } from '../lib/locale';
+import { isKnownCurrency, isValidLocale, isValidTimeZone } from '../lib/locale';
 import { malformed } from '../utils/errors';
+import { MAX_ROW_ID } from '../utils/document-id';
 
 /**
  * Shapes of the inputs, checked at the boundary (unknown keys rejected): a malformed request is
@@ -177,6 +178,13 @@ export const consentSchema = yup
   })
   .noUnknown(true, 'unknown field: ${unknown}');
 
+/** Optional text up to `max` characters; empty (after trimming) is stored as null. */
+const optionalText = (field: string, max: number) =>
+  text()
+    .nullable()
+    .max(max, `${field} must be at most ${max} characters`)
+    .transform((value: unknown) => (value === '' ? null : value));
+
 const clock = (field: string) =>
   text().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: `${field} must be HH:MM (24 h)`, excludeEmptyString: true });
 
@@ -194,6 +202,30 @@ export const settingsSchema = yup
     quietHoursStart: clock('quietHoursStart'),
     quietHoursEnd: clock('quietHoursEnd'),
     quietHoursTransactional: yup.boolean().strict(),
+    // The business as the PDF documents show it; null or '' clears a field.
+    businessName: optionalText('businessName', 120),
+    businessAddress: optionalText('businessAddress', 500),
+    businessTaxId: optionalText('businessTaxId', 40),
+    // Which file it is (exists, PNG or JPEG) needs the database: checked by the settings service (422).
+    businessLogo: yup
+      .number()
+      .typeError('businessLogo must be a media library file id (a positive integer) or null')
+      .integer('businessLogo must be a media library file id (a positive integer) or null')
+      .min(1, 'businessLogo must be a media library file id (a positive integer) or null')
+      .max(MAX_ROW_ID, `businessLogo must be a file id of at most ${MAX_ROW_ID}`)
+      .nullable(),
+    currency: text()
+      .uppercase()
+      .matches(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as MXN')
+      .test('currency', 'currency must be a currency Intl knows (ISO 4217), such as MXN, COP or ARS', (code) => !code || isKnownCurrency(code)),
+    taxRate: yup
+      .number()
+      .typeError('taxRate must be a percent between 0 and 100, or null for no tax')
+      .min(0, 'taxRate must be a percent between 0 and 100, or null for no tax')
+      .max(100, 'taxRate must be a percent between 0 and 100, or null for no tax')
+      // Stored as decimal(10, 2): a third decimal would be rounded away silently.
+      .test('decimals', 'taxRate must have at most 2 decimal places', (n) => n === null || n === undefined || Number.isInteger(Number((n * 100).toFixed(6))))
+      .nullable(),
   })
   .noUnknown(true, 'unknown field: ${unknown}');
 
