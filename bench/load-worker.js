@@ -10,7 +10,7 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-async function load({ port, requests, connections }) {
+async function load({ port, requests, connections, rate }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let failures = 0;
@@ -35,7 +35,18 @@ async function load({ port, requests, connections }) {
     });
   let next = 0;
   const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, async () => { while (next < requests.length) await one(requests[next++]); }));
+  if (rate) {
+    // Open loop: request i leaves at started + i / rate, answered or not (a steady arrival rate).
+    const inFlight = [];
+    for (let i = 0; i < requests.length; i += 1) {
+      const wait = started + (i * 1000) / rate - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(one(requests[i]));
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(Array.from({ length: connections }, async () => { while (next < requests.length) await one(requests[next++]); }));
+  }
   const seconds = (Date.now() - started) / 1000;
   agent.destroy();
   return { perSecond: Math.round(requests.length / seconds), p50Ms: Number(percentile(latencies, 50).toFixed(1)), p99Ms: Number(percentile(latencies, 99).toFixed(1)), failures, statuses };

@@ -16,12 +16,13 @@ async function main() {
   await compileStrapi({ appDir });
   const { runDispatchBench } = require('./dispatch');
   const { runWebhookBench } = require('./webhooks');
+  const { runAutomationBench } = require('./automations');
 
   const n = Number(process.env.BENCH_N || 5000);
   const databases = (process.env.BENCH_DATABASES || 'postgres,sqlite').split(',');
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` };
-  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [] };
-  const only = (process.env.BENCH_ONLY || 'dispatch,webhooks').split(',');
+  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [], automations: [] };
+  const only = (process.env.BENCH_ONLY || 'dispatch,webhooks,automations').split(',');
 
   for (const database of only.includes('dispatch') ? databases : []) {
     console.log(`\n[bench] dispatch on ${database}: ${n} messages, provider latency ${process.env.BENCH_PROVIDER_LATENCY_MS || 20} ms`);
@@ -46,6 +47,24 @@ async function main() {
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     const during = `${r.appliedDuringLoad} (${Math.round((100 * r.appliedDuringLoad) / r.requests)} %)`;
     console.log(`| ${r.database} | ${r.requests} | ${r.webhooks.perSecond} | ${r.webhooks.p50Ms} / ${r.webhooks.p99Ms} ms | ${r.health.perSecond} | ${r.health.p50Ms} / ${r.health.p99Ms} ms | ${r.ratioToHealth} | ${r.stored} / ${r.applied} / ${r.delivered} | ${during} | ${r.applyLagMs} ms |`);
+  }
+  if (only.includes('automations')) {
+    const saves = Number(process.env.BENCH_SAVES_N || 300);
+    const rate = Number(process.env.BENCH_SAVES_RATE || 20);
+    const modes = [{ worker: false }, { worker: true }, { worker: true, rate }];
+    for (const database of databases) {
+      for (const { worker, rate: paced } of modes) {
+        console.log(`\n[bench] automations on ${database}: ${saves} saves per round, 3 rounds each way, worker ${worker ? 'on' : 'off'}, ${paced ? `${paced} saves/s` : 'saturated'}`);
+        const r = await runAutomationBench(database, { n: saves, rounds: 3, worker, rate: paced });
+        results.automations.push(r);
+        console.log(r);
+      }
+    }
+    console.log('\n| database | worker | load | saves | without rules p50 / p99 | with a rule p50 / p99 | ratio p50 | saves/s without / with | runs written |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const r of results.automations) {
+      console.log(`| ${r.database} | ${r.worker ? 'on' : 'off'} | ${r.rate ? `${r.rate}/s` : '8 connections'} | ${r.saves} | ${r.without.p50Ms} / ${r.without.p99Ms} ms | ${r.withRule.p50Ms} / ${r.withRule.p99Ms} ms | ${r.ratioP50} | ${r.without.perSecond} / ${r.withRule.perSecond} | ${r.runs} |`);
+    }
   }
   console.log(`\nmachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}`);
 

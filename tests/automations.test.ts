@@ -304,4 +304,18 @@ describe('automations on business records', () => {
     const messages = await app.strapi.db.query(UID.message as any).findMany({ where: { relatedType: ACTIVITY, relatedId: activity.documentId, automationId: made.body.data.id } });
     expect(messages.map((m: any) => m.body)).toEqual(['Hola Camila, mañana: Pago de la factura']);
   });
+
+  it('GraphQL reads the rules and their runs', async () => {
+    const res = await app
+      .http()
+      .post('/graphql')
+      .set('Authorization', token)
+      .send({ query: '{ whatsappAutomations(filters: { name: { eq: "Vehículo listo" } }) { documentId name contentType trigger toValue recipient } whatsappAutomationRuns { trigger state } }' })
+      .expect(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.whatsappAutomations).toEqual([
+      expect.objectContaining({ name: 'Vehículo listo', contentType: WORK_ORDER, trigger: 'field_change', toValue: 'COMPLETED', recipient: 'customer.phone' }),
+    ]);
+    expect(Array.isArray(res.body.data.whatsappAutomationRuns)).toBe(true);
+  });
 });

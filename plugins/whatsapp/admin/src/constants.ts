@@ -4,4 +4,6 @@ export const PERMISSIONS = {
   manageSettings: [{ action: 'plugin::whatsapp.settings.manage', subject: null }],
   readInbox: [{ action: 'plugin::whatsapp.inbox.read', subject: null }],
   replyInbox: [{ action: 'plugin::whatsapp.inbox.reply', subject: null }],
+  readMessages: [{ action: 'plugin::whatsapp.messages.read', subject: null }],
+  sendMessages: [{ action: 'plugin::whatsapp.messages.send', subject: null }],
 };

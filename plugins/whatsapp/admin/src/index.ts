@@ -2,6 +2,7 @@ import { getTranslation } from "./utils/getTranslation";
 import { PLUGIN_ID } from "./pluginId";
 import { Initializer } from "./components/Initializer";
 import { PluginIcon } from "./components/PluginIcon";
+import { WhatsAppPanel } from "./components/record-panel/WhatsAppPanel";
 
 import type { StrapiApp } from "@strapi/strapi/admin";
 
@@ -24,6 +25,14 @@ const plugin: StrapiApp["appPlugins"][string] = {
       isReady: false,
       name: PLUGIN_ID,
     });
+  },
+
+  bootstrap(app) {
+    // The "WhatsApp" side panel of the Content Manager's edit view (business records only).
+    const contentManager = app.getPlugin("content-manager") as unknown as {
+      apis?: { addEditViewSidePanel?: (panels: unknown[]) => void };
+    };
+    contentManager?.apis?.addEditViewSidePanel?.([WhatsAppPanel]);
   },
 
   registerTrads({ locales }) {

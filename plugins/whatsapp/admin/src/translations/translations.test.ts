@@ -73,6 +73,7 @@ describe('admin translations', () => {
       'components/inbox/MessageBubble.tsx: inbox.media.${media.kind}',
       'components/inbox/MessageBubble.tsx: inbox.media.notice.${notice}',
       'components/inbox/MessageBubble.tsx: inbox.status.${tick.label}',
+      'components/record-panel/RecordPanelContent.tsx: inbox.status.${tick.label}',
     ]);
   });
 

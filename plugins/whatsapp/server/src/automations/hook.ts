@@ -56,30 +56,49 @@ export function runFor(rule: Automation, uid: string, before: Row | null, after:
   };
 }
 
+/**
+ * Whether a rule can fire on this action at all, from the action and its data alone: an update
+ * that does not write the watched field cannot change it (most saves of a work order touch its
+ * notes, not its state), so it costs no read. A publish, or an update without data, may.
+ */
+export function mayFire(rule: Automation, action: string, data: Record<string, unknown> | undefined): boolean {
+  // A `created` rule may fire on an update that publishes a draft-and-publish record.
+  if (action !== 'update' || rule.trigger === 'created') return true;
+  return !data || typeof data !== 'object' || !rule.field || Object.prototype.hasOwnProperty.call(data, rule.field);
+}
+
 export const registerAutomationHook = (strapi: Core.Strapi) => {
   strapi.documents.use(async (context, next) => {
     if (!ACTIONS.has(context.action)) return next();
-    const rules = getService('automations').rulesFor(context.uid).filter((rule) => SAVE_TRIGGERS.has(rule.trigger));
+    const params = context.params as { documentId?: string; data?: Record<string, unknown> };
+    const rules = getService('automations')
+      .rulesFor(context.uid)
+      .filter((rule) => SAVE_TRIGGERS.has(rule.trigger) && mayFire(rule, context.action, params?.data));
     if (!rules.length) return next();
 
     const uid = context.uid;
     const draftAndPublish = Boolean((context.contentType as { options?: { draftAndPublish?: boolean } })?.options?.draftAndPublish);
-    // The business state: the published version of a draft-and-publish type, else the one row.
+    // The business state: the published version of a draft-and-publish type, else the one row;
+    // only the columns the rules compare.
+    const select = ['id', 'documentId', 'updatedAt', ...new Set(rules.map((rule) => rule.field).filter((field): field is string => Boolean(field)))];
     const current = (documentId: string): Promise<Row | null> =>
-      strapi.db.query(uid).findOne({ where: draftAndPublish ? { documentId, publishedAt: { $notNull: true } } : { documentId } });
-    const params = context.params as { documentId?: string };
+      strapi.db.query(uid).findOne({ select, where: draftAndPublish ? { documentId, publishedAt: { $notNull: true } } : { documentId } });
 
     return strapi.db.transaction(async ({ trx, onCommit }) => {
       const before = params?.documentId ? await current(params.documentId) : null;
       const result = await next();
       try {
         const documentId = params?.documentId ?? (result as { documentId?: string } | null)?.documentId;
-        const after = documentId ? await current(documentId) : null;
+        // Without draft and publish, the action answers the row as written: no second read.
+        const written = result as Row | null;
+        const answered = !draftAndPublish && written?.documentId === documentId && select.every((field) => field in written);
+        const after = answered ? written : documentId ? await current(documentId) : null;
         if (after) {
           const now = new Date();
           const runs = rules.map((rule) => runFor(rule, uid, before, after, now)).filter((run): run is NewRun => run !== null);
-          // A savepoint: whatever goes wrong here is rolled back alone, the business save stands.
-          if (runs.length) await trx.transaction((savepoint) => insertRuns(savepoint, runs));
+          // On PostgreSQL a failed statement would abort the business save's transaction: the
+          // insert goes in a savepoint, rolled back alone. SQLite only fails the statement.
+          if (runs.length) await (strapi.db.dialect.client === 'postgres' ? trx.transaction((savepoint) => insertRuns(savepoint, runs)) : insertRuns(trx, runs));
           if (runs.length) onCommit(() => getService('automationRuns').wake());
         }
       } catch (error) {

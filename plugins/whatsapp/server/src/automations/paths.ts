@@ -89,8 +89,12 @@ export function populateFor(schemaOf: SchemaLookup, uid: string, paths: string[]
       owner = (attribute.type === 'relation' ? attribute.target : attribute.component) ?? '';
     }
   }
-  return tree;
+  return compact(tree);
 }
+
+/** `{ customer: { populate: {} } }` → `{ customer: true }`: a relation read for its own fields. */
+const compact = (tree: Populate): Populate =>
+  Object.fromEntries(Object.entries(tree).map(([name, node]) => [name, node === true || !Object.keys(node.populate).length ? true : { populate: compact(node.populate) }]));
 
 /** The value at `path` in a record read with `populateFor` (undefined when a link is missing). */
 export function valueAt(record: unknown, path: string): unknown {

@@ -42,6 +42,8 @@ const DATE_SCAN_MS = 30_000;
 const DATE_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 /** Runs created ahead of their time by the date scan (so they leave on the minute). */
 const DATE_AHEAD_MS = 2 * 60_000;
+/** How often queued runs are matched with their messages (write-back, `sent`). */
+const SETTLE_MS = 500;
 const SENT = new Set<string>([STATUS.sent, STATUS.delivered, STATUS.read]);
 const GAVE_UP = new Set<string>([STATUS.failed, STATUS.cancelled, STATUS.undeliverable]);
 
@@ -51,6 +53,7 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const runs = () => strapi.db.query(UID.automationRun);
   const knex = () => strapi.db.connection;
   let lastDateScan = 0;
+  let lastSettle = 0;
 
   const isDraftAndPublish = (uid: string) => Boolean((strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean } })?.options?.draftAndPublish);
 
@@ -221,7 +224,12 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
         done += await scanDates();
       }
       done += await processDue();
-      done += await settle();
+      // Sent messages are looked at twice a second, not on every round: while runs keep coming,
+      // re-reading the queued ones each time would cost more than building the messages.
+      if (Date.now() - lastSettle >= SETTLE_MS) {
+        lastSettle = Date.now();
+        done += await settle();
+      }
       return done;
     },
   });
