@@ -49,7 +49,7 @@ async function main() {
     console.log(`| ${r.database} | ${r.requests} | ${r.webhooks.perSecond} | ${r.webhooks.p50Ms} / ${r.webhooks.p99Ms} ms | ${r.health.perSecond} | ${r.health.p50Ms} / ${r.health.p99Ms} ms | ${r.ratioToHealth} | ${r.stored} / ${r.applied} / ${r.delivered} | ${during} | ${r.applyLagMs} ms |`);
   }
   if (only.includes('automations')) {
-    const saves = Number(process.env.BENCH_SAVES_N || 300);
+    const saves = Number(process.env.BENCH_SAVES_N || 200);
     const rate = Number(process.env.BENCH_SAVES_RATE || 20);
     const modes = [{ worker: false }, { worker: true }, { worker: true, rate }];
     for (const database of databases) {

@@ -124,6 +124,28 @@ describe('the workshop flows, through Meta', () => {
     expect(text).toContain('$1,102.00');
   });
 
+  it('the same flows through the other door: a quote SENT in the Content Manager, a purchase order SENT through REST', async () => {
+    const quote = await app.strapi.documents('api::quote.quote' as any).create({
+      data: { number: 'COT-2002', state: 'DRAFT', customer: customer.documentId, lines: [{ description: 'Afinación', quantity: 1, unitPrice: 1500 }], total: 1740 } as any,
+    });
+    await app.http().put(cm('api::quote.quote', quote.documentId)).set('Authorization', admin).send({ state: 'SENT' }).expect(200);
+    const order = await app.strapi.documents('api::purchase-order.purchase-order' as any).create({
+      data: { number: 'OC-3002', state: 'DRAFT', supplier: supplier.documentId, lines: [{ description: 'Bujías', quantity: 8, unitPrice: 60 }], total: 556.8 } as any,
+    });
+    await app.http().put(`/api/purchase-orders/${order.documentId}`).set('Authorization', token).send({ data: { state: 'SENT' } }).expect(200);
+
+    for (const [documentId, name, parameters, number] of [
+      [quote.documentId, 'cotizacion_enviada', ['María González', 'COT-2002', '$1,740.00'], 'COT-2002'],
+      [order.documentId, 'orden_de_compra', ['Refacciones del Centro', 'OC-3002', '$556.80'], 'OC-3002'],
+    ] as const) {
+      const { payload } = await sentFor(documentId);
+      expect(payload.template.name).toBe(name);
+      expect(bodyParameters(payload)).toEqual(parameters);
+      const upload = fakes.meta.uploads.find((u) => u.id === header(payload)?.document?.id);
+      expect((await pdfText(upload!.bytes)).text).toContain(number);
+    }
+  });
+
   it('with Meta down the save still answers at once; the message waits for its retry and the run points at it', async () => {
     fakes.meta.failNextRaw({ status: 503, body: 'upstream unavailable', times: 50 });
     try {

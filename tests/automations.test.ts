@@ -100,7 +100,7 @@ describe('automations on business records', () => {
     const stored = await app.strapi.db.query(WORK_ORDER as any).findOne({ where: { documentId: order.documentId } });
     expect(stored.whatsappNotifiedAt).toBeTruthy();
     expect(new Date(stored.whatsappNotifiedAt).getTime()).toBe(new Date(sent.writtenBackAt).getTime());
-    // The write-back is a save too: it fired nothing.
+    // The write-back fired nothing.
     expect(await runsFor(order.documentId)).toHaveLength(1);
   });
 

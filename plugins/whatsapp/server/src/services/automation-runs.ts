@@ -75,7 +75,7 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const finish = (id: number, data: Partial<Run> & { state: string }) => runs().update({ where: { id }, data: { ...data, leaseUntil: null } });
 
   /** Builds and queues the message of one claimed run. */
-  const process = async (run: Run, overrides?: Record<string, unknown> | null) => {
+  const build = async (run: Run, overrides?: Record<string, unknown> | null) => {
     const rule: Automation | null = await strapi.db.query(UID.automation).findOne({ where: { id: run.automationId } });
     if (!rule) return finish(run.id, { state: 'skipped', reason: 'The automation was deleted' });
     if (!rule.enabled && run.trigger !== 'manual') return finish(run.id, { state: 'skipped', reason: 'The automation is disabled' });
@@ -123,7 +123,7 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     let done = 0;
     for (const run of due) {
       if (!(await claim(run.id))) continue;
-      await process(run);
+      await build(run);
       done += 1;
     }
     return done;
@@ -146,8 +146,9 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (rule?.writeBack) {
           try {
             const at = message.sentAt ? new Date(message.sentAt) : new Date();
-            const data = { [rule.writeBack]: at };
-            await strapi.documents(run.contentType as any).update({ documentId: run.recordId, data: data as any, ...(isDraftAndPublish(run.contentType) ? { status: 'published' } : {}) } as any);
+            // Straight to the rows (draft and published alike): a write-back must neither publish
+            // a draft's pending edits nor pass through the save hook as a business change.
+            await strapi.db.query(run.contentType as any).updateMany({ where: { documentId: run.recordId }, data: { [rule.writeBack]: at } });
             writtenBackAt = at;
           } catch (error) {
             await finish(run.id, { state: 'sent', reason: `sent; ${rule.writeBack} not written back: ${reasonOf(error)}` });
@@ -252,7 +253,7 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const runKey = `${rule.id}:manual:${documentId}:${options.idempotencyKey ?? `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`}`;
       await insertRuns(knex(), [{ automationId: rule.id, contentType: rule.contentType, recordId: documentId, trigger: 'manual', change: 'sent by hand', runKey, dueAt: new Date() }]);
       const run: Run = await runs().findOne({ where: { runKey } });
-      if (run.state === 'pending' && (await claim(run.id))) await process(run, options.variables);
+      if (run.state === 'pending' && (await claim(run.id))) await build(run, options.variables);
       return runs().findOne({ where: { id: run.id } });
     },
 
