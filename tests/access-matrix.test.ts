@@ -37,7 +37,7 @@ const USER_GRANT = 'plugin::whatsapp.messages.find';
 const CUSTOM_TOKEN_GRANTS = ['plugin::whatsapp.contacts.find', 'plugin::whatsapp.contacts.create'];
 const CUSTOM_ROLE_GRANTS = ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.messages.read'];
 /** Written by the plugin alone: the document gate refuses every write (403), whoever asks. */
-const HISTORY = new Set<string>([UID.message, UID.consent, UID.attempt, UID.auditEntry, UID.webhookEvent]);
+const HISTORY = new Set<string>([UID.message, UID.consent, UID.attempt, UID.auditEntry, UID.webhookEvent, 'plugin::whatsapp.automation-run']);
 const CM_ACTIONS = ['read', 'create', 'update', 'delete'].map((a) => `plugin::content-manager.explorer.${a}`);
 
 /** The plugin's types in the Content Manager: who may read, who may write (see policies/content-manager-access.ts). */
@@ -48,7 +48,9 @@ const CM_RULES: Record<string, { read: string | 'super-admin'; write: string | '
   [UID.message]: { read: 'plugin::whatsapp.messages.read', write: 'plugin::whatsapp.messages.read' },
   [UID.conversation]: { read: 'plugin::whatsapp.inbox.read', write: 'plugin::whatsapp.inbox.reply' },
   [UID.followUp]: { read: 'plugin::whatsapp.inbox.read', write: 'plugin::whatsapp.inbox.reply' },
-  [UID.campaign]: { read: 'plugin::whatsapp.messages.read', write: 'plugin::whatsapp.messages.send' },
+  [UID.campaign]: { read: 'plugin::whatsapp.campaigns.manage', write: 'plugin::whatsapp.campaigns.manage' },
+  'plugin::whatsapp.automation': { read: 'plugin::whatsapp.automations.manage', write: 'plugin::whatsapp.automations.manage' },
+  'plugin::whatsapp.automation-run': { read: 'plugin::whatsapp.automations.manage', write: 'super-admin' },
   [UID.sender]: { read: 'super-admin', write: 'super-admin' },
   [UID.webhookEvent]: { read: 'super-admin', write: 'super-admin' },
   [UID.auditEntry]: { read: 'super-admin', write: 'super-admin' },

@@ -73,7 +73,7 @@ describe('access', () => {
       );
       // Only actions that guard a route or a screen (no campaigns or dashboard until they exist).
       expect(actions.filter((id: string) => id.startsWith('plugin::whatsapp.')).sort()).toEqual(
-        ['automations.manage', 'contacts.manage', 'inbox.read', 'inbox.reply', 'messages.read', 'messages.send', 'settings.manage', 'settings.sandbox', 'templates.manage'].map((a) => `plugin::whatsapp.${a}`)
+        ['automations.manage', 'campaigns.launch', 'campaigns.manage', 'contacts.manage', 'inbox.read', 'inbox.reply', 'messages.read', 'messages.send', 'settings.manage', 'settings.sandbox', 'templates.manage'].map((a) => `plugin::whatsapp.${a}`)
       );
     });
 

@@ -29,6 +29,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // runs a crash left pending) and fires date rules.
   await getService('automations').refresh();
   if (getService('scheduler').enabled()) getService('automationRuns').start();
+  // Campaign fan-outs (also one a stop interrupted) and completion.
+  if (getService('scheduler').enabled()) getService('campaigns').start();
 };
 
 export default bootstrap;

@@ -59,6 +59,8 @@ export const ACTIONS = {
   readInbox: 'plugin::whatsapp.inbox.read',
   replyInbox: 'plugin::whatsapp.inbox.reply',
   manageAutomations: 'plugin::whatsapp.automations.manage',
+  manageCampaigns: 'plugin::whatsapp.campaigns.manage',
+  launchCampaigns: 'plugin::whatsapp.campaigns.launch',
 } as const;
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR', 'NO MAS', 'UNSUBSCRIBE'];

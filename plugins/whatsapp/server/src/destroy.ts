@@ -7,6 +7,7 @@ const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
   await getService('webhooks').stop();
   await getService('inboundMedia').stop();
   await getService('automationRuns').stop();
+  await getService('campaigns').stop();
   await getService('scheduler').stop();
   getService('providers').close();
 };

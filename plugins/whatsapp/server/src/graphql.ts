@@ -29,12 +29,14 @@ const statusFilterMiddleware = (next: any, parent: unknown, args: Record<string,
 export const registerGraphql = (strapi: Core.Strapi) => {
   const extension = strapi.plugin('graphql').service('extension');
 
-  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender, UID.webhookEvent, UID.conversation, UID.followUp, UID.campaign]) {
+  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender, UID.webhookEvent, UID.conversation, UID.followUp]) {
     extension.shadowCRUD(uid).disable();
   }
   extension.shadowCRUD(UID.message).disableMutations();
   // Automations are read and written through GraphQL too (checked by the document gate); their runs are history.
   extension.shadowCRUD(UID.automationRun).disableMutations();
+  // Campaigns are read through GraphQL; they are launched and stopped through REST and the admin.
+  extension.shadowCRUD(UID.campaign).disableMutations();
 
   extension.use(({ nexus }: { nexus: any }) => ({
     types: [

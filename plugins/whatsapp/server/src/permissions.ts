@@ -20,4 +20,6 @@ export const actions = [
   action(ACTIONS.readInbox, 'Read the inbox', 'inbox'),
   action(ACTIONS.replyInbox, 'Reply from the inbox', 'inbox'),
   action(ACTIONS.manageAutomations, 'Manage automations', 'automations'),
+  action(ACTIONS.manageCampaigns, 'Manage campaigns', 'campaigns'),
+  action(ACTIONS.launchCampaigns, 'Launch, pause and cancel campaigns', 'campaigns'),
 ];

@@ -7,6 +7,7 @@ import media from './media';
 import webhooks from './webhooks';
 import inbox from './inbox';
 import automations from './automations';
+import campaigns from './campaigns';
 
 export default {
   health,
@@ -18,4 +19,5 @@ export default {
   webhooks,
   inbox,
   automations,
+  campaigns,
 };

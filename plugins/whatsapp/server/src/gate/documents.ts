@@ -30,6 +30,8 @@ const CONSENT_FIELDS = { marketingConsent: 'marketing', transactionalConsent: 't
 const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt', 'phoneUnverified', 'providerUserId', 'username', 'phoneHistory'];
 /** Sender fields only the dispatcher writes. */
 const SYSTEM_SENDER_FIELDS = ['nextFreeAt'];
+/** Campaign fields that move only through launch, pause, resume and cancel, and the fan-out's counters. */
+const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'nextFreeAt'];
 
 /** A rule error as the Content Manager and GraphQL show it: a validation error on the field. */
 const asValidationError = (error: unknown) =>
@@ -193,6 +195,12 @@ export const registerDocumentGate = (strapi: Core.Strapi) => {
       checkAttributes(context.uid, data, { partial: context.action === 'update' });
       if (context.uid === UID.template) await templateRules(strapi, context.action, data, params.documentId);
       if (context.uid === UID.sender) await senderRules(strapi, context.action, data, params.documentId);
+      if (context.uid === UID.campaign) {
+        for (const field of SYSTEM_CAMPAIGN_FIELDS) delete data[field];
+        const stored = context.action === 'update' ? await currentRow(strapi, UID.campaign, params.documentId) : null;
+        if (stored && stored.state !== 'draft') throw new RuleError('state', 'not-draft', `This campaign is ${stored.state}: only a draft can be edited`);
+        await getService('campaigns').check({ ...(stored ?? {}), ...data });
+      }
       if (context.uid === UID.automation) {
         // Checked as it will be stored (an edit of one field is checked with the others).
         const stored = context.action === 'update' ? await currentRow(strapi, UID.automation, params.documentId) : null;

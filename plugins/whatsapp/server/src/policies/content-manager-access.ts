@@ -21,7 +21,7 @@ export const CONTENT_MANAGER_ACCESS: Record<string, Rule> = {
   [UID.message]: same(ACTIONS.readMessages),
   [UID.conversation]: { read: ACTIONS.readInbox, write: ACTIONS.replyInbox },
   [UID.followUp]: { read: ACTIONS.readInbox, write: ACTIONS.replyInbox },
-  [UID.campaign]: { read: ACTIONS.readMessages, write: ACTIONS.send },
+  [UID.campaign]: { read: ACTIONS.manageCampaigns, write: ACTIONS.manageCampaigns },
   [UID.automation]: same(ACTIONS.manageAutomations),
   [UID.automationRun]: { read: ACTIONS.manageAutomations, write: SUPER_ADMIN_ONLY },
   [UID.sender]: same(SUPER_ADMIN_ONLY),

@@ -87,6 +87,42 @@ export function createLifecycle(knex: () => Knex) {
       return { id: firstId(inserted), status };
     },
 
+    /**
+     * Writes many new outbound messages in one statement (a campaign's fan-out batch); a row whose
+     * idempotency key exists is skipped, so a batch written twice (a launch resumed after a crash)
+     * adds nothing. Returns how many were written.
+     */
+    async createMany(messages: NewMessage[], now = new Date()): Promise<number> {
+      if (!messages.length) return 0;
+      const rows = messages.map((message) => {
+        const status = message.dueAt.getTime() > now.getTime() ? STATUS.scheduled : STATUS.queued;
+        return messageColumns({
+          ...message,
+          documentId: documentId(),
+          variables: json(message.variables),
+          media: json(message.media),
+          status,
+          attempts: 0,
+          channel: 'whatsapp',
+          queuedAt: status === STATUS.queued ? now : null,
+          createdAt: now,
+          updatedAt: now,
+        });
+      });
+      const inserted: unknown[] = await knex()(t).insert(rows).onConflict(M.idempotencyKey).ignore().returning(M.id);
+      return inserted.length;
+    },
+
+    /** Cancels every message of a campaign not yet handed to a provider, in one statement. */
+    async cancelCampaign(campaignId: number): Promise<number> {
+      const now = new Date();
+      const changed = await knex()(t)
+        .where({ [M.campaignId]: campaignId })
+        .whereIn(M.status, CANCELLABLE)
+        .update(messageColumns({ status: STATUS.cancelled, cancelledAt: now, updatedAt: now }));
+      return Number(changed);
+    },
+
     /** Cancels a message not yet handed to a provider; false when it had gone further. */
     async cancel(id: number): Promise<boolean> {
       const now = new Date();

@@ -49,5 +49,16 @@ export default {
     route('PUT', '/automations/:id', 'automations.update', [ACTIONS.manageAutomations]),
     route('DELETE', '/automations/:id', 'automations.delete', [ACTIONS.manageAutomations]),
     route('POST', '/automations/:id/send', 'automations.send', [ACTIONS.send]),
+
+    route('GET', '/campaigns', 'campaigns.find', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    route('GET', '/campaigns/:id', 'campaigns.findOne', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    route('GET', '/campaigns/:id/stats', 'campaigns.stats', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    route('GET', '/campaigns/:id/export', 'campaigns.export', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    route('POST', '/campaigns', 'campaigns.create', [ACTIONS.manageCampaigns]),
+    route('PUT', '/campaigns/:id', 'campaigns.update', [ACTIONS.manageCampaigns]),
+    route('POST', '/campaigns/:id/launch', 'campaigns.launch', [ACTIONS.launchCampaigns]),
+    route('POST', '/campaigns/:id/pause', 'campaigns.pause', [ACTIONS.launchCampaigns]),
+    route('POST', '/campaigns/:id/resume', 'campaigns.resume', [ACTIONS.launchCampaigns]),
+    route('POST', '/campaigns/:id/cancel', 'campaigns.cancel', [ACTIONS.launchCampaigns]),
   ],
 };

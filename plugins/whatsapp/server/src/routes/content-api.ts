@@ -44,6 +44,17 @@ export default {
     route('DELETE', '/automations/:id', 'automations.delete'),
     route('POST', '/automations/:id/send', 'automations.send'),
 
+    route('GET', '/campaigns', 'campaigns.find'),
+    route('GET', '/campaigns/:id', 'campaigns.findOne'),
+    route('GET', '/campaigns/:id/stats', 'campaigns.stats'),
+    route('GET', '/campaigns/:id/export', 'campaigns.export'),
+    route('POST', '/campaigns', 'campaigns.create'),
+    route('PUT', '/campaigns/:id', 'campaigns.update'),
+    route('POST', '/campaigns/:id/launch', 'campaigns.launch'),
+    route('POST', '/campaigns/:id/pause', 'campaigns.pause'),
+    route('POST', '/campaigns/:id/resume', 'campaigns.resume'),
+    route('POST', '/campaigns/:id/cancel', 'campaigns.cancel'),
+
     // Providers fetch attachments here with a signed, expiring token instead of credentials.
     route('GET', '/media/:token', 'media.download', { auth: false }),
   ],

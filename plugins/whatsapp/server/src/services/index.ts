@@ -19,6 +19,7 @@ import inbox from './inbox';
 import automations from './automations';
 import automationRuns from './automation-runs';
 import recordPdf from './record-pdf';
+import campaigns from './campaigns';
 
 export default {
   health,
@@ -42,4 +43,5 @@ export default {
   automations,
   automationRuns,
   recordPdf,
+  campaigns,
 };

@@ -1,0 +1,431 @@
+import type { Core } from '@strapi/strapi';
+import { STATUS, UID } from '../constants';
+import { getService } from '../utils';
+import { conflict, notFound, RuleError } from '../utils/errors';
+import { whereRef } from '../utils/document-id';
+import { createJob } from '../workers/runner';
+import { M, TABLE } from '../queue/columns';
+import type { NewMessage } from '../queue';
+import { formatOptionsFor } from '../lib/locale';
+import { explainError } from '../providers/explain';
+import { populateFor, resolvePath, valueAt, PathError } from '../automations/paths';
+import { isHostType, schemaLookup } from './automations';
+import type { Contact } from './contacts';
+
+/**
+ * Campaigns: one template to many people, each message personalised, sent by the dispatcher like
+ * any other (sender rate, campaign pacing, pause and cancel held by the queue's claim).
+ *
+ * Launching is one conditional update (draft → launching): a second launch finds the campaign
+ * launched and is refused. The fan-out runs on the shared runner, in batches: the audience is
+ * read page by page, each recipient checked (consent, opt-out, number, duplicate, the template
+ * renders with their values) and the messages written in one statement per batch, each keyed
+ * `campaign:<id>:<contact>` so a fan-out resumed after a crash writes nothing twice.
+ */
+export type CampaignState = 'draft' | 'launching' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed';
+
+export type Audience =
+  | { kind: 'consent' }
+  | { kind: 'tags'; tags: string[] }
+  | { kind: 'phones'; phones: string[] }
+  | { kind: 'query'; contentType: string; filters?: Record<string, unknown>; phonePath: string };
+
+export interface Campaign {
+  id: number;
+  documentId: string;
+  name: string;
+  state: CampaignState;
+  template: string | null;
+  senderId: number | null;
+  audience: Audience | null;
+  variables: Record<string, string | { value: string | number | boolean }> | null;
+  scheduledAt: string | null;
+  pacingSeconds: number | string | null;
+  launchedAt: string | null;
+  fannedOutAt: string | null;
+  completedAt: string | null;
+  total: number | null;
+  queuedCount: number | null;
+  excluded: Record<string, number> | null;
+  pausedReason: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+export type CampaignInput = Partial<Pick<Campaign, 'name' | 'template' | 'senderId' | 'audience' | 'variables' | 'scheduledAt' | 'pacingSeconds'>>;
+
+/** Recipients read and written per fan-out round. */
+const BATCH = 500;
+const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+const UNSENT = [STATUS.scheduled, STATUS.queued, STATUS.sending];
+
+/** A recipient as the audience gives it: a contact, and the record it came from (live queries). */
+interface Recipient {
+  contact: Contact | null;
+  phone: string | null;
+  record?: unknown;
+}
+
+const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const campaigns = () => strapi.db.query(UID.campaign);
+  const knex = () => strapi.db.connection;
+
+  const findOrFail = async (ref: string | number): Promise<Campaign> => {
+    const where = whereRef(ref);
+    const campaign = where ? await campaigns().findOne({ where }) : null;
+    if (!campaign) throw notFound(`Campaign ${ref} not found`);
+    return campaign;
+  };
+
+  /** The value of one mapped variable for one recipient: `contact.…`, `record.…` or `{ value }`. */
+  const valueFor = (source: string | { value: unknown }, recipient: Recipient): unknown => {
+    if (typeof source !== 'string') return source.value;
+    if (source.startsWith('contact.')) return valueAt(recipient.contact, source.slice('contact.'.length));
+    if (source.startsWith('record.')) return valueAt(recipient.record, source.slice('record.'.length));
+    return valueAt(recipient.contact, source);
+  };
+
+  /** One page of the audience, from `offset`. */
+  const audiencePage = async (audience: Audience, offset: number): Promise<Recipient[]> => {
+    const contacts = strapi.db.query(UID.contact);
+    switch (audience.kind) {
+      case 'consent': {
+        const rows: Contact[] = await contacts.findMany({ where: { marketingConsent: true }, orderBy: { id: 'asc' }, offset, limit: BATCH });
+        return rows.map((contact) => ({ contact, phone: contact.phone }));
+      }
+      case 'tags': {
+        // Tags are a JSON list on the contact: read in pages and matched here, the same on both databases.
+        const rows: Contact[] = await contacts.findMany({ where: { tags: { $notNull: true } }, orderBy: { id: 'asc' }, offset, limit: BATCH });
+        const wanted = new Set(audience.tags.map((tag) => tag.toLowerCase()));
+        return rows.map((contact) => ({
+          contact: Array.isArray(contact.tags) && contact.tags.some((tag: unknown) => wanted.has(String(tag).toLowerCase())) ? contact : null,
+          phone: contact.phone,
+        }));
+      }
+      case 'phones': {
+        const phones = audience.phones.slice(offset, offset + BATCH);
+        const recipients: Recipient[] = [];
+        for (const given of phones) {
+          let phone: string | null = null;
+          try {
+            phone = await getService('phone').normalize(given, 'phone');
+          } catch {
+            recipients.push({ contact: null, phone: null });
+            continue;
+          }
+          recipients.push({ contact: await getService('contacts').findByPhone(phone), phone });
+        }
+        return recipients;
+      }
+      case 'query': {
+        const populate = populateFor(schemaLookup(strapi), audience.contentType, [audience.phonePath]);
+        const records: any[] = await strapi.documents(audience.contentType as any).findMany({ filters: (audience.filters ?? {}) as any, populate: populate as any, start: offset, limit: BATCH, sort: 'id:asc' } as any);
+        const recipients: Recipient[] = [];
+        for (const record of records) {
+          const given = valueAt(record, audience.phonePath);
+          if (typeof given !== 'string' || !given.trim()) {
+            recipients.push({ contact: null, phone: null, record });
+            continue;
+          }
+          let phone: string | null = null;
+          try {
+            phone = await getService('phone').normalize(given, 'phone');
+          } catch {
+            recipients.push({ contact: null, phone: null, record });
+            continue;
+          }
+          // A customer of the business who is not a contact yet becomes one (no consent given).
+          const { contact } = await getService('contacts').findOrCreate(phone, { source: 'api' });
+          recipients.push({ contact, phone, record });
+        }
+        return recipients;
+      }
+      default:
+        return [];
+    }
+  };
+
+  /** One fan-out round of a launching campaign: the next page of its audience written as messages. */
+  const fanOutRound = async (campaign: Campaign): Promise<boolean> => {
+    const template = await getService('templates').findOne(String(campaign.template));
+    const sender = await getService('senders').resolve(campaign.senderId ?? undefined);
+    const offset = campaign.total ?? 0;
+    const audience = campaign.audience as Audience;
+    const page = await audiencePage(audience, offset);
+    const excluded: Record<string, number> = { ...(campaign.excluded ?? {}) };
+    const exclude = (reason: ExclusionReason) => {
+      excluded[reason] = (excluded[reason] ?? 0) + 1;
+    };
+    const dueAt = campaign.scheduledAt && new Date(campaign.scheduledAt).getTime() > Date.now() ? new Date(campaign.scheduledAt) : new Date();
+    const rows: NewMessage[] = [];
+    // Duplicates: a contact already holding a message of this campaign (earlier pages) or twice in this page.
+    const seen = new Set<number>();
+    const contactIds = page.map((r) => r.contact?.id).filter((id): id is number => typeof id === 'number');
+    const already = new Set<number>(
+      contactIds.length
+        ? (await knex()(TABLE.message).where(M.campaignId, campaign.id).whereIn(M.contactId, contactIds).select(M.contactId)).map((r: Record<string, unknown>) => Number(r[M.contactId]))
+        : []
+    );
+    let counted = 0;
+    for (const recipient of page) {
+      counted += 1;
+      if (audience.kind === 'tags' && !recipient.contact) continue; // not in the audience at all
+      const contact = recipient.contact;
+      if (!recipient.phone && !contact) {
+        exclude(audience.kind === 'query' ? 'no-phone' : 'invalid-phone');
+        continue;
+      }
+      if (!contact) {
+        exclude('no-consent');
+        continue;
+      }
+      if (seen.has(contact.id) || already.has(contact.id)) {
+        exclude('duplicate');
+        continue;
+      }
+      seen.add(contact.id);
+      if (contact.optedOutAt && template!.category === 'marketing') {
+        exclude('opted-out');
+        continue;
+      }
+      if (!(await getService('consent').allows(contact, template!.category)).ok) {
+        exclude('no-consent');
+        continue;
+      }
+      const variables: Record<string, unknown> = {};
+      for (const [name, source] of Object.entries(campaign.variables ?? {})) variables[name] = valueFor(source, recipient);
+      let body: string;
+      try {
+        body = getService('templates').render(template!, variables, formatOptionsFor(contact));
+        getService('templates').providerTemplate(template!, variables, formatOptionsFor(contact));
+      } catch {
+        exclude('template');
+        continue;
+      }
+      rows.push({
+        direction: 'out',
+        contactId: contact.id,
+        to: contact.phone ?? String(contact.providerUserId),
+        from: sender.number,
+        senderId: sender.id,
+        templateId: template!.id,
+        templateName: template!.name,
+        variables,
+        body,
+        media: null,
+        category: template!.category,
+        dueAt,
+        idempotencyKey: `campaign:${campaign.id}:${contact.id}`,
+        campaignId: campaign.id,
+        automationId: null,
+        conversationId: null,
+        relatedType: null,
+        relatedId: null,
+      });
+    }
+    const written = await getService('queue').createMany(rows);
+    const done = page.length < BATCH;
+    const now = new Date();
+    await campaigns().update({
+      where: { id: campaign.id },
+      data: {
+        total: offset + counted,
+        queuedCount: (campaign.queuedCount ?? 0) + written,
+        excluded,
+        ...(done ? { state: dueAt.getTime() > Date.now() ? 'scheduled' : 'running', fannedOutAt: now } : {}),
+      },
+    });
+    if (written) getService('dispatcher').wake();
+    return !done;
+  };
+
+  /** Running / scheduled campaigns with nothing left to send are completed. */
+  const completeFinished = async () => {
+    const active: Campaign[] = await campaigns().findMany({ where: { state: { $in: ['running', 'scheduled'] } } });
+    let done = 0;
+    for (const campaign of active) {
+      const left = await knex()(TABLE.message).where(M.campaignId, campaign.id).whereIn(M.status, UNSENT).first(M.id);
+      if (left) {
+        if (campaign.state === 'scheduled' && campaign.scheduledAt && new Date(campaign.scheduledAt).getTime() <= Date.now()) {
+          await campaigns().update({ where: { id: campaign.id, state: 'scheduled' }, data: { state: 'running' } });
+        }
+        continue;
+      }
+      await campaigns().update({ where: { id: campaign.id }, data: { state: 'completed', completedAt: new Date() } });
+      done += 1;
+    }
+    return done;
+  };
+
+  const job = createJob({
+    name: 'campaigns',
+    intervalMs: 1_000,
+    log: strapi.log,
+    work: async () => {
+      const launching: Campaign | null = await campaigns().findOne({ where: { state: 'launching' }, orderBy: { id: 'asc' } });
+      if (launching) {
+        try {
+          await fanOutRound(launching);
+          return 1;
+        } catch (error) {
+          strapi.log.error(`[whatsapp] campaign ${launching.id} fan-out: ${(error as Error).message}`);
+          await campaigns().update({ where: { id: launching.id }, data: { state: 'paused', pausedReason: `The launch stopped: ${(error as Error).message}`.slice(0, 255) } });
+          return 0;
+        }
+      }
+      return completeFinished().then(() => 0);
+    },
+  });
+
+  return {
+    start: () => job.start(),
+    stop: () => job.stop(),
+    idle: () => job.idle(),
+    findOrFail,
+
+    /** Checks a campaign as it will be stored; RuleError (422 / 400) naming the field. */
+    async check(campaign: CampaignInput) {
+      if (campaign.template !== undefined && campaign.template !== null) {
+        const template = await getService('templates').findOne(String(campaign.template));
+        if (!template || template.active === false) throw new RuleError('template', 'unknown', `No active template "${campaign.template}"`);
+        const mapping = campaign.variables ?? {};
+        const unmapped = (template.variables ?? []).filter((name: string) => !Object.prototype.hasOwnProperty.call(mapping, name));
+        if (unmapped.length) throw new RuleError(`variables.${unmapped[0]}`, 'unmapped', `Template "${template.name}" uses ${unmapped.map((n: string) => `{{${n}}}`).join(', ')}: map each to contact.<field>, record.<field> or { "value": … }`);
+      }
+      if (campaign.senderId !== undefined && campaign.senderId !== null) {
+        const sender = await strapi.db.query(UID.sender).findOne({ where: { id: campaign.senderId } });
+        if (!sender) throw new RuleError('senderId', 'unknown', `No sender ${campaign.senderId}`);
+      }
+      if (campaign.scheduledAt) {
+        const at = new Date(campaign.scheduledAt);
+        if (Number.isNaN(at.getTime())) throw new RuleError('scheduledAt', 'date', 'scheduledAt must be a date (ISO 8601)', 400);
+        if (at.getTime() < Date.now() - 5_000) throw new RuleError('scheduledAt', 'future', `scheduledAt ${at.toISOString()} is in the past`);
+      }
+      const audience = campaign.audience;
+      if (audience?.kind === 'query') {
+        if (!isHostType(strapi, audience.contentType)) throw new RuleError('audience.contentType', 'unknown', `"${audience.contentType}" is not a content type of this application`);
+        try {
+          resolvePath(schemaLookup(strapi), audience.contentType, audience.phonePath);
+        } catch (error) {
+          if (error instanceof PathError) throw new RuleError('audience.phonePath', 'path', error.message);
+          throw error;
+        }
+        try {
+          await strapi.documents(audience.contentType as any).count({ filters: (audience.filters ?? {}) as any } as any);
+        } catch (error) {
+          throw new RuleError('audience.filters', 'invalid', `The filters cannot be read: ${(error as Error).message}`);
+        }
+      }
+    },
+
+    async list({ page, pageSize }: { page: number; pageSize: number }) {
+      const [results, total] = await Promise.all([
+        campaigns().findMany({ orderBy: { id: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }),
+        campaigns().count(),
+      ]);
+      return { results: results as Campaign[], total };
+    },
+
+    async create(input: CampaignInput): Promise<Campaign> {
+      await this.check(input);
+      const now = new Date();
+      return campaigns().create({ data: { ...input, state: 'draft', total: 0, queuedCount: 0, excluded: {}, createdAt: now, updatedAt: now } });
+    },
+
+    async update(ref: string | number, input: CampaignInput): Promise<Campaign> {
+      const stored = await findOrFail(ref);
+      if (stored.state !== 'draft') throw conflict('state', 'not-draft', `Campaign ${stored.id} is ${stored.state}: only a draft can be edited`);
+      await this.check({ ...stored, ...input });
+      return campaigns().update({ where: { id: stored.id }, data: { ...input, updatedAt: new Date() } });
+    },
+
+    /** Launches a draft once: everything checked up front, then the fan-out runs in the background. */
+    async launch(ref: string | number): Promise<Campaign> {
+      const stored = await findOrFail(ref);
+      if (stored.state !== 'draft') throw conflict('state', 'launched', `Campaign ${stored.id} was already launched (it is ${stored.state})`);
+      if (!stored.template) throw new RuleError('template', 'required', 'A campaign needs a template');
+      if (!stored.audience) throw new RuleError('audience', 'required', 'A campaign needs an audience');
+      await this.check(stored);
+      await getService('senders').resolve(stored.senderId ?? undefined);
+      const changed = await campaigns().updateMany({ where: { id: stored.id, state: 'draft' }, data: { state: 'launching', launchedAt: new Date() } });
+      if (!changed?.count) throw conflict('state', 'launched', `Campaign ${stored.id} was already launched`);
+      job.wake();
+      return findOrFail(stored.id);
+    },
+
+    async pause(ref: string | number, reason: string | null = null): Promise<Campaign> {
+      const stored = await findOrFail(ref);
+      const changed = await campaigns().updateMany({ where: { id: stored.id, state: { $in: ['running', 'scheduled', 'launching'] } }, data: { state: 'paused', pausedReason: reason } });
+      if (!changed?.count) throw conflict('state', 'not-running', `Campaign ${stored.id} is ${stored.state}: only a running or scheduled campaign can be paused`);
+      return findOrFail(stored.id);
+    },
+
+    async resume(ref: string | number): Promise<Campaign> {
+      const stored = await findOrFail(ref);
+      // A fan-out that was paused part-way resumes it; otherwise the queue takes the messages again.
+      const next = stored.fannedOutAt ? 'running' : 'launching';
+      const changed = await campaigns().updateMany({ where: { id: stored.id, state: 'paused' }, data: { state: next, pausedReason: null } });
+      if (!changed?.count) throw conflict('state', 'not-paused', `Campaign ${stored.id} is ${stored.state}: only a paused campaign can be resumed`);
+      job.wake();
+      getService('dispatcher').wake();
+      return findOrFail(stored.id);
+    },
+
+    /** Cancels the campaign and every message of it not yet handed to a provider (one statement). */
+    async cancel(ref: string | number): Promise<{ campaign: Campaign; cancelled: number }> {
+      const stored = await findOrFail(ref);
+      const changed = await campaigns().updateMany({ where: { id: stored.id, state: { $notIn: ['completed', 'cancelled'] } }, data: { state: 'cancelled', completedAt: new Date() } });
+      if (!changed?.count) throw conflict('state', 'finished', `Campaign ${stored.id} is already ${stored.state}`);
+      const cancelled = await getService('queue').cancelCampaign(stored.id);
+      return { campaign: await findOrFail(stored.id), cancelled };
+    },
+
+    /** Counts from grouped queries (never a loop over rows). */
+    async stats(ref: string | number, lang: 'en' | 'es' = 'en') {
+      const campaign = await findOrFail(ref);
+      const byStatus: Array<Record<string, unknown>> = await knex()(TABLE.message).where(M.campaignId, campaign.id).groupBy(M.status).select(M.status).count({ n: '*' });
+      const counts: Record<string, number> = {};
+      for (const row of byStatus) counts[String(row[M.status])] = Number(row.n);
+      const byError: Array<Record<string, unknown>> = await knex()(TABLE.message)
+        .where(M.campaignId, campaign.id)
+        .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+        .groupBy(M.provider, M.errorCode)
+        .select(M.provider, M.errorCode)
+        .count({ n: '*' });
+      const sum = (...statuses: string[]) => statuses.reduce((total, status) => total + (counts[status] ?? 0), 0);
+      const messages = Object.values(counts).reduce((a, b) => a + b, 0);
+      return {
+        campaign: campaign.id,
+        state: campaign.state,
+        pausedReason: campaign.pausedReason,
+        audience: campaign.total ?? 0,
+        excluded: campaign.excluded ?? {},
+        messages,
+        waiting: sum(STATUS.scheduled, STATUS.queued, STATUS.sending),
+        sent: sum(STATUS.sent, STATUS.delivered, STATUS.read),
+        delivered: sum(STATUS.delivered, STATUS.read),
+        read: sum(STATUS.read),
+        failed: sum(STATUS.failed, STATUS.undeliverable),
+        cancelled: sum(STATUS.cancelled),
+        failures: byError.map((row) => {
+          const code = row[M.errorCode] ? String(row[M.errorCode]) : null;
+          const explained = code ? explainError(String(row[M.provider] ?? '') as Parameters<typeof explainError>[0], code, lang) : null;
+          return { code, count: Number(row.n), reason: explained?.reason ?? null, remedy: explained?.remedy ?? null };
+        }),
+      };
+    },
+
+    /** The rows of the export, a page at a time (recipient, status, times, error and its explanation). */
+    async exportPage(campaignId: number, afterId: number, limit = 1000) {
+      return knex()(TABLE.message)
+        .where(M.campaignId, campaignId)
+        .andWhere(M.id, '>', afterId)
+        .orderBy(M.id, 'asc')
+        .limit(limit)
+        .select(M.id, M.to, M.contactId, M.status, M.provider, M.errorCode, M.errorText, M.queuedAt, M.sentAt, M.deliveredAt, M.readAt, M.failedAt);
+    },
+  };
+};
+
+export type CampaignsService = ReturnType<typeof createCampaignsService>;
+export default createCampaignsService;

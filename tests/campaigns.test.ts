@@ -1,0 +1,201 @@
+/**
+ * Campaigns: audiences (marketing consent, tags, a list of numbers, a live query over a business
+ * type), exclusions counted with their reason, one personalised message per recipient, launched
+ * once, paused / resumed / cancelled, stats from grouped queries and a CSV export safe to open in a
+ * spreadsheet. Sandbox mode: the message rows are what is asserted.
+ */
+import { startStrapi, type TestApp } from './helpers/strapi';
+import { createApiToken } from './helpers/auth';
+import { uniqueMexicanNumber } from './helpers/factories';
+import { waitFor } from './helpers/wait';
+import { UID } from './helpers/whatsapp';
+
+describe('campaigns', () => {
+  let app: TestApp;
+  let token: string;
+  const api = (method: 'get' | 'post' | 'put', path: string, data?: unknown) => {
+    const req = app.http()[method](path).set('Authorization', token);
+    return data === undefined ? req : req.send({ data });
+  };
+  const contact = async (data: Record<string, unknown>) => {
+    const res = await api('post', '/api/whatsapp/contacts', data);
+    expect({ status: res.status, error: res.body.error }).toEqual({ status: 201, error: undefined });
+    return res.body.data;
+  };
+  const messagesOf = (campaignId: number) => app.strapi.db.query(UID.message as any).findMany({ where: { campaignId }, orderBy: { id: 'asc' } });
+  const settled = (id: number, states = ['running', 'completed', 'scheduled']) =>
+    waitFor(async () => {
+      const res = await api('get', `/api/whatsapp/campaigns/${id}`);
+      return states.includes(res.body.data.state) ? res.body.data : null;
+    });
+
+  beforeAll(async () => {
+    app = await startStrapi();
+    token = await createApiToken(app.strapi);
+    await api('post', '/api/whatsapp/templates', { name: 'promo_diciembre', category: 'marketing', body: 'Hola {{nombre}}, este diciembre tu servicio {{servicio}} con 20 % de descuento.' }).expect(201);
+    await api('post', '/api/whatsapp/templates', { name: 'aviso_servicio', category: 'utility', body: 'Hola {{nombre}}, tu vehículo {{placa}} tiene servicio pendiente.' }).expect(201);
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('to everyone with marketing consent: one personalised message each, the others counted out with their reason; launching twice queues nothing more', async () => {
+    const tag = `dic-${Date.now()}`;
+    const ana = await contact({ phone: uniqueMexicanNumber().e164, name: 'Ana', tags: [tag] });
+    const luis = await contact({ phone: uniqueMexicanNumber().e164, name: 'Luis', tags: [tag] });
+    const sinConsentimiento = await contact({ phone: uniqueMexicanNumber().e164, name: 'Pedro', tags: [tag] });
+    for (const c of [ana, luis]) await api('post', `/api/whatsapp/contacts/${c.id}/consent`, { purpose: 'marketing', granted: true, method: 'form', evidence: 'mostrador' }).expect(201);
+    // Luis opts out afterwards: consent revoked in the ledger.
+    await api('post', `/api/whatsapp/contacts/${luis.id}/consent`, { purpose: 'marketing', granted: false, method: 'form', evidence: 'llamada' }).expect(201);
+
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Promoción de diciembre',
+      template: 'promo_diciembre',
+      audience: { kind: 'tags', tags: [tag] },
+      variables: { nombre: 'contact.name', servicio: { value: 'de afinación' } },
+    });
+    expect({ status: created.status, error: created.body.error }).toEqual({ status: 201, error: undefined });
+    expect(created.body.data.state).toBe('draft');
+    const id = created.body.data.id;
+
+    const launched = await api('post', `/api/whatsapp/campaigns/${id}/launch`);
+    expect(launched.status).toBe(202);
+    const campaign = await settled(id);
+    // Pedro never consented; Luis withdrew his consent (an opt-out).
+    expect(campaign.excluded).toEqual({ 'no-consent': 1, 'opted-out': 1 });
+
+    const messages = await messagesOf(id);
+    expect(messages.map((m: any) => [m.to, m.body])).toEqual([[ana.phone, 'Hola Ana, este diciembre tu servicio de afinación con 20 % de descuento.']]);
+    expect(messages[0]).toMatchObject({ templateName: 'promo_diciembre', category: 'marketing', idempotencyKey: `campaign:${id}:${ana.id}` });
+    void sinConsentimiento;
+
+    const again = await api('post', `/api/whatsapp/campaigns/${id}/launch`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.errors[0]).toMatchObject({ path: ['state'], rule: 'launched' });
+    expect(await messagesOf(id)).toHaveLength(1);
+
+    // Sent by the sandbox, then completed; the stats say so from grouped counts.
+    await settled(id, ['completed']);
+    const stats = await api('get', `/api/whatsapp/campaigns/${id}/stats`).expect(200);
+    expect(stats.body.data).toMatchObject({ state: 'completed', audience: 3, excluded: { 'no-consent': 1, 'opted-out': 1 }, messages: 1, sent: 1, waiting: 0, failed: 0 });
+  });
+
+  it('a list of numbers: invalid and repeated numbers are counted out; a utility template needs no marketing consent', async () => {
+    const first = uniqueMexicanNumber();
+    await contact({ phone: first.e164, name: 'Rosa' });
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Aviso de servicio',
+      template: 'aviso_servicio',
+      audience: { kind: 'phones', phones: [first.national, first.e164, '123', uniqueMexicanNumber().e164] },
+      variables: { nombre: 'contact.name', placa: { value: 'su vehículo' } },
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    const campaign = await settled(id);
+    // The unknown number has no contact: a campaign only writes to people already in the contacts.
+    expect(campaign.excluded).toEqual({ duplicate: 1, 'invalid-phone': 1, 'no-consent': 1 });
+    expect((await messagesOf(id)).map((m: any) => m.body)).toEqual(['Hola Rosa, tu vehículo su vehículo tiene servicio pendiente.']);
+  });
+
+  it('a live query over a business type (customers of one country), resolved at launch, with values from the record', async () => {
+    const country = `Z${Math.floor(Math.random() * 9)}`;
+    const a = uniqueMexicanNumber().e164;
+    const b = uniqueMexicanNumber().e164;
+    await app.strapi.documents('api::customer.customer' as any).create({ data: { name: 'Marta', phone: a, country } as any });
+    await app.strapi.documents('api::customer.customer' as any).create({ data: { name: 'Iván', phone: b, country } as any });
+    await app.strapi.documents('api::customer.customer' as any).create({ data: { name: 'Sin teléfono', phone: null, country } as any });
+    await app.strapi.documents('api::customer.customer' as any).create({ data: { name: 'Otro país', phone: uniqueMexicanNumber().e164, country: 'XX' } as any });
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Servicio por país',
+      template: 'aviso_servicio',
+      audience: { kind: 'query', contentType: 'api::customer.customer', filters: { country: { $eq: country } }, phonePath: 'phone' },
+      variables: { nombre: 'record.name', placa: { value: 'registrado' } },
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    const campaign = await settled(id);
+    expect(campaign.excluded).toEqual({ 'no-phone': 1 });
+    const messages = await messagesOf(id);
+    expect(messages.map((m: any) => [m.to, m.body]).sort()).toEqual(
+      [
+        [a, 'Hola Marta, tu vehículo registrado tiene servicio pendiente.'],
+        [b, 'Hola Iván, tu vehículo registrado tiene servicio pendiente.'],
+      ].sort()
+    );
+  });
+
+  it('scheduled: paused and resumed, then cancelled with every unsent message in one go; a finished campaign cannot be paused', async () => {
+    const phones = [uniqueMexicanNumber().e164, uniqueMexicanNumber().e164];
+    for (const phone of phones) await contact({ phone, name: 'Cliente' });
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Mañana',
+      template: 'aviso_servicio',
+      audience: { kind: 'phones', phones },
+      variables: { nombre: 'contact.name', placa: { value: 'X' } },
+      scheduledAt: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    expect((await settled(id, ['scheduled'])).queued).toBe(2);
+    expect((await messagesOf(id)).map((m: any) => m.deliveryStatus)).toEqual(['scheduled', 'scheduled']);
+
+    expect((await api('post', `/api/whatsapp/campaigns/${id}/pause`)).body.data).toMatchObject({ state: 'paused', pausedReason: 'Paused by staff' });
+    expect((await api('post', `/api/whatsapp/campaigns/${id}/resume`)).body.data.state).toBe('running');
+    const cancelled = await api('post', `/api/whatsapp/campaigns/${id}/cancel`).expect(200);
+    expect(cancelled.body).toMatchObject({ data: { state: 'cancelled' }, meta: { messagesCancelled: 2 } });
+    expect((await messagesOf(id)).map((m: any) => m.deliveryStatus)).toEqual(['cancelled', 'cancelled']);
+
+    const pauseFinished = await api('post', `/api/whatsapp/campaigns/${id}/pause`);
+    expect(pauseFinished.status).toBe(409);
+    expect(pauseFinished.body.error.details.errors[0]).toMatchObject({ path: ['state'], rule: 'not-running' });
+  });
+
+  it('bad input is refused naming the field, and nothing is written', async () => {
+    const before = await app.strapi.db.query(UID.campaign as any).count();
+    const base = { name: 'x', template: 'aviso_servicio', audience: { kind: 'consent' }, variables: { nombre: 'contact.name', placa: { value: 'X' } } };
+    const cases: Array<[Record<string, unknown>, number, string, string]> = [
+      [{ template: 'no-existe' }, 422, 'template', 'unknown'],
+      [{ senderId: 999999 }, 422, 'senderId', 'unknown'],
+      [{ scheduledAt: '2020-01-01T00:00:00Z' }, 422, 'scheduledAt', 'future'],
+      [{ variables: { nombre: 'contact.name' } }, 422, 'variables.placa', 'unmapped'],
+      [{ audience: { kind: 'query', contentType: 'api::nada.nada', phonePath: 'phone' } }, 422, 'audience.contentType', 'unknown'],
+      [{ audience: { kind: 'query', contentType: 'api::customer.customer', phonePath: 'telefono' } }, 422, 'audience.phonePath', 'path'],
+    ];
+    for (const [change, status, path, rule] of cases) {
+      const res = await api('post', '/api/whatsapp/campaigns', { ...base, ...change });
+      expect({ path, status: res.status, got: res.body.error?.details?.errors?.[0]?.path?.join('.'), rule: res.body.error?.details?.errors?.[0]?.rule }).toEqual({ path, status, got: path, rule });
+    }
+    const shape = await api('post', '/api/whatsapp/campaigns', { ...base, audience: { kind: 'everyone' } });
+    expect(shape.status).toBe(400);
+    expect(await app.strapi.db.query(UID.campaign as any).count()).toBe(before);
+  });
+
+  it('the export is one CSV row per recipient, with formula cells made harmless', async () => {
+    const phone = uniqueMexicanNumber().e164;
+    await contact({ phone, name: '=HYPERLINK("http://evil.example","clic")' });
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Export',
+      template: 'aviso_servicio',
+      audience: { kind: 'phones', phones: [phone] },
+      variables: { nombre: { value: 'cliente' }, placa: { value: 'X' } },
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    await settled(id, ['completed']);
+    const res = await app.http().get(`/api/whatsapp/campaigns/${id}/export`).set('Authorization', token).buffer(true).parse((r, cb) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => (text += chunk));
+      r.on('end', () => cb(null, text));
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = (res.body as string).replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('phone,name,status,queued_at,sent_at,delivered_at,read_at,failed_at,error_code,error,explanation');
+    expect(lines).toHaveLength(2);
+    // The name would be a formula, the number would lose its +: both start with an apostrophe
+    // (a spreadsheet shows the text as typed).
+    const [number, name, status] = lines[1].split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    expect([number, name, status]).toEqual([`'${phone}`, `"'=HYPERLINK(""http://evil.example"",""clic"")"`, 'sent']);
+  });
+});
