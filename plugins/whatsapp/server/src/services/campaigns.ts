@@ -55,7 +55,7 @@ export type CampaignInput = Partial<Pick<Campaign, 'name' | 'template' | 'sender
 
 /** Recipients read and written per fan-out round. */
 const BATCH = 500;
-const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
+export const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 const UNSENT = [STATUS.scheduled, STATUS.queued, STATUS.sending];
 
