@@ -98,6 +98,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { campaign, cancelled } = await handle(() => getService('campaigns').cancel(ctx.params.id));
     ctx.body = { data: serialize(campaign), meta: { messagesCancelled: cancelled } };
   },
+  async retryFailed(ctx: any) {
+    const { campaign, requeued } = await handle(() => getService('campaigns').retryFailed(ctx.params.id));
+    ctx.body = { data: serialize(campaign), meta: { messagesRequeued: requeued } };
+  },
   async stats(ctx: any) {
     const lang = String(ctx.query?.lang ?? '').startsWith('es') ? 'es' : 'en';
     ctx.body = { data: await handle(() => getService('campaigns').stats(ctx.params.id, lang)) };

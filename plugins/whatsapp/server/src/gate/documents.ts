@@ -31,7 +31,7 @@ const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt'
 /** Sender fields only the dispatcher writes. */
 const SYSTEM_SENDER_FIELDS = ['nextFreeAt'];
 /** Campaign fields that move only through launch, pause, resume and cancel, and the fan-out's counters. */
-const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'nextFreeAt'];
+const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'resumedAt', 'nextFreeAt'];
 
 /** A rule error as the Content Manager and GraphQL show it: a validation error on the field. */
 const asValidationError = (error: unknown) =>

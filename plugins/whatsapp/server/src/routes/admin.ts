@@ -60,5 +60,6 @@ export default {
     route('POST', '/campaigns/:id/pause', 'campaigns.pause', [ACTIONS.launchCampaigns]),
     route('POST', '/campaigns/:id/resume', 'campaigns.resume', [ACTIONS.launchCampaigns]),
     route('POST', '/campaigns/:id/cancel', 'campaigns.cancel', [ACTIONS.launchCampaigns]),
+    route('POST', '/campaigns/:id/retry-failed', 'campaigns.retryFailed', [ACTIONS.launchCampaigns]),
   ],
 };

@@ -54,6 +54,7 @@ export default {
     route('POST', '/campaigns/:id/pause', 'campaigns.pause'),
     route('POST', '/campaigns/:id/resume', 'campaigns.resume'),
     route('POST', '/campaigns/:id/cancel', 'campaigns.cancel'),
+    route('POST', '/campaigns/:id/retry-failed', 'campaigns.retryFailed'),
 
     // Providers fetch attachments here with a signed, expiring token instead of credentials.
     route('GET', '/media/:token', 'media.download', { auth: false }),

@@ -48,6 +48,7 @@ export interface Campaign {
   queuedCount: number | null;
   excluded: Record<string, number> | null;
   pausedReason: string | null;
+  resumedAt: string | null;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -58,6 +59,9 @@ const BATCH = 500;
 export const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 const UNSENT = [STATUS.scheduled, STATUS.queued, STATUS.sending];
+/** Auto-pause: this many messages waiting on a rate-limit retry; the failure rate once this many have an outcome. */
+const RATE_LIMITED_PAUSE = 10;
+const MIN_OUTCOMES = 20;
 
 /** A recipient as the audience gives it: a contact, and the record it came from (live queries). */
 interface Recipient {
@@ -239,11 +243,53 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return !done;
   };
 
-  /** Running / scheduled campaigns with nothing left to send are completed. */
+  /**
+   * Auto-pause, with the reason for staff: too many failures (settings `failureRateThreshold`,
+   * once 20 messages have an outcome), or the provider limiting the rate again and again (10 of
+   * the campaign's messages waiting on a rate-limit retry). Resuming is staff's decision: only
+   * what happened since the last resume counts.
+   */
+  const autoPauseReason = async (campaign: Campaign): Promise<string | null> => {
+    const since = campaign.resumedAt ? new Date(campaign.resumedAt) : new Date(0);
+    const rows: Array<Record<string, unknown>> = await knex()(TABLE.message)
+      .where(M.campaignId, campaign.id)
+      .where(M.updatedAt, '>=', since)
+      .whereNotNull(M.errorCode)
+      .groupBy(M.status, M.provider, M.errorCode)
+      .select(M.status, M.provider, M.errorCode)
+      .count({ n: '*' });
+    const sentCount = Number(
+      (await knex()(TABLE.message).where(M.campaignId, campaign.id).where(M.updatedAt, '>=', since).whereIn(M.status, [STATUS.sent, STATUS.delivered, STATUS.read]).count({ n: '*' }).first())?.n ?? 0
+    );
+    let failed = 0;
+    let rateLimited = 0;
+    for (const row of rows) {
+      const n = Number(row.n);
+      const status = String(row[M.status]);
+      if (status === STATUS.failed || status === STATUS.undeliverable) failed += n;
+      const kind = explainError(String(row[M.provider] ?? '') as Parameters<typeof explainError>[0], String(row[M.errorCode]), 'en')?.kind;
+      if (kind === 'rate-limited' && (status === STATUS.queued || status === STATUS.scheduled)) rateLimited += n;
+    }
+    if (rateLimited >= RATE_LIMITED_PAUSE) return `The provider is limiting the rate: ${rateLimited} messages are waiting on a rate-limit retry`;
+    const { failureRateThreshold } = await getService('settings').get();
+    const outcomes = failed + sentCount;
+    if (outcomes >= MIN_OUTCOMES && failureRateThreshold > 0 && failed / outcomes > failureRateThreshold) {
+      return `${Math.round((100 * failed) / outcomes)} % of the messages failed (the limit in settings is ${Math.round(100 * failureRateThreshold)} %)`;
+    }
+    return null;
+  };
+
+  /** Running / scheduled campaigns with nothing left to send are completed; failing ones paused. */
   const completeFinished = async () => {
     const active: Campaign[] = await campaigns().findMany({ where: { state: { $in: ['running', 'scheduled'] } } });
     let done = 0;
     for (const campaign of active) {
+      const pause = campaign.state === 'running' ? await autoPauseReason(campaign) : null;
+      if (pause) {
+        await campaigns().updateMany({ where: { id: campaign.id, state: 'running' }, data: { state: 'paused', pausedReason: pause } });
+        strapi.log.warn(`[whatsapp] campaign ${campaign.id} paused: ${pause}`);
+        continue;
+      }
       const left = await knex()(TABLE.message).where(M.campaignId, campaign.id).whereIn(M.status, UNSENT).first(M.id);
       if (left) {
         if (campaign.state === 'scheduled' && campaign.scheduledAt && new Date(campaign.scheduledAt).getTime() <= Date.now()) {
@@ -364,7 +410,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const stored = await findOrFail(ref);
       // A fan-out that was paused part-way resumes it; otherwise the queue takes the messages again.
       const next = stored.fannedOutAt ? 'running' : 'launching';
-      const changed = await campaigns().updateMany({ where: { id: stored.id, state: 'paused' }, data: { state: next, pausedReason: null } });
+      const changed = await campaigns().updateMany({ where: { id: stored.id, state: 'paused' }, data: { state: next, pausedReason: null, resumedAt: new Date() } });
       if (!changed?.count) throw conflict('state', 'not-paused', `Campaign ${stored.id} is ${stored.state}: only a paused campaign can be resumed`);
       job.wake();
       getService('dispatcher').wake();
@@ -378,6 +424,37 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!changed?.count) throw conflict('state', 'finished', `Campaign ${stored.id} is already ${stored.state}`);
       const cancelled = await getService('queue').cancelCampaign(stored.id);
       return { campaign: await findOrFail(stored.id), cancelled };
+    },
+
+    /**
+     * Puts back in the queue the campaign's failed messages whose failure may pass with time
+     * (transient or rate-limited in the provider's table); the others stay failed.
+     */
+    async retryFailed(ref: string | number): Promise<{ campaign: Campaign; requeued: number }> {
+      const campaign = await findOrFail(ref);
+      if (campaign.state === 'cancelled' || campaign.state === 'draft') throw conflict('state', 'not-launched', `Campaign ${campaign.id} is ${campaign.state}`);
+      const groups: Array<Record<string, unknown>> = await knex()(TABLE.message)
+        .where(M.campaignId, campaign.id)
+        .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+        .groupBy(M.provider, M.errorCode)
+        .select(M.provider, M.errorCode);
+      let requeued = 0;
+      const now = new Date();
+      for (const group of groups) {
+        const kind = explainError(String(group[M.provider] ?? '') as Parameters<typeof explainError>[0], String(group[M.errorCode] ?? ''), 'en')?.kind;
+        if (kind !== 'transient' && kind !== 'rate-limited') continue;
+        requeued += Number(
+          await knex()(TABLE.message)
+            .where({ [M.campaignId]: campaign.id, [M.provider]: group[M.provider], [M.errorCode]: group[M.errorCode] })
+            .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+            .update({ [M.status]: STATUS.queued, [M.dueAt]: now, [M.queuedAt]: now, [M.nextAttemptAt]: null, [M.errorCode]: null, [M.errorText]: null, [M.updatedAt]: now })
+        );
+      }
+      if (requeued) {
+        await campaigns().updateMany({ where: { id: campaign.id, state: 'completed' }, data: { state: 'running', completedAt: null } });
+        getService('dispatcher').wake();
+      }
+      return { campaign: await findOrFail(campaign.id), requeued };
     },
 
     /** Counts from grouped queries (never a loop over rows). */

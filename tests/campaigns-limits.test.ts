@@ -1,0 +1,92 @@
+/**
+ * Campaigns against the fake Meta Cloud API (sandbox off): personalised messages as Meta receives
+ * them, auto-pause when Meta limits the rate again and again or when too many messages fail, and
+ * "retry failed" putting back only what may pass with time.
+ */
+import { startStrapi, type TestApp } from './helpers/strapi';
+import { createApiToken } from './helpers/auth';
+import { uniqueMexicanNumber } from './helpers/factories';
+import { waitFor } from './helpers/wait';
+import { UID } from './helpers/whatsapp';
+import { startFakes, type Fakes } from './fakes';
+
+describe('campaigns within the provider\'s limits', () => {
+  let app: TestApp;
+  let fakes: Fakes;
+  let token: string;
+  const api = (method: 'get' | 'post', path: string, data?: unknown) => {
+    const req = app.http()[method](path).set('Authorization', token);
+    return data === undefined ? req : req.send({ data });
+  };
+  /** `n` contacts with their names, and a launched campaign of the utility template to them. */
+  const launch = async (n: number, name: string) => {
+    const phones: string[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const phone = uniqueMexicanNumber().e164;
+      phones.push(phone);
+      await api('post', '/api/whatsapp/contacts', { phone, name: `Cliente ${i + 1}` }).expect(201);
+    }
+    const created = await api('post', '/api/whatsapp/campaigns', { name, template: 'aviso', audience: { kind: 'phones', phones }, variables: { nombre: 'contact.name' } }).expect(201);
+    await api('post', `/api/whatsapp/campaigns/${created.body.data.id}/launch`).expect(202);
+    return { id: created.body.data.id as number, phones };
+  };
+  const stateOf = async (id: number) => (await api('get', `/api/whatsapp/campaigns/${id}`)).body.data;
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    app = await startStrapi({ env: { ...fakes.env, WHATSAPP_SANDBOX: 'false' } });
+    token = await createApiToken(app.strapi);
+    await api('post', '/api/whatsapp/templates', { name: 'aviso', category: 'utility', body: 'Hola {{nombre}}, su servicio está listo.', metaName: 'aviso_servicio', metaLanguage: 'es_MX', metaParameters: ['nombre'] }).expect(201);
+  });
+  afterEach(() => fakes.meta.reset());
+  afterAll(async () => {
+    await app?.stop();
+    await fakes?.close();
+  });
+
+  it('each person gets their own values at Meta', async () => {
+    const { id, phones } = await launch(3, 'Personal');
+    await waitFor(async () => ((await stateOf(id)).state === 'completed' ? true : null));
+    const received = fakes.meta.sent.map((s) => [`+${s.payload.to}`, (s.payload as any).template.components[0].parameters[0].text]).sort();
+    expect(received).toEqual(phones.map((p, i) => [p, `Cliente ${i + 1}`]).sort());
+  });
+
+  it('pauses itself, saying why, when Meta limits the rate again and again; nothing is lost', async () => {
+    fakes.meta.failNext({ status: 400, code: 130429, message: '(#130429) Rate limit hit', times: 1000 });
+    const { id } = await launch(12, 'Rate limit');
+    const paused = await waitFor(async () => {
+      const c = await stateOf(id);
+      return c.state === 'paused' ? c : null;
+    }, 20_000);
+    expect(paused.pausedReason).toMatch(/^The provider is limiting the rate: \d+ messages are waiting on a rate-limit retry$/);
+    const messages = await app.strapi.db.query(UID.message as any).findMany({ where: { campaignId: id } });
+    expect(messages).toHaveLength(12);
+    expect(messages.every((m: any) => ['queued', 'sending'].includes(m.deliveryStatus) || m.errorCode === '130429')).toBe(true);
+    expect(messages.some((m: any) => m.deliveryStatus === 'sent')).toBe(false);
+  });
+
+  it('pauses itself when too many messages fail; "retry failed" puts back only the retryable ones', async () => {
+    fakes.meta.failNext({ status: 400, code: 131026, message: 'Message undeliverable', times: 1000 });
+    const { id } = await launch(22, 'Undeliverable');
+    const paused = await waitFor(async () => {
+      const c = await stateOf(id);
+      return c.state === 'paused' ? c : null;
+    }, 20_000);
+    expect(paused.pausedReason).toMatch(/^\d+ % of the messages failed \(the limit in settings is 10 %\)$/);
+    const stats = (await api('get', `/api/whatsapp/campaigns/${id}/stats?lang=es`).expect(200)).body.data;
+    expect(stats.failed).toBeGreaterThanOrEqual(20);
+    expect(stats.failures[0]).toMatchObject({ code: '131026' });
+    expect(stats.failures[0].reason).toBeTruthy();
+
+    // Two of the failures were a passing server error (history as the dispatcher would leave it).
+    const failed = await app.strapi.db.query(UID.message as any).findMany({ where: { campaignId: id, deliveryStatus: 'failed' }, limit: 2 });
+    for (const m of failed) await app.strapi.db.query(UID.message as any).update({ where: { id: m.id }, data: { errorCode: '131000', errorText: 'Something went wrong' } });
+    fakes.meta.reset();
+    await api('post', `/api/whatsapp/campaigns/${id}/resume`).expect(200);
+    const retried = await api('post', `/api/whatsapp/campaigns/${id}/retry-failed`).expect(200);
+    expect(retried.body.meta).toEqual({ messagesRequeued: 2 });
+    await waitFor(async () => ((await app.strapi.db.query(UID.message as any).count({ where: { campaignId: id, deliveryStatus: 'sent' } })) === 2 ? true : null));
+    // The undeliverable ones stay failed.
+    expect(await app.strapi.db.query(UID.message as any).count({ where: { campaignId: id, deliveryStatus: 'failed', errorCode: '131026' } })).toBe(stats.failed - 2);
+  });
+});
