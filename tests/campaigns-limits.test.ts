@@ -89,4 +89,20 @@ describe('campaigns within the provider\'s limits', () => {
     // The undeliverable ones stay failed.
     expect(await app.strapi.db.query(UID.message as any).count({ where: { campaignId: id, deliveryStatus: 'failed', errorCode: '131026' } })).toBe(stats.failed - 2);
   });
+
+  it('paced: one message every half second, as the fake provider saw them arrive', async () => {
+    const phones: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const phone = uniqueMexicanNumber().e164;
+      phones.push(phone);
+      await api('post', '/api/whatsapp/contacts', { phone, name: `Pausado ${i}` }).expect(201);
+    }
+    const created = await api('post', '/api/whatsapp/campaigns', { name: 'Paced', template: 'aviso', audience: { kind: 'phones', phones }, variables: { nombre: 'contact.name' }, pacingSeconds: 0.5 }).expect(201);
+    await api('post', `/api/whatsapp/campaigns/${created.body.data.id}/launch`).expect(202);
+    const sent = await fakes.meta.waitForSent(4, 15_000);
+    const times = sent.map((s) => s.at).sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    // Never faster than the pace (a little slack for the clock), whatever the dispatcher's speed.
+    expect(gaps.every((gap) => gap >= 450)).toBe(true);
+  });
 });
