@@ -22,6 +22,13 @@ const JSON_LIMIT = '1mb';
  */
 const WEBHOOK_BODY_LIMIT = '5mb';
 
+/**
+ * The contacts import (/api/whatsapp/contacts/import, /whatsapp/contacts/import) reads files up to
+ * WHATSAPP_IMPORT_MAX_MB (default 20; the plugin checks the exact limit and answers 413 naming
+ * `file`); its parser stops reading a little above it.
+ */
+const importLimitBytes = (env: Core.Config.Shared.ConfigParams['env']) => (Math.max(1, env.int('WHATSAPP_IMPORT_MAX_MB', 20)) + 1) * 1024 * 1024;
+
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   // Strapi's request log, with the secrets that travel in URLs masked (src/middlewares/request-log.ts).
   'global::request-log',
@@ -44,7 +51,12 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       // formidable counts every file of a request against maxFileSize; it stops reading there.
       formidable: { maxFileSize: uploadLimitBytes(env) },
       // Provider webhooks only: a larger limit for their JSON and forms (src/body-limits.ts).
-      routes: [{ prefix: '/api/whatsapp/webhooks/', jsonLimit: WEBHOOK_BODY_LIMIT, formLimit: WEBHOOK_BODY_LIMIT, textLimit: WEBHOOK_BODY_LIMIT }],
+      // The contacts import: its own upload limit (WHATSAPP_IMPORT_MAX_MB).
+      routes: [
+        { prefix: '/api/whatsapp/webhooks/', jsonLimit: WEBHOOK_BODY_LIMIT, formLimit: WEBHOOK_BODY_LIMIT, textLimit: WEBHOOK_BODY_LIMIT },
+        { prefix: '/api/whatsapp/contacts/import', maxFileSize: importLimitBytes(env), fileField: 'file' },
+        { prefix: '/whatsapp/contacts/import', maxFileSize: importLimitBytes(env), fileField: 'file' },
+      ],
     },
   },
   'strapi::session',

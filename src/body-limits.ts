@@ -17,6 +17,10 @@ interface RouteLimits {
   jsonLimit?: string | number;
   formLimit?: string | number;
   textLimit?: string | number;
+  /** Largest multipart upload for these routes, bytes (formidable's maxFileSize). */
+  maxFileSize?: number;
+  /** The form field the upload comes in, named when it is too large (default `files`). */
+  fileField?: string;
 }
 
 type MiddlewareFactory = (config: Record<string, unknown>, context: { strapi: Core.Strapi }) => Koa | undefined;
@@ -36,13 +40,23 @@ const tooLarge = (route: RouteLimits, ctx: { is(type: string): string | false | 
   return new errors.PayloadTooLargeError(message, { errors: [{ path: [], message, name: 'PayloadTooLargeError', rule: 'max-size' }] });
 };
 
+const route413 = (body: unknown) => (body as { error?: { message?: unknown } } | undefined)?.error?.message === 'FileTooBig';
+
+const uploadTooLarge = (route: RouteLimits) => {
+  const field = route.fileField ?? 'files';
+  const limit = route.maxFileSize ? ` of ${Math.round((route.maxFileSize / (1024 * 1024)) * 10) / 10} MB` : '';
+  const message = `The upload is larger than the limit${limit} for ${route.prefix}`;
+  return new errors.PayloadTooLargeError(message, { errors: [{ path: [field], message, name: 'PayloadTooLargeError', rule: 'max-size' }] });
+};
+
 export function registerRouteBodyLimits(strapi: Core.Strapi) {
   const registry = strapi.get('middlewares') as unknown as MiddlewareRegistry;
   registry.extend('strapi::body', (body) => (config, context) => {
     const { routes, ...shared } = config ?? {};
     const standard = body(shared, context);
     const special = readRoutes(routes).map((route) => {
-      const limits = Object.fromEntries(Object.entries({ jsonLimit: route.jsonLimit, formLimit: route.formLimit, textLimit: route.textLimit }).filter(([, v]) => v !== undefined));
+      const limits: Record<string, unknown> = Object.fromEntries(Object.entries({ jsonLimit: route.jsonLimit, formLimit: route.formLimit, textLimit: route.textLimit }).filter(([, v]) => v !== undefined));
+      if (route.maxFileSize !== undefined) limits.formidable = { ...((shared as { formidable?: object }).formidable ?? {}), maxFileSize: route.maxFileSize };
       return { route, handler: body({ ...shared, ...limits }, context) };
     });
     if (!standard) return standard;
@@ -52,10 +66,17 @@ export function registerRouteBodyLimits(strapi: Core.Strapi) {
       if (!match?.handler) return standard(ctx, next);
       let parsed = false;
       try {
-        return await match.handler(ctx, () => {
+        const answer = await match.handler(ctx, () => {
           parsed = true;
           return next();
         });
+        // Strapi's body middleware answers an upload over maxFileSize itself ("FileTooBig"): named here.
+        if (!parsed && ctx.status === 413 && route413(ctx.body)) {
+          const error = uploadTooLarge(match.route);
+          ctx.status = 413;
+          ctx.body = { data: null, error: { status: 413, name: error.name, message: error.message, details: error.details } };
+        }
+        return answer;
       } catch (error) {
         // Only the parser's own refusal is renamed; whatever the route itself throws goes on as it is.
         const status = (error as { status?: unknown })?.status;

@@ -195,6 +195,8 @@ export interface Contact {
   locale: string | null;
   timeZone: string | null;
   tags: string[];
+  /** Per-contact values from imported files' extra columns (`{ placa: 'ABC-123' }`), for templates. */
+  fields: Record<string, string>;
   source: 'manual' | 'csv' | 'inbound' | 'automation' | 'api';
   isLead: boolean;
   profileName: string | null;

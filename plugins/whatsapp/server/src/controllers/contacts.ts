@@ -1,5 +1,9 @@
+import fs from 'fs';
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { readConfig } from '../config';
 import { getService, handle } from '../utils';
+import { malformed } from '../utils/errors';
 import { serializeConsent, serializeContact } from '../utils/serialize';
 import { consentSchema, createContactSchema, filterBool, filtersOf, filterText, pagination, paginationMeta, updateContactSchema, validateData } from '../validation';
 import type { ContactInput } from '../services/contacts';
@@ -7,6 +11,26 @@ import type { ConsentChange } from '../services/consent';
 
 const actorOf = (ctx: any) =>
   ctx.state?.user?.email ? `user:${ctx.state.user.email}` : ctx.state?.auth?.credentials?.name ? `token:${ctx.state.auth.credentials.name}` : 'api';
+
+interface UploadedFile {
+  filepath: string;
+  size: number;
+  originalFilename?: string | null;
+  mimetype?: string | null;
+}
+
+/** The example file offered for download: UTF-8 with a BOM, so Excel shows the accents. */
+export const SAMPLE_CSV =
+  '\uFEFF' +
+  [
+    'telefono,nombre,etiquetas,consentimiento,evidencia,correo,zona horaria,placa',
+    '+52 55 1234 5678,José Núñez,cliente|taller,sí,Aceptó en mostrador el 15/01/2026,jose@example.com,America/Mexico_City,ABC-123-A',
+    '33 1234 5678,María Fernández,cliente,no,,maria@example.com,America/Mexico_City,JKL-456-B',
+    '81 8765 4321,"Taller Hernández, S.A.",proveedor,,,,America/Monterrey,',
+  ].join('\r\n') +
+  '\r\n';
+
+const uploads = (ctx: any): UploadedFile[] => Object.values(ctx.request?.files ?? {}).flat() as UploadedFile[];
 
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: any) {
@@ -45,6 +69,38 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async delete(ctx: any) {
     const contact = await handle(() => getService('contacts').delete(ctx.params.id));
     ctx.body = { data: serializeContact(contact) };
+  },
+
+  /**
+   * Contacts from a CSV or XLSX file (multipart field `file`): valid rows written, bad rows
+   * reported with row, column and reason. See services/contact-import.ts.
+   */
+  async import(ctx: any) {
+    const files = ctx.request?.files ?? {};
+    try {
+      const file = files.file as UploadedFile | UploadedFile[] | undefined;
+      if (!file) throw malformed('file', 'required', 'Send the contacts file (CSV or XLSX) as the multipart/form-data field `file`');
+      if (Array.isArray(file)) throw malformed('file', 'single', 'Send one contacts file at a time');
+      const maxMegabytes = readConfig().contactImport.maxMegabytes;
+      if (file.size > maxMegabytes * 1024 * 1024) {
+        const message = `The file is larger than the import limit of ${maxMegabytes} MB (WHATSAPP_IMPORT_MAX_MB)`;
+        throw new errors.PayloadTooLargeError(message, { errors: [{ path: ['file'], message, name: 'PayloadTooLargeError', rule: 'max-size' }] });
+      }
+      const result = await handle(() =>
+        getService('contactImport').importFile({ path: file.filepath, name: file.originalFilename, mime: file.mimetype }, { actor: actorOf(ctx) })
+      );
+      ctx.body = { data: result };
+    } finally {
+      // Strapi removes uploads of the field `files` only; this route's upload is `file`.
+      await Promise.all(uploads(ctx).map((f) => (f?.filepath ? fs.promises.rm(f.filepath, { force: true }) : undefined)));
+    }
+  },
+
+  /** An example contacts file to start from. */
+  async importSample(ctx: any) {
+    ctx.set('Content-Type', 'text/csv; charset=utf-8');
+    ctx.set('Content-Disposition', 'attachment; filename="contactos-ejemplo.csv"');
+    ctx.body = SAMPLE_CSV;
   },
 
   /** Grants or revokes consent: appended to the ledger, current state on the contact. */

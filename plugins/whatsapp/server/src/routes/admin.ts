@@ -37,6 +37,8 @@ export default {
     route('DELETE', '/templates/:id', 'templates.delete', [ACTIONS.manageTemplates]),
     route('POST', '/templates/:id/preview', 'templates.preview', [ACTIONS.manageTemplates]),
 
+    route('GET', '/contacts/import/sample', 'contacts.importSample', [ACTIONS.manageContacts]),
+    route('POST', '/contacts/import', 'contacts.import', [ACTIONS.manageContacts]),
     route('GET', '/contacts', 'contacts.find', [ACTIONS.manageContacts]),
     route('GET', '/contacts/:id', 'contacts.findOne', [ACTIONS.manageContacts]),
     route('POST', '/contacts/:id/consent', 'contacts.consent', [ACTIONS.manageContacts]),

@@ -29,6 +29,9 @@ export default {
     route('DELETE', '/templates/:id', 'templates.delete'),
     route('POST', '/templates/:id/preview', 'templates.preview'),
 
+    // The import's routes before /contacts/:id.
+    route('GET', '/contacts/import/sample', 'contacts.importSample'),
+    route('POST', '/contacts/import', 'contacts.import'),
     route('GET', '/contacts', 'contacts.find'),
     route('GET', '/contacts/:id', 'contacts.findOne'),
     route('POST', '/contacts', 'contacts.create'),

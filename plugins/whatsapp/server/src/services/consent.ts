@@ -52,6 +52,54 @@ const createConsentService = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
+  /**
+   * Many changes at once (a contacts import): the ledger rows inserted in bulk, the contacts'
+   * current state updated per outcome, in one transaction. The same entries `record` writes.
+   */
+  async recordMany(changes: Array<{ contact: Contact; change: ConsentChange }>) {
+    if (!changes.length) return;
+    await strapi.db.transaction(async () => {
+      await strapi.db.query(UID.consent).createMany({
+        data: changes.map(({ contact, change }) => {
+          const at = change.at ?? new Date();
+          return {
+            contactId: contact.id,
+            phone: contact.phone,
+            purpose: change.purpose,
+            granted: change.granted,
+            method: change.method,
+            evidence: change.evidence ?? null,
+            actor: change.actor ?? null,
+            at,
+            createdAt: at,
+            updatedAt: at,
+          };
+        }),
+      });
+      // One update per (purpose, outcome, time): the contacts' current state.
+      const groups = new Map<string, { change: ConsentChange; at: Date; ids: number[] }>();
+      for (const { contact, change } of changes) {
+        const at = change.at ?? new Date();
+        const key = `${change.purpose}|${change.granted}|${at.getTime()}`;
+        const group = groups.get(key) ?? { change, at, ids: [] };
+        group.ids.push(contact.id);
+        groups.set(key, group);
+      }
+      for (const { change, at, ids } of groups.values()) {
+        const field = change.purpose === 'marketing' ? 'marketingConsent' : 'transactionalConsent';
+        await strapi.db.query(UID.contact).updateMany({
+          where: { id: { $in: ids } },
+          data: {
+            [field]: change.granted,
+            consentUpdatedAt: at,
+            ...(change.purpose === 'marketing' ? { optedOutAt: change.granted ? null : at } : {}),
+            updatedAt: at,
+          },
+        });
+      }
+    });
+  },
+
   async history(contactId: number) {
     return strapi.db.query(UID.consent).findMany({ where: { contactId }, orderBy: { id: 'asc' } });
   },

@@ -19,6 +19,8 @@ export interface ContactInput {
   profileName?: string | null;
   relatedType?: string | null;
   relatedId?: string | null;
+  /** Per-contact values (an import's extra columns), for templates: `{ placa: 'ABC-123' }`. */
+  fields?: Record<string, string | null> | null;
 }
 
 export type Contact = Record<string, any> & { id: number; documentId: string; phone: string };
@@ -75,6 +77,7 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(input: ContactInput): Promise<Contact> {
     const phone = await getService('phone').normalize(input.phone, 'phone');
     const data: Record<string, unknown> = { source: 'manual', locale: 'es-MX', ...input, phone };
+    if (input.fields) data.fields = Object.fromEntries(Object.entries(input.fields).filter(([, v]) => v !== null));
     checkAttributes(UID.contact, data);
     if (await this.findByPhone(phone)) throw phoneTaken(phone);
     try {
@@ -89,6 +92,12 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async update(idOrDocumentId: string | number, input: Partial<ContactInput>): Promise<Contact> {
     const contact = await this.findOneOrFail(idOrDocumentId);
     const data: Record<string, unknown> = { ...input };
+    if (input.fields) {
+      // Merged into the contact's fields; a name given null is removed.
+      const current = typeof contact.fields === 'string' ? JSON.parse(contact.fields) : contact.fields;
+      const merged: Record<string, unknown> = { ...(current && typeof current === 'object' && !Array.isArray(current) ? current : {}), ...input.fields };
+      data.fields = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null));
+    }
     if (input.phone !== undefined) data.phone = await getService('phone').normalize(input.phone, 'phone');
     checkAttributes(UID.contact, data, { partial: true });
     if (data.phone !== undefined) {

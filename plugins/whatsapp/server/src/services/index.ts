@@ -2,6 +2,7 @@ import health from './health';
 import settings from './settings';
 import phone from './phone';
 import contacts from './contacts';
+import contactImport from './contact-import';
 import consent from './consent';
 import templates from './templates';
 import senders from './senders';
@@ -26,6 +27,7 @@ export default {
   settings,
   phone,
   contacts,
+  contactImport,
   consent,
   templates,
   senders,

@@ -109,6 +109,7 @@ export const serializeContact = (c: Record<string, any>): Contact => ({
   locale: c.locale ?? null,
   timeZone: c.timeZone ?? null,
   tags: json(c.tags) ?? [],
+  fields: json(c.fields) ?? {},
   source: c.source,
   isLead: Boolean(c.isLead),
   profileName: c.profileName ?? null,

@@ -163,6 +163,15 @@ const contactFields = {
     }),
   relatedType: text().nullable(),
   relatedId: text().nullable(),
+  // Per-contact values (an import's extra columns): names to text; on update merged, null removes a name.
+  fields: yup
+    .mixed()
+    .nullable()
+    .test('fields', 'fields must be an object of names to text, e.g. { "placa": "ABC-123" }', (value: unknown) => {
+      if (value === undefined || value === null) return true;
+      if (!isPlainObject(value)) return false;
+      return Object.entries(value).every(([key, item]) => key.length <= 100 && (item === null || (typeof item === 'string' && item.length <= 2000)));
+    }),
 };
 export const createContactSchema = yup
   .object({ ...contactFields, phone: contactFields.phone.required('phone is required') })

@@ -1,0 +1,230 @@
+import type { Core } from '@strapi/strapi';
+import type { CountryCode } from 'libphonenumber-js';
+import { UID } from '../constants';
+import { getService } from '../utils';
+import { RuleError } from '../utils/errors';
+import { isUniqueViolation } from '../utils/db-errors';
+import { csvRows, fileKind, isBlank, mapHeader, readRow, xlsxRows, type ImportRow, type RowError, type SheetRow } from '../lib/contact-import';
+import type { Contact } from './contacts';
+import type { ConsentChange } from './consent';
+
+/** Rows written per batch: one lookup, one bulk insert, the updates, the consent entries. */
+export const IMPORT_BATCH_SIZE = 500;
+/** Errors listed in the answer; the rest are counted (`errorCount`). */
+export const MAX_LISTED_ERRORS = 200;
+
+export interface ImportFile {
+  path: string;
+  name?: string | null;
+  mime?: string | null;
+}
+
+export interface ImportResult {
+  /** Contacts created. */
+  created: number;
+  /** Contacts that existed before the import and were updated. */
+  updated: number;
+  /** Rows not written: each has at least one entry in `errors`. */
+  skipped: number;
+  /** Rows whose phone an earlier row of the file already had: the later row wins (applied over it). */
+  duplicates: number;
+  /** Data rows read (blank rows not counted). */
+  rows: number;
+  /** The first MAX_LISTED_ERRORS problems, `row` as the spreadsheet numbers it (header = 1). */
+  errors: RowError[];
+  /** Every problem, listed or not. */
+  errorCount: number;
+}
+
+export interface ImportOptions {
+  /** Who imports (`user:ana@example.com`, `token:crm`): kept on consent ledger entries. */
+  actor?: string | null;
+  /** Called after each batch with the running totals (background imports). */
+  onProgress?: (result: ImportResult) => void;
+}
+
+/** The pending write for one phone in a batch; later rows of the same phone are applied over it. */
+type Pending = Omit<ImportRow, 'row' | 'consentEvidence'> & { consentRow?: number; consentEvidence?: string };
+
+const merge = (into: Pending | undefined, row: ImportRow, fileName: string): Pending => {
+  const next: Pending = { ...(into ?? { phone: row.phone }) };
+  for (const key of ['name', 'email', 'locale', 'timeZone'] as const) if (row[key] !== undefined) next[key] = row[key];
+  if (row.tags) next.tags = [...new Set([...(next.tags ?? []), ...row.tags])];
+  if (row.fields) next.fields = { ...(next.fields ?? {}), ...row.fields };
+  if (row.consent !== undefined) {
+    next.consent = row.consent;
+    next.consentRow = row.row;
+    next.consentEvidence = row.consentEvidence ?? `Importación de contactos: ${fileName}, fila ${row.row}`;
+  }
+  return next;
+};
+
+const jsonOf = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Contacts from a CSV or XLSX file: read streaming, each row checked whole (a bad row is
+ * reported with its row, column and reason, and nothing of it is written), the good ones written
+ * in batches. Consent changes go to the ledger (consent service), never straight to the columns.
+ */
+const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async importFile(file: ImportFile, options: ImportOptions = {}): Promise<ImportResult> {
+    const { defaultCountry } = await getService('settings').get();
+    const country = defaultCountry as CountryCode;
+    const kind = await fileKind(file.path, file.name, file.mime);
+    const rows: AsyncGenerator<SheetRow> = kind === 'xlsx' ? xlsxRows(file.path) : csvRows(file.path);
+    const fileName = file.name ?? (kind === 'xlsx' ? 'archivo.xlsx' : 'archivo.csv');
+    const result: ImportResult = { created: 0, updated: 0, skipped: 0, duplicates: 0, rows: 0, errors: [], errorCount: 0 };
+    const seen = new Set<string>();
+    /** Phones written by this import: a later batch's update of one is not an update of an existing contact. */
+    const written = new Set<string>();
+    let batch = new Map<string, Pending>();
+    let header: ReturnType<typeof mapHeader> | null = null;
+
+    const report = (errors: RowError[]) => {
+      for (const error of errors) {
+        result.errorCount += 1;
+        if (result.errors.length < MAX_LISTED_ERRORS) result.errors.push(error);
+      }
+    };
+
+    const flush = async () => {
+      if (!batch.size) return;
+      const pending = batch;
+      batch = new Map();
+      await this.writeBatch(pending, written, result, options.actor ?? null);
+      options.onProgress?.(result);
+    };
+
+    try {
+      for await (const { row, cells } of rows) {
+        if (!header) {
+          if (isBlank(cells)) continue;
+          header = mapHeader(cells);
+          if (!header.hasPhone) {
+            throw new RuleError(
+              'file',
+              'phone-column',
+              'The file has no phone column: the first row must name the columns, one of them phone (teléfono, celular, whatsapp)',
+              400
+            );
+          }
+          continue;
+        }
+        if (isBlank(cells)) continue;
+        result.rows += 1;
+        const { value, errors } = readRow(cells, header, row, country);
+        if (!value) {
+          result.skipped += 1;
+          report(errors ?? []);
+          continue;
+        }
+        if (seen.has(value.phone)) result.duplicates += 1;
+        else seen.add(value.phone);
+        batch.set(value.phone, merge(batch.get(value.phone), value, fileName));
+        if (batch.size >= IMPORT_BATCH_SIZE) await flush();
+      }
+    } finally {
+      await rows.return(undefined);
+    }
+    if (!header) throw new RuleError('file', 'phone-column', 'The file is empty: the first row must name the columns, one of them phone', 400);
+    await flush();
+    return result;
+  },
+
+  /**
+   * One batch: the existing contacts looked up in one query, the new ones inserted in bulk, the
+   * existing ones updated, then the consent changes recorded in the ledger. One transaction;
+   * retried once when another writer created one of the numbers in the meantime.
+   */
+  async writeBatch(pending: Map<string, Pending>, written: Set<string>, result: ImportResult, actor: string | null) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const counts = await strapi.db.transaction(() => this.writeBatchOnce(pending, actor));
+        for (const phone of counts.created) written.add(phone);
+        result.created += counts.created.length;
+        for (const phone of counts.updated) {
+          if (!written.has(phone)) {
+            result.updated += 1;
+            written.add(phone);
+          }
+        }
+        return;
+      } catch (error) {
+        if (attempt >= 2 || !isUniqueViolation(error, 'phone')) throw error;
+      }
+    }
+  },
+
+  async writeBatchOnce(pending: Map<string, Pending>, actor: string | null) {
+    const phones = [...pending.keys()];
+    const query = strapi.db.query(UID.contact);
+    const existing: Contact[] = await query.findMany({
+      where: { phone: { $in: phones } },
+      select: ['id', 'documentId', 'phone', 'tags', 'fields', 'marketingConsent'],
+    });
+    const byPhone = new Map(existing.map((c) => [c.phone, c]));
+    const now = new Date();
+    const created: string[] = [];
+    const updated: string[] = [];
+    const consent: Array<{ contact: Contact; change: ConsentChange }> = [];
+
+    const fresh = phones.filter((p) => !byPhone.has(p)).map((p) => pending.get(p)!);
+    if (fresh.length) {
+      await query.createMany({
+        data: fresh.map((p) => ({
+          phone: p.phone,
+          name: p.name ?? null,
+          email: p.email ?? null,
+          locale: p.locale ?? 'es-MX',
+          timeZone: p.timeZone ?? null,
+          tags: p.tags ?? [],
+          fields: p.fields ?? {},
+          source: 'csv',
+          createdAt: now,
+          updatedAt: now,
+        })),
+      });
+      created.push(...fresh.map((p) => p.phone));
+      const withConsent = fresh.filter((p) => p.consent === true);
+      if (withConsent.length) {
+        const rows: Contact[] = await query.findMany({ where: { phone: { $in: withConsent.map((p) => p.phone) } }, select: ['id', 'phone'] });
+        for (const contact of rows) {
+          const p = pending.get(contact.phone)!;
+          consent.push({ contact, change: { purpose: 'marketing', granted: true, method: 'csv', evidence: p.consentEvidence, actor, at: now } });
+        }
+      }
+    }
+
+    for (const contact of existing) {
+      const p = pending.get(contact.phone)!;
+      const data: Record<string, unknown> = {};
+      for (const key of ['name', 'email', 'locale', 'timeZone'] as const) if (p[key] !== undefined) data[key] = p[key];
+      if (p.tags) {
+        const tags = jsonOf(contact.tags);
+        data.tags = [...new Set([...(Array.isArray(tags) ? tags : []), ...p.tags])];
+      }
+      if (p.fields) {
+        const fields = jsonOf(contact.fields);
+        data.fields = { ...(fields && typeof fields === 'object' && !Array.isArray(fields) ? fields : {}), ...p.fields };
+      }
+      if (Object.keys(data).length) await query.updateMany({ where: { id: contact.id }, data: { ...data, updatedAt: now } });
+      updated.push(contact.phone);
+      if (p.consent !== undefined && Boolean(contact.marketingConsent) !== p.consent) {
+        consent.push({ contact, change: { purpose: 'marketing', granted: p.consent, method: 'csv', evidence: p.consentEvidence, actor, at: now } });
+      }
+    }
+
+    if (consent.length) await getService('consent').recordMany(consent);
+    return { created, updated };
+  },
+});
+
+export type ContactImportService = ReturnType<typeof createContactImportService>;
+export default createContactImportService;
