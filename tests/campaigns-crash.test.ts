@@ -58,6 +58,8 @@ describe('a worker killed mid-fan-out', () => {
       return c.state === 'scheduled' ? c : null;
     }, 60_000);
     expect(done.total).toBe(RECIPIENTS);
+    // The page the killed round had written is counted as queued, not as duplicates.
+    expect({ queued: done.queuedCount, excluded: done.excluded }).toEqual({ queued: RECIPIENTS, excluded: {} });
     const messages = await app.strapi.db.query(UID.message as any).count({ where: { campaignId: id } });
     expect(messages).toBe(RECIPIENTS);
     // One per contact: the idempotency key is unique, and every contact has one.

@@ -5,7 +5,7 @@
  * spreadsheet. Sandbox mode: the message rows are what is asserted.
  */
 import { startStrapi, type TestApp } from './helpers/strapi';
-import { createApiToken } from './helpers/auth';
+import { createAdminJwt, createApiToken } from './helpers/auth';
 import { uniqueMexicanNumber } from './helpers/factories';
 import { waitFor } from './helpers/wait';
 import { UID } from './helpers/whatsapp';
@@ -197,5 +197,47 @@ describe('campaigns', () => {
     // (a spreadsheet shows the text as typed).
     const [number, name, status] = lines[1].split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
     expect([number, name, status]).toEqual([`'${phone}`, `"'=HYPERLINK(""http://evil.example"",""clic"")"`, 'sent']);
+  });
+
+  it("the sender's daily limit (its messaging tier): what is left today goes now, the rest tomorrow, and the stats say so", async () => {
+    const sender = await app.strapi.db.query(UID.sender as any).findOne({ where: { provider: 'sandbox' } });
+    const admin = await createAdminJwt(app);
+    const cm = (data: Record<string, unknown>) => app.http().put(`/content-manager/collection-types/plugin::whatsapp.sender/${sender.documentId}`).set('Authorization', admin).send(data);
+    const refused = await cm({ dailyLimit: 300 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['dailyLimit'], rule: 'tier' });
+    await cm({ dailyLimit: 250 }).expect(200);
+    try {
+      const now = new Date();
+      const contacts = Array.from({ length: 260 }, (_, i) => ({ phone: `+52559${String(1000000 + i).padStart(7, '0')}`, name: `Tier ${i}`, locale: 'es-MX', createdAt: now, updatedAt: now }));
+      await app.strapi.db.query(UID.contact as any).createMany({ data: contacts });
+      const created = await api('post', '/api/whatsapp/campaigns', {
+        name: 'Más que el límite',
+        template: 'aviso_servicio',
+        audience: { kind: 'phones', phones: contacts.map((c) => c.phone) },
+        variables: { nombre: 'contact.name', placa: { value: 'X' } },
+        scheduledAt: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+      }).expect(201);
+      const id = created.body.data.id;
+      await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+      await settled(id, ['scheduled']);
+      // Whatever this sender already started in the last 24 hours counts against today's 250.
+      const messages = await messagesOf(id);
+      const days = new Map<number, number>();
+      const first = Math.min(...messages.map((m: any) => new Date(m.dueAt).getTime()));
+      for (const m of messages) {
+        const day = Math.round((new Date(m.dueAt).getTime() - first) / (24 * 3600_000));
+        days.set(day, (days.get(day) ?? 0) + 1);
+      }
+      expect(messages).toHaveLength(260);
+      expect([...days.keys()].sort()).toEqual([0, 1]);
+      expect(days.get(0)).toBeLessThanOrEqual(250);
+      expect(days.get(0)! + days.get(1)!).toBe(260);
+      const stats = (await api('get', `/api/whatsapp/campaigns/${id}/stats`).expect(200)).body.data;
+      expect(stats).toMatchObject({ dailyLimit: 250, daysNeeded: 2 });
+      await api('post', `/api/whatsapp/campaigns/${id}/cancel`).expect(200);
+    } finally {
+      await cm({ dailyLimit: null }).expect(200);
+    }
   });
 });

@@ -28,10 +28,12 @@ const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpub
  */
 const CONSENT_FIELDS = { marketingConsent: 'marketing', transactionalConsent: 'transactional' } as const;
 const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt', 'phoneUnverified', 'providerUserId', 'username', 'phoneHistory'];
+/** WhatsApp's messaging limits: unique people a number may start conversations with in 24 hours. */
+const MESSAGING_TIERS = [250, 1000, 10_000, 100_000];
 /** Sender fields only the dispatcher writes. */
 const SYSTEM_SENDER_FIELDS = ['nextFreeAt'];
 /** Campaign fields that move only through launch, pause, resume and cancel, and the fan-out's counters. */
-const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'resumedAt', 'nextFreeAt'];
+const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'resumedAt', 'dailyPlan', 'nextFreeAt'];
 
 /** A rule error as the Content Manager and GraphQL show it: a validation error on the field. */
 const asValidationError = (error: unknown) =>
@@ -157,6 +159,9 @@ const senderRules = async (strapi: Core.Strapi, action: string, data: Record<str
   }
   if (data.number !== undefined && !(provider === 'sandbox' && data.number === 'sandbox') && !(provider === 'meta' && /^meta:\d+$/.test(String(data.number)))) {
     data.number = await getService('phone').normalize(String(data.number).replace(/^whatsapp:/, ''), 'number');
+  }
+  if (data.dailyLimit !== undefined && data.dailyLimit !== null && data.dailyLimit !== '' && !MESSAGING_TIERS.includes(Number(data.dailyLimit))) {
+    throw new RuleError('dailyLimit', 'tier', `dailyLimit must be a WhatsApp messaging tier (${MESSAGING_TIERS.join(', ')}) or empty for unlimited`);
   }
   if (data.messagesPerSecond !== undefined && data.messagesPerSecond !== null) {
     const rate = Number(data.messagesPerSecond);

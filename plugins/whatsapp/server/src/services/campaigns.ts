@@ -49,10 +49,26 @@ export interface Campaign {
   excluded: Record<string, number> | null;
   pausedReason: string | null;
   resumedAt: string | null;
+  dailyPlan: DailyPlan | null;
   createdAt?: string;
   updatedAt?: string;
 }
 export type CampaignInput = Partial<Pick<Campaign, 'name' | 'template' | 'senderId' | 'audience' | 'variables' | 'scheduledAt' | 'pacingSeconds'>>;
+
+/**
+ * The sender's daily limit as the fan-out plans it (WhatsApp's messaging tier: unique people a
+ * number may start conversations with in a rolling 24 hours): what was left at launch goes now,
+ * then `limit` more each following day.
+ */
+export interface DailyPlan {
+  limit: number;
+  leftAtLaunch: number;
+  from: string;
+}
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Which day (0 = now) the n-th message of a campaign goes out on under its plan. */
+export const dayOf = (plan: DailyPlan | null, n: number): number =>
+  !plan || n < plan.leftAtLaunch ? 0 : 1 + Math.floor((n - plan.leftAtLaunch) / plan.limit);
 
 /** Recipients read and written per fan-out round. */
 const BATCH = 500;
@@ -161,16 +177,42 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       excluded[reason] = (excluded[reason] ?? 0) + 1;
     };
     const dueAt = campaign.scheduledAt && new Date(campaign.scheduledAt).getTime() > Date.now() ? new Date(campaign.scheduledAt) : new Date();
+    // The sender's daily limit, planned once at the first round: what it has left now, then a day's worth each day.
+    let plan: DailyPlan | null = campaign.dailyPlan ?? null;
+    const limit = Number((sender as { dailyLimit?: number | null }).dailyLimit) || 0;
+    if (!plan && limit > 0 && offset === 0) {
+      const since = new Date(dueAt.getTime() - DAY_MS);
+      const used = await knex()(TABLE.message)
+        .where({ [M.senderId]: sender.id, [M.direction]: 'out' })
+        .whereNotNull(M.templateId)
+        .whereNotIn(M.status, [STATUS.cancelled])
+        .where(M.dueAt, '>', since)
+        .countDistinct({ n: M.contactId })
+        .first();
+      plan = { limit, leftAtLaunch: Math.max(0, limit - Number(used?.n ?? 0)), from: dueAt.toISOString() };
+    }
+    const dueFor = (n: number) => (plan ? new Date(new Date(plan.from).getTime() + dayOf(plan, n) * DAY_MS) : dueAt);
+    const queuedBefore = campaign.queuedCount ?? 0;
     const rows: NewMessage[] = [];
     // Duplicates: a contact already holding a message of this campaign (earlier pages) or twice in this page.
     const seen = new Set<number>();
     const contactIds = page.map((r) => r.contact?.id).filter((id): id is number => typeof id === 'number');
-    const already = new Set<number>(
-      contactIds.length
-        ? (await knex()(TABLE.message).where(M.campaignId, campaign.id).whereIn(M.contactId, contactIds).select(M.contactId)).map((r: Record<string, unknown>) => Number(r[M.contactId]))
-        : []
-    );
+    // A contact of this page may already hold this campaign's message for two reasons: it was in
+    // an earlier page too (a duplicate), or this very page was written by a round that stopped
+    // before recording itself (a resumed fan-out: its messages are newer than the campaign row's
+    // last update, which every finished round makes right after its insert).
+    const lastRound = campaign.updatedAt ? new Date(campaign.updatedAt).getTime() : 0;
+    const already = new Set<number>();
+    const resumed = new Set<number>();
+    if (contactIds.length) {
+      const existing: Array<Record<string, unknown>> = await knex()(TABLE.message).where(M.campaignId, campaign.id).whereIn(M.contactId, contactIds).select(M.contactId, M.createdAt);
+      for (const row of existing) {
+        const created = row[M.createdAt] instanceof Date ? (row[M.createdAt] as Date).getTime() : Number(row[M.createdAt]) || new Date(String(row[M.createdAt])).getTime();
+        (created > lastRound ? resumed : already).add(Number(row[M.contactId]));
+      }
+    }
     let counted = 0;
+    let resumedCount = 0;
     for (const recipient of page) {
       counted += 1;
       if (audience.kind === 'tags' && !recipient.contact) continue; // not in the audience at all
@@ -181,6 +223,11 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (!contact) {
         exclude('no-consent');
+        continue;
+      }
+      if (resumed.has(contact.id) && !seen.has(contact.id)) {
+        seen.add(contact.id);
+        resumedCount += 1;
         continue;
       }
       if (seen.has(contact.id) || already.has(contact.id)) {
@@ -218,7 +265,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         body,
         media: null,
         category: template!.category,
-        dueAt,
+        dueAt: dueFor(queuedBefore + resumedCount + rows.length),
         idempotencyKey: `campaign:${campaign.id}:${contact.id}`,
         campaignId: campaign.id,
         automationId: null,
@@ -234,8 +281,10 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       where: { id: campaign.id },
       data: {
         total: offset + counted,
-        queuedCount: (campaign.queuedCount ?? 0) + written,
+        queuedCount: queuedBefore + resumedCount + written,
         excluded,
+        dailyPlan: plan,
+        updatedAt: new Date(),
         ...(done ? { state: dueAt.getTime() > Date.now() ? 'scheduled' : 'running', fannedOutAt: now } : {}),
       },
     });
@@ -484,6 +533,10 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         read: sum(STATUS.read),
         failed: sum(STATUS.failed, STATUS.undeliverable),
         cancelled: sum(STATUS.cancelled),
+        // Under the sender's daily limit, the day the last message goes out.
+        lastDueAt: campaign.dailyPlan && campaign.queuedCount ? new Date(new Date(campaign.dailyPlan.from).getTime() + dayOf(campaign.dailyPlan, campaign.queuedCount - 1) * DAY_MS).toISOString() : null,
+        daysNeeded: campaign.dailyPlan && campaign.queuedCount ? dayOf(campaign.dailyPlan, campaign.queuedCount - 1) + 1 : campaign.queuedCount ? 1 : 0,
+        dailyLimit: campaign.dailyPlan?.limit ?? null,
         failures: byError.map((row) => {
           const code = row[M.errorCode] ? String(row[M.errorCode]) : null;
           const explained = code ? explainError(String(row[M.provider] ?? '') as Parameters<typeof explainError>[0], code, lang) : null;
