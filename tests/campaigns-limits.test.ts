@@ -9,6 +9,7 @@ import { uniqueMexicanNumber } from './helpers/factories';
 import { waitFor } from './helpers/wait';
 import { UID } from './helpers/whatsapp';
 import { startFakes, type Fakes } from './fakes';
+import { postMeta } from './helpers/webhooks';
 
 describe('campaigns within the provider\'s limits', () => {
   let app: TestApp;
@@ -104,5 +105,54 @@ describe('campaigns within the provider\'s limits', () => {
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     // Never faster than the pace (a little slack for the clock), whatever the dispatcher's speed.
     expect(gaps.every((gap) => gap >= 450)).toBe(true);
+  });
+
+  it("pauses itself when Meta pauses its template (message_template_status_update), saying why", async () => {
+    const phone = uniqueMexicanNumber().e164;
+    await api('post', '/api/whatsapp/contacts', { phone, name: 'Plantilla' }).expect(201);
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Plantilla pausada',
+      template: 'aviso',
+      audience: { kind: 'phones', phones: [phone] },
+      variables: { nombre: 'contact.name' },
+      scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    await waitFor(async () => ((await stateOf(id)).state === 'scheduled' ? true : null));
+
+    // As Meta documents the webhook (WhatsApp Business Account, field message_template_status_update).
+    const update = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          time: Math.floor(Date.now() / 1000),
+          changes: [
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'PAUSED',
+                message_template_id: 806312974732579,
+                message_template_name: 'aviso_servicio',
+                message_template_language: 'es_MX',
+                reason: 'NONE',
+                other_info: { title: 'FIRST_PAUSE', description: 'Your WhatsApp message template has been paused for 3 hours due to low quality.' },
+              },
+            },
+          ],
+        },
+      ],
+    };
+    for (let i = 0; i < 2; i += 1) await postMeta(app, update).expect(200);
+    const paused = await waitFor(async () => {
+      const c = await stateOf(id);
+      return c.state === 'paused' ? c : null;
+    });
+    expect(paused.pausedReason).toBe('Meta paused the template aviso_servicio (es_MX): Your WhatsApp message template has been paused for 3 hours due to low quality.');
+    const events = await app.strapi.db.query('plugin::whatsapp.webhook-event' as any).findMany({ where: { kind: 'template-status' } });
+    expect(events.map((e: any) => e.outcome)).toEqual(['applied']);
+    // Its messages wait (the dispatcher skips a paused campaign), nothing was sent.
+    expect((await app.strapi.db.query(UID.message as any).findMany({ where: { campaignId: id } })).map((m: any) => m.deliveryStatus)).toEqual(['scheduled']);
   });
 });

@@ -167,7 +167,24 @@ export interface ProviderErrorEvent {
   errors: ProviderError[];
 }
 
-export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent;
+/**
+ * Meta's `message_template_status_update`: an approved template's status changed (PAUSED for low
+ * quality, DISABLED, REJECTED, REINSTATED…). Applied to campaigns: one sending a template Meta
+ * paused or disabled pauses itself, saying why.
+ */
+export interface TemplateStatusEvent {
+  kind: 'template-status';
+  key: string;
+  event: string;
+  templateId: string | null;
+  name: string;
+  language: string | null;
+  reason: string | null;
+  /** `other_info.description` (why it was paused or unpaused), when Meta says. */
+  description: string | null;
+}
+
+export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateStatusEvent;
 
 /** Largest part of an unreadable item kept on its row (characters of JSON). */
 export const UNREADABLE_RAW_LIMIT = 64 * 1024;

@@ -75,6 +75,8 @@ const BATCH = 500;
 export const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 const UNSENT = [STATUS.scheduled, STATUS.queued, STATUS.sending];
+/** Template statuses from Meta that stop a campaign sending the template. */
+const STOPPING_TEMPLATE_EVENTS = new Set(['PAUSED', 'DISABLED', 'REJECTED', 'PENDING_DELETION', 'DELETED', 'LOCKED', 'ARCHIVED']);
 /** Auto-pause: this many messages waiting on a rate-limit retry; the failure rate once this many have an outcome. */
 const RATE_LIMITED_PAUSE = 10;
 const MIN_OUTCOMES = 20;
@@ -504,6 +506,24 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         getService('dispatcher').wake();
       }
       return { campaign: await findOrFail(campaign.id), requeued };
+    },
+
+    /**
+     * Meta paused, disabled or rejected an approved template (`message_template_status_update`):
+     * every campaign still sending it pauses, saying why. Returns how many paused. Other events
+     * (APPROVED, REINSTATED…) change nothing here: staff resume a campaign themselves.
+     */
+    async applyTemplateStatus(update: { event: string; name: string; language: string | null; reason: string | null; description: string | null }): Promise<number> {
+      if (!STOPPING_TEMPLATE_EVENTS.has(update.event)) return 0;
+      const templates: Array<{ name: string; metaLanguage?: string | null }> = await strapi.db.query(UID.template).findMany({ where: { metaName: update.name }, select: ['name', 'metaLanguage'] });
+      const language = (update.language ?? '').replace('-', '_').toLowerCase();
+      const names = templates.filter((t) => !language || !t.metaLanguage || t.metaLanguage.replace('-', '_').toLowerCase() === language).map((t) => t.name);
+      if (!names.length) return 0;
+      const why = [update.reason, update.description].filter((part) => part && part !== 'NONE').join(': ');
+      const reason = `Meta ${update.event.toLowerCase().replace(/_/g, ' ')} the template ${update.name}${update.language ? ` (${update.language})` : ''}${why ? `: ${why}` : ''}`.slice(0, 255);
+      const changed = await campaigns().updateMany({ where: { template: { $in: names }, state: { $in: ['launching', 'scheduled', 'running'] } }, data: { state: 'paused', pausedReason: reason } });
+      if (changed?.count) strapi.log.warn(`[whatsapp] ${reason}; ${changed.count} campaign(s) paused`);
+      return changed?.count ?? 0;
     },
 
     /** Counts from grouped queries (never a loop over rows). */

@@ -121,8 +121,20 @@ describe('parseMetaWebhook', () => {
 
   it('skips changes of other fields and other objects', () => {
     expect(parseMetaWebhook({ object: 'page', entry: [{ id: '1', changes: [] }] })).toEqual([]);
-    const templateUpdate = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED' } }] }] };
-    expect(parseMetaWebhook(templateUpdate)).toEqual([]);
+    const qualityUpdate = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'message_template_quality_update', value: { new_quality_score: 'RED' } }] }] };
+    expect(parseMetaWebhook(qualityUpdate)).toEqual([]);
+  });
+
+  it('reads a template status update; one without its name is kept as unreadable', () => {
+    const update = (value: Record<string, unknown>) => ({ object: 'whatsapp_business_account', entry: [{ id: '1', time: 1739321024, changes: [{ field: 'message_template_status_update', value }] }] });
+    expect(
+      parseMetaWebhook(
+        update({ event: 'DISABLED', message_template_id: 806312974732579, message_template_name: 'promo', message_template_language: 'es_MX', reason: 'INCORRECT_CATEGORY', disable_info: { disable_date: 1751234563 } })
+      )
+    ).toEqual([
+      { kind: 'template-status', key: 'template:806312974732579:es_MX:DISABLED:1739321024', event: 'DISABLED', templateId: '806312974732579', name: 'promo', language: 'es_MX', reason: 'INCORRECT_CATEGORY', description: null },
+    ]);
+    expect(parseMetaWebhook(update({ event: 'APPROVED' }))).toEqual([expect.objectContaining({ kind: 'unreadable', path: 'entry[0].changes[0].value' })]);
   });
 
   describe('item by item: what does not read is kept as unreadable, the rest still reads', () => {

@@ -374,6 +374,31 @@ function readValue(value: Json, path: string, events: WebhookEvent[]) {
   }
 }
 
+/**
+ * `{ event, message_template_id, message_template_name, message_template_language, reason,
+ * other_info: { title, description } }` (WhatsApp Business Account webhooks,
+ * `message_template_status_update`). Keyed by the template, the event and the entry's time, so a
+ * repeated delivery is stored once and a later pause of the same template is a new event.
+ */
+function readTemplateStatus(value: Record<string, unknown>, path: string, time: unknown): WebhookEvent {
+  const name = typeof value.message_template_name === 'string' ? value.message_template_name.trim() : '';
+  const event = typeof value.event === 'string' ? value.event.trim().toUpperCase() : '';
+  if (!name || !event) return unreadable(path, 'a template status update needs event and message_template_name', value);
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null);
+  const other = isRecord(value.other_info) ? value.other_info : {};
+  const templateId = text(value.message_template_id);
+  return {
+    kind: 'template-status',
+    key: `template:${templateId ?? name}:${text(value.message_template_language) ?? ''}:${event}:${text(time) ?? ''}`,
+    event,
+    templateId,
+    name,
+    language: text(value.message_template_language),
+    reason: text(value.reason),
+    description: text(other.description),
+  };
+}
+
 export function parseMetaWebhook(body: unknown): WebhookEvent[] {
   if (!isRecord(body)) return [unreadable('body', 'body must be an object', body)];
   if (typeof body.object !== 'string' || body.object.trim() === '') return [unreadable('object', 'object must be a non-empty string', body)];
@@ -389,6 +414,10 @@ export function parseMetaWebhook(body: unknown): WebhookEvent[] {
     }
     each(rawEntry.changes, `entry[${i}].changes`, rawEntry, events, (rawChange, path) => {
       const change = requireRecord(rawChange, path);
+      if (change.field === 'message_template_status_update') {
+        events.push(readTemplateStatus(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
+        return null;
+      }
       if (change.field !== 'messages') return null;
       readValue(requireRecord(change.value, `${path}.value`), `${path}.value`, events);
       return null;
