@@ -9,6 +9,7 @@ import { createAdminJwt, createApiToken } from './helpers/auth';
 import { uniqueMexicanNumber } from './helpers/factories';
 import { waitFor } from './helpers/wait';
 import { UID } from './helpers/whatsapp';
+import { metaPayload, metaText, postMeta, settleWebhooks } from './helpers/webhooks';
 
 describe('campaigns', () => {
   let app: TestApp;
@@ -239,5 +240,28 @@ describe('campaigns', () => {
     } finally {
       await cm({ dailyLimit: null }).expect(200);
     }
+  });
+
+  it('replies and opt-outs after a campaign message count for the campaign', async () => {
+    const a = uniqueMexicanNumber();
+    const b = uniqueMexicanNumber();
+    const c = uniqueMexicanNumber();
+    for (const n of [a, b, c]) await contact({ phone: n.e164, name: 'Respuesta' });
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Respuestas',
+      template: 'aviso_servicio',
+      audience: { kind: 'phones', phones: [a.e164, b.e164, c.e164] },
+      variables: { nombre: 'contact.name', placa: { value: 'X' } },
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    await settled(id, ['completed']);
+    // A answers; B answers "BAJA" (an opt-out keyword); C says nothing.
+    await postMeta(app, metaPayload(metaText(a.waId, 'A', '¿A qué hora abren?'))).expect(200);
+    await postMeta(app, metaPayload(metaText(b.waId, 'B', 'BAJA'))).expect(200);
+    await settleWebhooks(app.strapi);
+    await waitFor(async () => ((await app.strapi.db.query(UID.contact as any).findOne({ where: { phone: b.e164 } })).optedOutAt ? true : null));
+    const stats = (await api('get', `/api/whatsapp/campaigns/${id}/stats`).expect(200)).body.data;
+    expect(stats).toMatchObject({ messages: 3, replied: 2, optedOut: 1, replyWindowHours: 72 });
   });
 });

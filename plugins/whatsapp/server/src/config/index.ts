@@ -65,6 +65,8 @@ export interface PluginConfig {
   media: { download: boolean; maxBytes: number };
   /** Applied webhook events older than this many days are deleted; 0 keeps them. */
   webhookRetentionDays: number;
+  /** Hours after a campaign message in which a reply or an opt-out counts for the campaign. */
+  campaignReplyWindowHours: number;
   /** Contacts import (CSV/XLSX): the largest file, in megabytes. */
   contactImport: { maxMegabytes: number };
   twilio: TwilioConfig;
@@ -116,6 +118,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
     maxBytes: whole(env, 'WHATSAPP_MEDIA_MAX_BYTES', 25 * 1024 * 1024),
   },
   webhookRetentionDays: whole(env, 'WHATSAPP_WEBHOOK_RETENTION_DAYS', 30),
+  campaignReplyWindowHours: whole(env, 'WHATSAPP_CAMPAIGN_REPLY_WINDOW_HOURS', 72),
   contactImport: { maxMegabytes: whole(env, 'WHATSAPP_IMPORT_MAX_MB', 20) },
   twilio: {
     accountSid: text(env, 'TWILIO_ACCOUNT_SID') ?? '',
@@ -176,6 +179,7 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'media.download', variable: 'WHATSAPP_MEDIA_DOWNLOAD', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
   { path: 'media.maxBytes', variable: 'WHATSAPP_MEDIA_MAX_BYTES', rule: 'a whole number of bytes ≥ 1024', ok: wholeAtLeast(1024) },
   { path: 'webhookRetentionDays', variable: 'WHATSAPP_WEBHOOK_RETENTION_DAYS', rule: 'a whole number of days ≥ 0 (0 keeps events forever)', ok: wholeAtLeast(0) },
+  { path: 'campaignReplyWindowHours', variable: 'WHATSAPP_CAMPAIGN_REPLY_WINDOW_HOURS', rule: 'a whole number of hours ≥ 1', ok: wholeAtLeast(1) },
   { path: 'contactImport.maxMegabytes', variable: 'WHATSAPP_IMPORT_MAX_MB', rule: 'a whole number of megabytes from 1 to 500', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 500 },
   { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.graphBaseUrl', variable: 'META_GRAPH_BASE_URL', rule: 'an http(s) URL', ok: isUrl },

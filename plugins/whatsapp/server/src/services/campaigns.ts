@@ -4,7 +4,8 @@ import { getService } from '../utils';
 import { conflict, notFound, RuleError } from '../utils/errors';
 import { whereRef } from '../utils/document-id';
 import { createJob } from '../workers/runner';
-import { M, TABLE } from '../queue/columns';
+import { M, TABLE, isPostgres } from '../queue/columns';
+import { readConfig } from '../config';
 import type { NewMessage } from '../queue';
 import { formatOptionsFor } from '../lib/locale';
 import { explainError } from '../providers/explain';
@@ -66,6 +67,7 @@ export interface DailyPlan {
   from: string;
 }
 const DAY_MS = 24 * 60 * 60 * 1000;
+const CONTACT_TABLE = 'whatsapp_contacts';
 /** Which day (0 = now) the n-th message of a campaign goes out on under its plan. */
 export const dayOf = (plan: DailyPlan | null, n: number): number =>
   !plan || n < plan.leftAtLaunch ? 0 : 1 + Math.floor((n - plan.leftAtLaunch) / plan.limit);
@@ -540,6 +542,28 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         .count({ n: '*' });
       const sum = (...statuses: string[]) => statuses.reduce((total, status) => total + (counts[status] ?? 0), 0);
       const messages = Object.values(counts).reduce((a, b) => a + b, 0);
+      // Replies and opt-outs within the window after each person's campaign message (one grouped query each).
+      const windowMs = readConfig().campaignReplyWindowHours * 3600_000;
+      const sentRows = knex()(`${TABLE.message} as c`).where('c.' + M.campaignId, campaign.id).whereNotNull('c.' + M.sentAt);
+      const replied = await sentRows
+        .clone()
+        .whereExists(
+          knex()(`${TABLE.message} as r`)
+            .select(knex().raw('1'))
+            .whereRaw(`r.${M.contactId} = c.${M.contactId}`)
+            .where('r.' + M.direction, 'in')
+            .whereRaw(`r.${M.createdAt} >= c.${M.sentAt}`)
+            .whereRaw(`r.${M.createdAt} <= ${isPostgres() ? `c.${M.sentAt} + (?::double precision * interval '1 millisecond')` : `c.${M.sentAt} + ?`}`, [windowMs])
+        )
+        .countDistinct({ n: 'c.' + M.contactId })
+        .first();
+      const optedOut = await sentRows
+        .clone()
+        .join(`${CONTACT_TABLE} as k`, 'k.id', 'c.' + M.contactId)
+        .whereRaw(`k.opted_out_at >= c.${M.sentAt}`)
+        .whereRaw(`k.opted_out_at <= ${isPostgres() ? `c.${M.sentAt} + (?::double precision * interval '1 millisecond')` : `c.${M.sentAt} + ?`}`, [windowMs])
+        .countDistinct({ n: 'c.' + M.contactId })
+        .first();
       return {
         campaign: campaign.id,
         state: campaign.state,
@@ -553,6 +577,9 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         read: sum(STATUS.read),
         failed: sum(STATUS.failed, STATUS.undeliverable),
         cancelled: sum(STATUS.cancelled),
+        replied: Number(replied?.n ?? 0),
+        optedOut: Number(optedOut?.n ?? 0),
+        replyWindowHours: readConfig().campaignReplyWindowHours,
         // Under the sender's daily limit, the day the last message goes out.
         lastDueAt: campaign.dailyPlan && campaign.queuedCount ? new Date(new Date(campaign.dailyPlan.from).getTime() + dayOf(campaign.dailyPlan, campaign.queuedCount - 1) * DAY_MS).toISOString() : null,
         daysNeeded: campaign.dailyPlan && campaign.queuedCount ? dayOf(campaign.dailyPlan, campaign.queuedCount - 1) + 1 : campaign.queuedCount ? 1 : 0,
