@@ -263,5 +263,16 @@ describe('campaigns', () => {
     await waitFor(async () => ((await app.strapi.db.query(UID.contact as any).findOne({ where: { phone: b.e164 } })).optedOutAt ? true : null));
     const stats = (await api('get', `/api/whatsapp/campaigns/${id}/stats`).expect(200)).body.data;
     expect(stats).toMatchObject({ messages: 3, replied: 2, optedOut: 1, replyWindowHours: 72 });
+
+    // GraphQL reads the campaign and the same figures.
+    const gql = await app
+      .http()
+      .post('/graphql')
+      .set('Authorization', token)
+      .send({ query: `{ whatsappCampaigns(filters: { name: { eq: "Respuestas" } }) { name state } whatsappCampaignStats(id: "${id}") }` })
+      .expect(200);
+    expect(gql.body.errors).toBeUndefined();
+    expect(gql.body.data.whatsappCampaigns).toEqual([{ name: 'Respuestas', state: 'completed' }]);
+    expect(gql.body.data.whatsappCampaignStats).toMatchObject({ messages: 3, replied: 2, optedOut: 1 });
   });
 });

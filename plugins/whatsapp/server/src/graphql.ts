@@ -83,6 +83,23 @@ export const registerGraphql = (strapi: Core.Strapi) => {
         },
       }),
       nexus.extendType({
+        type: 'Query',
+        definition(t: any) {
+          // The same figures as REST's GET /campaigns/:id/stats (JSON: they have many shapes).
+          t.field('whatsappCampaignStats', {
+            type: 'JSON',
+            args: { id: nexus.nonNull('ID'), lang: 'String' },
+            async resolve(_parent: unknown, args: { id: string; lang?: string | null }) {
+              try {
+                return await getService('campaigns').stats(args.id, String(args.lang ?? '').startsWith('es') ? 'es' : 'en');
+              } catch (error) {
+                throw toApplicationError(error);
+              }
+            },
+          });
+        },
+      }),
+      nexus.extendType({
         type: 'Mutation',
         definition(t: any) {
           t.field('sendWhatsAppMessage', {
@@ -108,6 +125,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
     ],
     resolversConfig: {
       'Mutation.sendWhatsAppMessage': { auth: { scope: ['plugin::whatsapp.messages.create'] } },
+      'Query.whatsappCampaignStats': { auth: { scope: ['plugin::whatsapp.campaigns.stats'] } },
       'Query.whatsappMessages': { middlewares: [statusFilterMiddleware] },
       'Query.whatsappMessages_connection': { middlewares: [statusFilterMiddleware] },
     },
