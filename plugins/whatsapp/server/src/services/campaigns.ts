@@ -568,7 +568,9 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         campaign: campaign.id,
         state: campaign.state,
         pausedReason: campaign.pausedReason,
-        audience: campaign.total ?? 0,
+        // Everyone the audience named: queued or counted out (`total` is how far the fan-out read,
+        // which for tags includes contacts without the tag).
+        audience: (campaign.queuedCount ?? 0) + Object.values(campaign.excluded ?? {}).reduce((a, b) => a + Number(b), 0),
         excluded: campaign.excluded ?? {},
         messages,
         waiting: sum(STATUS.scheduled, STATUS.queued, STATUS.sending),
