@@ -235,7 +235,9 @@ describe('campaigns', () => {
       expect(days.get(0)).toBeLessThanOrEqual(250);
       expect(days.get(0)! + days.get(1)!).toBe(260);
       const stats = (await api('get', `/api/whatsapp/campaigns/${id}/stats`).expect(200)).body.data;
-      expect(stats).toMatchObject({ dailyLimit: 250, daysNeeded: 2 });
+      expect(stats).toMatchObject({ dailyLimit: 250, daysNeeded: 2, waiting: 260 });
+      // 260 waiting at the sender's rate (the days are in lastDueAt).
+      expect(stats.estimatedSecondsLeft).toBe(Math.ceil(260 / sender.messagesPerSecond));
       await api('post', `/api/whatsapp/campaigns/${id}/cancel`).expect(200);
     } finally {
       await cm({ dailyLimit: null }).expect(200);

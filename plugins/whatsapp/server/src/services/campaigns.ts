@@ -564,9 +564,19 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereRaw(`k.opted_out_at <= ${isPostgres() ? `c.${M.sentAt} + (?::double precision * interval '1 millisecond')` : `c.${M.sentAt} + ?`}`, [windowMs])
         .countDistinct({ n: 'c.' + M.contactId })
         .first();
+      // Pace: what left in the last minute, and the time the waiting ones need at the campaign's
+      // pacing or the sender's rate, whichever is slower (the daily limit is in lastDueAt).
+      const lastMinute = Number(
+        (await knex()(TABLE.message).where(M.campaignId, campaign.id).where(M.sentAt, '>=', new Date(Date.now() - 60_000)).count({ n: '*' }).first())?.n ?? 0
+      );
+      const sender = campaign.senderId ? await strapi.db.query(UID.sender).findOne({ where: { id: campaign.senderId } }) : await getService('senders').resolve().catch(() => null);
+      const perSecond = Math.min(Number(sender?.messagesPerSecond) || 80, Number(campaign.pacingSeconds) > 0 ? 1 / Number(campaign.pacingSeconds) : Infinity);
+      const waitingNow = sum(STATUS.scheduled, STATUS.queued, STATUS.sending);
       return {
         campaign: campaign.id,
         state: campaign.state,
+        sentLastMinute: lastMinute,
+        estimatedSecondsLeft: ['running', 'launching', 'scheduled'].includes(campaign.state) ? Math.ceil(waitingNow / perSecond) : 0,
         pausedReason: campaign.pausedReason,
         // Everyone the audience named: queued or counted out (`total` is how far the fan-out read,
         // which for tags includes contacts without the tag).
