@@ -202,6 +202,7 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     }
 
+    const changes: Array<{ id: number; data: Record<string, unknown> }> = [];
     for (const contact of existing) {
       const p = pending.get(contact.phone)!;
       const data: Record<string, unknown> = {};
@@ -214,15 +215,40 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
         const fields = jsonOf(contact.fields);
         data.fields = { ...(fields && typeof fields === 'object' && !Array.isArray(fields) ? fields : {}), ...p.fields };
       }
-      if (Object.keys(data).length) await query.updateMany({ where: { id: contact.id }, data: { ...data, updatedAt: now } });
+      if (Object.keys(data).length) changes.push({ id: contact.id, data });
       updated.push(contact.phone);
       if (p.consent !== undefined && Boolean(contact.marketingConsent) !== p.consent) {
         consent.push({ contact, change: { purpose: 'marketing', granted: p.consent, method: 'csv', evidence: p.consentEvidence, actor, at: now } });
       }
     }
 
+    await this.updateContacts(changes, now);
     if (consent.length) await getService('consent').recordMany(consent);
     return { created, updated };
+  },
+
+  /**
+   * The existing contacts' new values. PostgreSQL: one `UPDATE … FROM (VALUES …)` for the batch
+   * (a round trip per contact made a 100,000-row re-import take about 50 s); a value the file
+   * left empty keeps the stored one (COALESCE). SQLite runs in the process: one statement each.
+   */
+  async updateContacts(changes: Array<{ id: number; data: Record<string, unknown> }>, now: Date) {
+    if (!changes.length) return;
+    if (strapi.db.dialect.client !== 'postgres') {
+      for (const { id, data } of changes) await strapi.db.query(UID.contact).updateMany({ where: { id }, data: { ...data, updatedAt: now } });
+      return;
+    }
+    const meta = strapi.db.metadata.get(UID.contact);
+    const column = (attribute: string) => (meta.attributes[attribute] as { columnName?: string } | undefined)?.columnName ?? attribute;
+    const text = (value: unknown) => (value === undefined || value === null ? null : String(value));
+    const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+    const values = changes.map(() => '(?::int, ?::text, ?::text, ?::text, ?::text, ?::jsonb, ?::jsonb)').join(', ');
+    const bindings = changes.flatMap(({ id, data }) => [id, text(data.name), text(data.email), text(data.locale), text(data.timeZone), json(data.tags), json(data.fields)]);
+    const set = (attribute: string, v: string) => `${column(attribute)} = COALESCE(v.${v}, c.${column(attribute)})`;
+    const sets = [set('name', 'name'), set('email', 'email'), set('locale', 'locale'), set('timeZone', 'time_zone'), set('tags', 'tags'), set('fields', 'fields')];
+    const sql = `UPDATE ${meta.tableName} AS c SET ${sets.join(', ')}, ${column('updatedAt')} = ? FROM (VALUES ${values}) AS v(id, name, email, locale, time_zone, tags, fields) WHERE c.id = v.id`;
+    // In the batch's transaction (a nested call joins it).
+    await strapi.db.transaction(({ trx }) => trx.raw(sql, [now, ...bindings]));
   },
 });
 
