@@ -61,4 +61,4 @@ async function bootApp(env) {
   return strapi;
 }
 
-module.exports = { createDatabase, bootApp, appDir };
+module.exports = { createDatabase, bootApp, appDir, baseEnv };

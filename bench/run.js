@@ -3,6 +3,8 @@
  * `npm run bench`: compiles the app, runs each benchmark on PostgreSQL and SQLite, prints a
  * table and writes bench/results/<name>-<date>.json and bench/results/latest.json.
  * BENCH_N (default 5000) sets the number of messages; BENCH_DATABASES=postgres,sqlite.
+ * BENCH_ONLY=campaign (not in the default list: minutes at 100,000) runs bench/campaign.js with
+ * BENCH_CAMPAIGN_N recipients (default 100000).
  */
 require('./register-ts');
 const fs = require('fs');
@@ -17,11 +19,12 @@ async function main() {
   const { runDispatchBench } = require('./dispatch');
   const { runWebhookBench } = require('./webhooks');
   const { runAutomationBench } = require('./automations');
+  const { runCampaignBench } = require('./campaign');
 
   const n = Number(process.env.BENCH_N || 5000);
   const databases = (process.env.BENCH_DATABASES || 'postgres,sqlite').split(',');
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` };
-  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [], automations: [] };
+  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [], automations: [], campaign: [] };
   const only = (process.env.BENCH_ONLY || 'dispatch,webhooks,automations').split(',');
 
   for (const database of only.includes('dispatch') ? databases : []) {
@@ -64,6 +67,21 @@ async function main() {
     console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of results.automations) {
       console.log(`| ${r.database} | ${r.worker ? 'on' : 'off'} | ${r.rate ? `${r.rate}/s` : '8 connections'} | ${r.saves} | ${r.without.p50Ms} / ${r.without.p99Ms} ms | ${r.withRule.p50Ms} / ${r.withRule.p99Ms} ms | ${r.ratioP50} | ${r.without.perSecond} / ${r.withRule.perSecond} | ${r.runs} |`);
+    }
+  }
+  if (only.includes('campaign')) {
+    const campaignN = Number(process.env.BENCH_CAMPAIGN_N || 100000);
+    for (const database of databases) {
+      console.log(`\n[bench] campaign on ${database}: ${campaignN} recipients imported from CSV, one campaign launched, app in its own process, provider latency ${process.env.BENCH_PROVIDER_LATENCY_MS || 20} ms`);
+      const r = await runCampaignBench(database, { n: campaignN });
+      results.campaign.push(r);
+      console.log(r);
+    }
+    console.log('\n| database | recipients | import | import peak RSS | fully queued | queue peak RSS | all sent (rate) | completed | send peak RSS | peak RSS |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of results.campaign) {
+      const sent = r.send.allSent ? `${r.send.seconds} s (${r.send.perSecond}/s)` : `${r.send.sent} in ${r.send.seconds} s (${r.send.perSecond}/s), not all`;
+      console.log(`| ${r.database} | ${r.recipients} | ${r.import.seconds} s (${r.import.rowsPerSecond} rows/s) | ${r.import.peakRssMb} MB | ${r.queue.seconds} s (${r.queue.perSecond}/s) | ${r.queue.peakRssMb} MB | ${sent} | ${r.send.completedSeconds ?? '—'} s | ${r.send.peakRssMb} MB | ${r.peakRssMb} MB |`);
     }
   }
   console.log(`\nmachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}`);
