@@ -278,11 +278,16 @@ describe('inbound fidelity', () => {
   });
 
   describe('5. body limits: webhooks up to 5 MB, every other route 1 MB', () => {
-    /** Changes of other fields Meta batches with messages (skipped by the parser), to make a body big. */
+    /** Changes of a field Meta batches with messages that the parser skips (template quality), to make a body big. */
     const padding = (bytes: number) =>
       Array.from({ length: Math.ceil(bytes / 10_000) }, (_, i) => ({
         id: '102290129340398',
-        changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: i, message_template_name: 'x'.repeat(9_900), message_template_language: 'es_MX' } }],
+        changes: [
+          {
+            field: 'message_template_quality_update',
+            value: { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', message_template_id: i, message_template_name: 'x'.repeat(9_900), message_template_language: 'es_MX' },
+          },
+        ],
       }));
 
     it('a signed Meta webhook of 2.5 MB is read, stored and applied', async () => {
