@@ -83,11 +83,11 @@ describe('parseTwilioWebhook', () => {
       inbound({
         NumMedia: '3',
         Body: 'Las tres fotos',
-        MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME0',
+        MediaUrl0: 'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME0',
         MediaContentType0: 'image/jpeg',
-        MediaUrl1: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+        MediaUrl1: 'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
         MediaContentType1: 'image/png',
-        MediaUrl2: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2',
+        MediaUrl2: 'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2',
         MediaContentType2: 'application/pdf',
       }),
       null
