@@ -9,7 +9,8 @@ import { waitFor } from './helpers/wait';
 import { startWorker, type Worker } from './helpers/worker';
 import { UID } from './helpers/whatsapp';
 
-const RECIPIENTS = 3000;
+// Three fan-out rounds (2,000 a round): killed after the first, resumed for the other two.
+const RECIPIENTS = 5000;
 
 describe('a worker killed mid-fan-out', () => {
   let db: TestDatabase;
@@ -30,13 +31,13 @@ describe('a worker killed mid-fan-out', () => {
     const token = await createApiToken(app.strapi);
     await app.http().post('/api/whatsapp/templates').set('Authorization', token).send({ data: { name: 'aviso', category: 'utility', body: 'Hola {{nombre}}' } }).expect(201);
     const now = new Date();
-    const contacts = Array.from({ length: RECIPIENTS }, (_, i) => ({ phone: `+52551${String(1000000 + i).padStart(7, '0')}`, name: `Cliente ${i}`, locale: 'es-MX', createdAt: now, updatedAt: now }));
+    const contacts = Array.from({ length: RECIPIENTS }, (_, i) => ({ phone: `+52551${String(1000000 + i).padStart(7, '0')}`, name: `Cliente ${i}`, locale: 'es-MX', marketingConsent: true, createdAt: now, updatedAt: now }));
     for (let i = 0; i < contacts.length; i += 500) await app.strapi.db.query(UID.contact as any).createMany({ data: contacts.slice(i, i + 500) });
     const created = await app
       .http()
       .post('/api/whatsapp/campaigns')
       .set('Authorization', token)
-      .send({ data: { name: 'Todos', template: 'aviso', audience: { kind: 'phones', phones: contacts.map((c) => c.phone) }, variables: { nombre: 'contact.name' }, scheduledAt: new Date(Date.now() + 3600_000).toISOString() } })
+      .send({ data: { name: 'Todos', template: 'aviso', audience: { kind: 'consent' }, variables: { nombre: 'contact.name' }, scheduledAt: new Date(Date.now() + 3600_000).toISOString() } })
       .expect(201);
     const id = created.body.data.id;
     await app.http().post(`/api/whatsapp/campaigns/${id}/launch`).set('Authorization', token).expect(202);

@@ -33,7 +33,7 @@ const MESSAGING_TIERS = [250, 1000, 10_000, 100_000];
 /** Sender fields only the dispatcher writes. */
 const SYSTEM_SENDER_FIELDS = ['nextFreeAt'];
 /** Campaign fields that move only through launch, pause, resume and cancel, and the fan-out's counters. */
-const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'resumedAt', 'dailyPlan', 'nextFreeAt'];
+const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'resumedAt', 'dailyPlan', 'nextFreeAt', 'audienceCursor'];
 
 /** A rule error as the Content Manager and GraphQL show it: a validation error on the field. */
 const asValidationError = (error: unknown) =>

@@ -153,6 +153,21 @@ function suggestName(name: string): string {
  * in conditions or loops map to themselves.
  */
 export function parameterSources(body: string): Map<string, string> {
+  const hit = sourcesCache.get(body);
+  if (hit) return hit;
+  const sources = readParameterSources(body);
+  if (sourcesCache.size >= MAX_CACHED) sourcesCache.delete(sourcesCache.keys().next().value ?? '');
+  sourcesCache.set(body, sources);
+  return sources;
+}
+
+// Parsing a body costs tens of microseconds; a campaign maps the same body for every recipient,
+// and the dispatcher again for every send. Bodies are few: a bounded map, oldest out.
+const MAX_CACHED = 500;
+const sourcesCache = new Map<string, Map<string, string>>();
+const variablesCache = new Map<string, string[]>();
+
+function readParameterSources(body: string): Map<string, string> {
   const { ast, variables } = analyzeTemplate(body);
   const known = new Set(variables);
   const lineStarts = [0];
@@ -211,7 +226,15 @@ export function storedList(value: unknown): string[] | null {
 
 /** The template's explicit parameter order, else the body's variables in order of first appearance. */
 export function parameterOrder(explicit: unknown, body: string): string[] {
-  return storedList(explicit) ?? analyzeTemplate(body).variables;
+  const stored = storedList(explicit);
+  if (stored) return stored;
+  let variables = variablesCache.get(body);
+  if (!variables) {
+    variables = analyzeTemplate(body).variables;
+    if (variablesCache.size >= MAX_CACHED) variablesCache.delete(variablesCache.keys().next().value ?? '');
+    variablesCache.set(body, variables);
+  }
+  return [...variables];
 }
 
 function safeJson(text: string): unknown {

@@ -65,23 +65,37 @@ export const outcome = {
 export function createDispatchQueue(knex: () => Knex) {
   const t = TABLE.message;
 
-  /** Claims up to `limit` due rows matching `filter` (SQL on the message table, aliased `m`). */
+  /**
+   * Claims up to `limit` due rows matching `filter` (SQL on the message table, aliased `m`).
+   *
+   * The earliest due rows are read per waiting status, each an ordered range of the index on
+   * (status, due_at, id) that stops after `limit` rows, and the two merged. Written as one
+   * `status IN (queued, scheduled)` the database reads and sorts every waiting row instead: at
+   * 60,000 queued that was 30 ms a claim and most of the database's time, against 2 ms.
+   */
   const claimWhere = async (owner: string, limit: number, leaseMs: number, filter: string, filterBindings: unknown[]): Promise<QueuedMessage[]> => {
     if (limit <= 0) return [];
     const now = new Date();
     const set = `SET ${M.status} = ?, ${M.leaseOwner} = ?, ${M.leaseUntil} = ?, ${M.attempts} = ${M.attempts} + 1, ${M.updatedAt} = ?`;
     const setBindings = [STATUS.sending, owner, new Date(now.getTime() + leaseMs), now];
-    const select = `SELECT m.${M.id} FROM ${t} m WHERE m.${M.status} IN (?, ?) AND m.${M.dueAt} <= ? AND ${filter} ORDER BY m.${M.dueAt}, m.${M.id} LIMIT ?`;
-    const selectBindings = [...WAITING, now, ...filterBindings, limit];
-    // PostgreSQL: the locked selection is a CTE, evaluated exactly once. Written as
-    // `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` the planner may re-run the
-    // subquery per row and claim far more than n (measured: 1,399 rows for n = 200, in 1 s).
+    const earliest = (lock: string) =>
+      `SELECT m.${M.id}, m.${M.dueAt} FROM ${t} m WHERE m.${M.status} = ? AND m.${M.dueAt} <= ? AND ${filter} ORDER BY m.${M.dueAt}, m.${M.id} LIMIT ?${lock}`;
+    const perStatus = WAITING.flatMap((status) => [status, now, ...filterBindings, limit]);
+    // PostgreSQL: each locked selection is a CTE, evaluated exactly once (written as
+    // `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` the planner may re-run the subquery
+    // per row and claim far more than n: measured 1,399 rows for n = 200). The rows locked but
+    // not among the first `limit` are unlocked when the statement ends.
     const result = isPostgres()
-      ? await knex().raw(`WITH due AS (${select} FOR UPDATE OF m SKIP LOCKED) UPDATE ${t} AS q ${set} FROM due WHERE q.${M.id} = due.${M.id} RETURNING q.*`, [
-          ...selectBindings,
-          ...setBindings,
-        ])
-      : await knex().raw(`UPDATE ${t} ${set} WHERE ${M.id} IN (${select}) RETURNING *`, [...setBindings, ...selectBindings]);
+      ? await knex().raw(
+          `WITH queued AS (${earliest(' FOR UPDATE OF m SKIP LOCKED')}), scheduled AS (${earliest(' FOR UPDATE OF m SKIP LOCKED')}),
+           due AS (SELECT w.${M.id} FROM (SELECT * FROM queued UNION ALL SELECT * FROM scheduled) w ORDER BY w.${M.dueAt}, w.${M.id} LIMIT ?)
+           UPDATE ${t} AS q ${set} FROM due WHERE q.${M.id} = due.${M.id} RETURNING q.*`,
+          [...perStatus, limit, ...setBindings]
+        )
+      : await knex().raw(
+          `UPDATE ${t} ${set} WHERE ${M.id} IN (SELECT w.${M.id} FROM (SELECT * FROM (${earliest('')}) UNION ALL SELECT * FROM (${earliest('')})) w ORDER BY w.${M.dueAt}, w.${M.id} LIMIT ?) RETURNING *`,
+          [...setBindings, ...perStatus, limit]
+        );
     return rowsOf(result).map((row) => messageFromRow<QueuedMessage>(row));
   };
 

@@ -47,6 +47,8 @@ export interface Campaign {
   completedAt: string | null;
   total: number | null;
   queuedCount: number | null;
+  /** How far the fan-out read: the last contact / record id (biginteger: text on PostgreSQL). */
+  audienceCursor?: number | string | null;
   excluded: Record<string, number> | null;
   pausedReason: string | null;
   resumedAt: string | null;
@@ -73,7 +75,7 @@ export const dayOf = (plan: DailyPlan | null, n: number): number =>
   !plan || n < plan.leftAtLaunch ? 0 : 1 + Math.floor((n - plan.leftAtLaunch) / plan.limit);
 
 /** Recipients read and written per fan-out round. */
-const BATCH = 500;
+const BATCH = 2000;
 export const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 const UNSENT = [STATUS.scheduled, STATUS.queued, STATUS.sending];
@@ -88,6 +90,8 @@ interface Recipient {
   contact: Contact | null;
   phone: string | null;
   record?: unknown;
+  /** A live-query record whose phone field is empty (rather than a number that does not read). */
+  noPhone?: boolean;
 }
 
 const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -109,63 +113,75 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return valueAt(recipient.contact, source);
   };
 
-  /** One page of the audience, from `offset`. */
-  const audiencePage = async (audience: Audience, offset: number): Promise<Recipient[]> => {
+  /** Phones given as text → E.164 (null where the number does not read) and the contacts they name, in one query. */
+  const contactsForPhones = async (given: unknown[]): Promise<Array<{ phone: string | null; contact: Contact | null }>> => {
+    const phones: Array<string | null> = [];
+    for (const value of given) {
+      if (typeof value !== 'string' || !value.trim()) {
+        phones.push(null);
+        continue;
+      }
+      try {
+        phones.push(await getService('phone').normalize(value, 'phone'));
+      } catch {
+        phones.push(null);
+      }
+    }
+    const wanted = [...new Set(phones.filter((phone): phone is string => phone !== null))];
+    const found: Contact[] = wanted.length ? await strapi.db.query(UID.contact).findMany({ where: { phone: { $in: wanted } } }) : [];
+    const byPhone = new Map(found.map((contact) => [contact.phone, contact]));
+    return phones.map((phone) => ({ phone, contact: phone ? (byPhone.get(phone) ?? null) : null }));
+  };
+
+  /**
+   * One page of the audience after `cursor` (the last id read: contacts and live queries are read
+   * in id order, each page an index range rather than an OFFSET that rereads every page before
+   * it; an uploaded list by position). `next` is the cursor after this page.
+   */
+  const audiencePage = async (audience: Audience, cursor: number): Promise<{ recipients: Recipient[]; next: number; read: number }> => {
     const contacts = strapi.db.query(UID.contact);
+    const last = <T extends { id: number }>(rows: T[]) => (rows.length ? Number(rows[rows.length - 1].id) : cursor);
     switch (audience.kind) {
       case 'consent': {
-        const rows: Contact[] = await contacts.findMany({ where: { marketingConsent: true }, orderBy: { id: 'asc' }, offset, limit: BATCH });
-        return rows.map((contact) => ({ contact, phone: contact.phone }));
+        const rows: Contact[] = await contacts.findMany({ where: { marketingConsent: true, id: { $gt: cursor } }, orderBy: { id: 'asc' }, limit: BATCH });
+        return { recipients: rows.map((contact) => ({ contact, phone: contact.phone })), next: last(rows), read: rows.length };
       }
       case 'tags': {
         // Tags are a JSON list on the contact: read in pages and matched here, the same on both databases.
-        const rows: Contact[] = await contacts.findMany({ where: { tags: { $notNull: true } }, orderBy: { id: 'asc' }, offset, limit: BATCH });
+        const rows: Contact[] = await contacts.findMany({ where: { tags: { $notNull: true }, id: { $gt: cursor } }, orderBy: { id: 'asc' }, limit: BATCH });
         const wanted = new Set(audience.tags.map((tag) => tag.toLowerCase()));
-        return rows.map((contact) => ({
+        const recipients = rows.map((contact) => ({
           contact: Array.isArray(contact.tags) && contact.tags.some((tag: unknown) => wanted.has(String(tag).toLowerCase())) ? contact : null,
           phone: contact.phone,
         }));
+        return { recipients, next: last(rows), read: rows.length };
       }
       case 'phones': {
-        const phones = audience.phones.slice(offset, offset + BATCH);
-        const recipients: Recipient[] = [];
-        for (const given of phones) {
-          let phone: string | null = null;
-          try {
-            phone = await getService('phone').normalize(given, 'phone');
-          } catch {
-            recipients.push({ contact: null, phone: null });
-            continue;
-          }
-          recipients.push({ contact: await getService('contacts').findByPhone(phone), phone });
-        }
-        return recipients;
+        const given = audience.phones.slice(cursor, cursor + BATCH);
+        return { recipients: await contactsForPhones(given), next: cursor + given.length, read: given.length };
       }
       case 'query': {
         const populate = populateFor(schemaLookup(strapi), audience.contentType, [audience.phonePath]);
-        const records: any[] = await strapi.documents(audience.contentType as any).findMany({ filters: (audience.filters ?? {}) as any, populate: populate as any, start: offset, limit: BATCH, sort: 'id:asc' } as any);
+        const filters = { $and: [audience.filters ?? {}, { id: { $gt: cursor } }] };
+        const records: any[] = await strapi.documents(audience.contentType as any).findMany({ filters: filters as any, populate: populate as any, limit: BATCH, sort: 'id:asc' } as any);
+        const found = await contactsForPhones(records.map((record) => valueAt(record, audience.phonePath)));
         const recipients: Recipient[] = [];
-        for (const record of records) {
-          const given = valueAt(record, audience.phonePath);
-          if (typeof given !== 'string' || !given.trim()) {
-            recipients.push({ contact: null, phone: null, record });
-            continue;
-          }
-          let phone: string | null = null;
-          try {
-            phone = await getService('phone').normalize(given, 'phone');
-          } catch {
-            recipients.push({ contact: null, phone: null, record });
+        for (const [index, record] of records.entries()) {
+          const { phone } = found[index];
+          let { contact } = found[index];
+          if (!phone) {
+            const given = valueAt(record, audience.phonePath);
+            recipients.push({ contact: null, phone: null, record, ...(typeof given === 'string' && given.trim() ? {} : { noPhone: true }) });
             continue;
           }
           // A customer of the business who is not a contact yet becomes one (no consent given).
-          const { contact } = await getService('contacts').findOrCreate(phone, { source: 'api' });
+          if (!contact) contact = (await getService('contacts').findOrCreate(phone, { source: 'api' })).contact;
           recipients.push({ contact, phone, record });
         }
-        return recipients;
+        return { recipients, next: last(records), read: records.length };
       }
       default:
-        return [];
+        return { recipients: [], next: cursor, read: 0 };
     }
   };
 
@@ -175,7 +191,8 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const sender = await getService('senders').resolve(campaign.senderId ?? undefined);
     const offset = campaign.total ?? 0;
     const audience = campaign.audience as Audience;
-    const page = await audiencePage(audience, offset);
+    const cursor = audience.kind === 'phones' ? offset : Number(campaign.audienceCursor ?? 0);
+    const { recipients: page, next, read } = await audiencePage(audience, cursor);
     const excluded: Record<string, number> = { ...(campaign.excluded ?? {}) };
     const exclude = (reason: ExclusionReason) => {
       excluded[reason] = (excluded[reason] ?? 0) + 1;
@@ -222,7 +239,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (audience.kind === 'tags' && !recipient.contact) continue; // not in the audience at all
       const contact = recipient.contact;
       if (!recipient.phone && !contact) {
-        exclude(audience.kind === 'query' ? 'no-phone' : 'invalid-phone');
+        exclude(recipient.noPhone ? 'no-phone' : 'invalid-phone');
         continue;
       }
       if (!contact) {
@@ -279,12 +296,13 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     }
     const written = await getService('queue').createMany(rows);
-    const done = page.length < BATCH;
+    const done = read < BATCH;
     const now = new Date();
     await campaigns().update({
       where: { id: campaign.id },
       data: {
         total: offset + counted,
+        audienceCursor: next,
         queuedCount: queuedBefore + resumedCount + written,
         excluded,
         dailyPlan: plan,
