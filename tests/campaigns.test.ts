@@ -192,7 +192,7 @@ describe('campaigns', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = (res.body as string).replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('phone,name,status,queued_at,sent_at,delivered_at,read_at,failed_at,error_code,error,explanation');
+    expect(lines[0]).toBe('phone,name,status,queued_at,sent_at,delivered_at,read_at,failed_at,error_code,error,explanation,cost');
     expect(lines).toHaveLength(2);
     // The name would be a formula, the number would lose its +: both start with an apostrophe
     // (a spreadsheet shows the text as typed).

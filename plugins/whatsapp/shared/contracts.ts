@@ -328,6 +328,57 @@ export interface Settings {
   currency: string;
   /** Tax percent added to the documents' subtotal (16, Mexico's IVA, by default); null = no tax line. */
   taxRate: number | null;
+  /**
+   * The campaign price table as administrators replaced it (`PUT /whatsapp/settings/prices`);
+   * null = Meta's published rates (server/src/pricing/meta-rates.ts). Not writable through
+   * `PUT /whatsapp/settings`.
+   */
+  priceTable: PriceTable | null;
+}
+
+/** Template categories Meta charges for (service messages are free). */
+export type PricedCategory = 'marketing' | 'utility' | 'authentication';
+
+/** One country's price per delivered template message, by category (up to 4 decimals). */
+export type CountryRates = Record<PricedCategory, number>;
+
+/**
+ * GET / PUT /whatsapp/settings/prices: the price per delivered template message, by the
+ * recipient's country (ISO 3166 alpha-2, `other` for every country not listed) and category.
+ */
+export interface PriceTable {
+  /** ISO 4217 code of every rate in the table. */
+  currency: string;
+  /** The date the rates took effect (YYYY-MM-DD). */
+  effectiveFrom: string;
+  /** Where the rates come from (a URL, a contract), or null. */
+  source: string | null;
+  rates: Record<string, CountryRates>;
+}
+
+/** GET …/settings/prices answers the table in use, and whether administrators edited it. */
+export interface PriceTableAnswer extends PriceTable {
+  /** false: Meta's published rates, as shipped with the plugin. */
+  edited: boolean;
+}
+
+/** `cost` of GET /whatsapp/campaigns/:id/stats. Amounts in `currency`, at most 4 decimals. */
+export interface CampaignCost {
+  currency: string;
+  /** The template's category, which sets the rate; marketing (and `categoryAssumed`) when unknown. */
+  category: PricedCategory;
+  categoryAssumed: boolean;
+  /** effectiveFrom of the price table used. */
+  ratesDate: string;
+  /** Every message written and not cancelled or failed, at its country's rate. */
+  estimated: number;
+  /** Messages Meta reported delivered (or read): what Meta charges for. */
+  spent: number;
+  /** false while the fan-out is still writing the messages (the estimate grows until then). */
+  estimateComplete: boolean;
+  /** Messages counted in `estimated` whose country has no rate (and no `other`), or is unknown. */
+  unpricedRecipients: number;
+  perCountry: Array<{ country: string | null; rate: number | null; recipients: number; estimated: number; delivered: number; spent: number }>;
 }
 
 export interface Pagination {

@@ -4,6 +4,8 @@ import { yup } from '@strapi/utils';
 import { getService, handle } from '../utils';
 import { explainError } from '../providers/explain';
 import { M } from '../queue/columns';
+import { isCharged } from '../pricing/cost';
+import { rateUnits, UNITS } from '../pricing/table';
 import { pagination, paginationMeta, text, validateData } from '../validation';
 import type { CampaignInput } from '../services/campaigns';
 
@@ -115,7 +117,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
     ctx.set('Content-Disposition', `attachment; filename="campana-${campaign.id}.csv"`);
     ctx.body = stream;
-    const header = ['phone', 'name', 'status', 'queued_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'error_code', 'error', 'explanation'];
+    const header = ['phone', 'name', 'status', 'queued_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'error_code', 'error', 'explanation', 'cost'];
+    // `cost`: the price of a message Meta charged (delivered or read) by the price table, in its currency; empty otherwise.
+    const { table, category } = await getService('prices').pricingOf(campaign);
+    const costOf = (row: Record<string, unknown>) => {
+      const units = isCharged(row[M.status]) ? rateUnits(table, row[M.country] as string | null, category) : null;
+      return units === null ? '' : (units / UNITS).toFixed(4);
+    };
     // A BOM so Excel reads the accents as UTF-8.
     stream.write(`\ufeff${header.join(',')}\r\n`);
     (async () => {
@@ -128,7 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         const names = new Map(contacts.map((c: any) => [c.id, c.name ?? c.profileName ?? '']));
         for (const row of rows as any[]) {
           const explained = row[M.errorCode] ? explainError(row[M.provider], row[M.errorCode], lang) : undefined;
-          const cells = [row[M.to], names.get(row[M.contactId]) ?? '', row[M.status], time(row[M.queuedAt]), time(row[M.sentAt]), time(row[M.deliveredAt]), time(row[M.readAt]), time(row[M.failedAt]), row[M.errorCode], row[M.errorText], explained?.reason ?? ''];
+          const cells = [row[M.to], names.get(row[M.contactId]) ?? '', row[M.status], time(row[M.queuedAt]), time(row[M.sentAt]), time(row[M.deliveredAt]), time(row[M.readAt]), time(row[M.failedAt]), row[M.errorCode], row[M.errorText], explained?.reason ?? '', costOf(row)];
           if (!stream.write(`${cells.map(csvCell).join(',')}\r\n`)) await new Promise((resolve) => stream.once('drain', resolve));
         }
         after = Number(rows[rows.length - 1][M.id]);

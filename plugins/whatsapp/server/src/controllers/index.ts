@@ -8,6 +8,7 @@ import webhooks from './webhooks';
 import inbox from './inbox';
 import automations from './automations';
 import campaigns from './campaigns';
+import prices from './prices';
 
 export default {
   health,
@@ -20,4 +21,5 @@ export default {
   inbox,
   automations,
   campaigns,
+  prices,
 };

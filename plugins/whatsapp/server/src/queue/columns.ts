@@ -39,6 +39,8 @@ export const M = {
   body: 'body',
   media: 'media',
   category: 'category',
+  /** The recipient's market (ISO 3166 alpha-2), set by a campaign's fan-out for its cost. */
+  country: 'country',
   status: 'status',
   dueAt: 'due_at',
   attempts: 'attempts',

@@ -24,6 +24,8 @@ export interface NewMessage {
   body: string;
   media: unknown;
   category: string;
+  /** The recipient's market (ISO 3166 alpha-2), for the campaign price table; null when unknown. */
+  country?: string | null;
   dueAt: Date;
   idempotencyKey: string | null;
   campaignId: number | null;

@@ -24,6 +24,10 @@ export default {
     route('GET', '/settings', 'settings.show', SETTINGS, true),
     route('PUT', '/settings', 'settings.update', SETTINGS, true),
     route('GET', '/settings/audit', 'settings.audit', [ACTIONS.manageSettings]),
+    // The campaign price table: read by whoever runs campaigns or settings, changed with the settings permission.
+    route('GET', '/settings/prices', 'prices.show', [ACTIONS.manageSettings, ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    route('PUT', '/settings/prices', 'prices.update', [ACTIONS.manageSettings]),
+    route('DELETE', '/settings/prices', 'prices.reset', [ACTIONS.manageSettings]),
 
     route('POST', '/messages', 'messages.create', [ACTIONS.send]),
     route('GET', '/messages', 'messages.find', [ACTIONS.readMessages]),

@@ -59,6 +59,11 @@ export default {
     route('POST', '/campaigns/:id/cancel', 'campaigns.cancel'),
     route('POST', '/campaigns/:id/retry-failed', 'campaigns.retryFailed'),
 
+    // The campaign price table (settings): read, replace, back to Meta's published rates.
+    route('GET', '/settings/prices', 'prices.show'),
+    route('PUT', '/settings/prices', 'prices.update'),
+    route('DELETE', '/settings/prices', 'prices.reset'),
+
     // Providers fetch attachments here with a signed, expiring token instead of credentials.
     route('GET', '/media/:token', 'media.download', { auth: false }),
   ],

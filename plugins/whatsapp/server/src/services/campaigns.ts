@@ -9,6 +9,7 @@ import { readConfig } from '../config';
 import type { NewMessage } from '../queue';
 import { formatOptionsFor } from '../lib/locale';
 import { explainError } from '../providers/explain';
+import { countryOfPhone } from '../pricing/market';
 import { populateFor, resolvePath, valueAt, PathError } from '../automations/paths';
 import { isHostType, schemaLookup } from './automations';
 import type { Contact } from './contacts';
@@ -286,6 +287,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         body,
         media: null,
         category: template!.category,
+        country: countryOfPhone(contact.phone),
         dueAt: dueFor(queuedBefore + resumedCount + rows.length),
         idempotencyKey: `campaign:${campaign.id}:${contact.id}`,
         campaignId: campaign.id,
@@ -614,6 +616,8 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         lastDueAt: campaign.dailyPlan && campaign.queuedCount ? new Date(new Date(campaign.dailyPlan.from).getTime() + dayOf(campaign.dailyPlan, campaign.queuedCount - 1) * DAY_MS).toISOString() : null,
         daysNeeded: campaign.dailyPlan && campaign.queuedCount ? dayOf(campaign.dailyPlan, campaign.queuedCount - 1) + 1 : campaign.queuedCount ? 1 : 0,
         dailyLimit: campaign.dailyPlan?.limit ?? null,
+        // What it costs by the price table (settings → prices): the estimate and the spend so far.
+        cost: await getService('prices').campaignCost(campaign),
         failures: byError.map((row) => {
           const code = row[M.errorCode] ? String(row[M.errorCode]) : null;
           const explained = code ? explainError(String(row[M.provider] ?? '') as Parameters<typeof explainError>[0], code, lang) : null;
@@ -629,7 +633,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         .andWhere(M.id, '>', afterId)
         .orderBy(M.id, 'asc')
         .limit(limit)
-        .select(M.id, M.to, M.contactId, M.status, M.provider, M.errorCode, M.errorText, M.queuedAt, M.sentAt, M.deliveredAt, M.readAt, M.failedAt);
+        .select(M.id, M.to, M.contactId, M.status, M.provider, M.errorCode, M.errorText, M.queuedAt, M.sentAt, M.deliveredAt, M.readAt, M.failedAt, M.country);
     },
   };
 };

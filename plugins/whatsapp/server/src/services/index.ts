@@ -21,6 +21,7 @@ import automations from './automations';
 import automationRuns from './automation-runs';
 import recordPdf from './record-pdf';
 import campaigns from './campaigns';
+import prices from './prices';
 
 export default {
   health,
@@ -46,4 +47,5 @@ export default {
   automationRuns,
   recordPdf,
   campaigns,
+  prices,
 };

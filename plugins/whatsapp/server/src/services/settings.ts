@@ -32,6 +32,8 @@ const EDITABLE: (keyof Settings)[] = [
   'businessLogo',
   'currency',
   'taxRate',
+  // Only through PUT …/settings/prices (validation/prices.ts); settingsSchema does not take it.
+  'priceTable',
 ];
 
 /** The documents' defaults: Mexican pesos with 16 % IVA, the plugin's most common users. */
@@ -73,6 +75,7 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     businessLogo: null,
     currency: DEFAULT_CURRENCY,
     taxRate: DEFAULT_TAX_RATE,
+    priceTable: null,
   });
 
   /**
@@ -81,6 +84,16 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
    * administrator's choice of no tax line.
    */
   const predatesBusiness = (row: Record<string, unknown>) => row.currency === null || row.currency === undefined;
+  /** A JSON column: parsed already by Strapi, or text from a raw read. */
+  const priceTableOf = (value: unknown): Settings['priceTable'] => {
+    if (value === null || value === undefined || value === '') return null;
+    if (typeof value !== 'string') return value as Settings['priceTable'];
+    try {
+      return JSON.parse(value) as Settings['priceTable'];
+    } catch {
+      return null;
+    }
+  };
   const nullable = (value: unknown) => (value === null || value === undefined || value === '' ? null : String(value));
 
   const fromRow = (row: Record<string, unknown>): Settings => {
@@ -105,6 +118,7 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       businessLogo: row.businessLogo === null || row.businessLogo === undefined ? null : Number(row.businessLogo),
       currency: (row.currency as string) || d.currency,
       taxRate: predatesBusiness(row) ? d.taxRate : row.taxRate === null || row.taxRate === undefined ? null : Number(row.taxRate),
+      priceTable: priceTableOf(row.priceTable),
     };
   };
 
