@@ -29,7 +29,7 @@ interface Route {
   method: string;
   path: string;
   handler: string;
-  config?: { auth?: boolean; policies?: Array<string | { name: string; config?: { actions?: string[] } }> };
+  config?: { auth?: boolean | { scope?: string[] }; policies?: Array<string | { name: string; config?: { actions?: string[] } }> };
 }
 
 const PUBLIC_GRANT = 'plugin::whatsapp.templates.find';
@@ -37,7 +37,7 @@ const USER_GRANT = 'plugin::whatsapp.messages.find';
 const CUSTOM_TOKEN_GRANTS = ['plugin::whatsapp.contacts.find', 'plugin::whatsapp.contacts.create'];
 const CUSTOM_ROLE_GRANTS = ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.messages.read'];
 /** Written by the plugin alone: the document gate refuses every write (403), whoever asks. */
-const HISTORY = new Set<string>([UID.message, UID.consent, UID.attempt, UID.auditEntry, UID.webhookEvent, 'plugin::whatsapp.automation-run']);
+const HISTORY = new Set<string>([UID.message, UID.consent, UID.attempt, UID.auditEntry, UID.webhookEvent, 'plugin::whatsapp.automation-run', 'plugin::whatsapp.contact-import']);
 const CM_ACTIONS = ['read', 'create', 'update', 'delete'].map((a) => `plugin::content-manager.explorer.${a}`);
 
 /** The plugin's types in the Content Manager: who may read, who may write (see policies/content-manager-access.ts). */
@@ -51,6 +51,7 @@ const CM_RULES: Record<string, { read: string | 'super-admin'; write: string | '
   [UID.campaign]: { read: 'plugin::whatsapp.campaigns.manage', write: 'plugin::whatsapp.campaigns.manage' },
   'plugin::whatsapp.automation': { read: 'plugin::whatsapp.automations.manage', write: 'plugin::whatsapp.automations.manage' },
   'plugin::whatsapp.automation-run': { read: 'plugin::whatsapp.automations.manage', write: 'super-admin' },
+  'plugin::whatsapp.contact-import': { read: 'plugin::whatsapp.contacts.manage', write: 'super-admin' },
   [UID.sender]: { read: 'super-admin', write: 'super-admin' },
   [UID.webhookEvent]: { read: 'super-admin', write: 'super-admin' },
   [UID.auditEntry]: { read: 'super-admin', write: 'super-admin' },
@@ -182,9 +183,11 @@ describe('access matrix (generated from the route table)', () => {
       const ok = guard?.name === 'plugin::whatsapp.has-any-permission' ? actions.some(holds) : actions.every(holds);
       return ok ? 'allowed' : 403;
     }
-    // Content API: Strapi's route permission `plugin::whatsapp.<controller>.<action>`.
+    // Content API: the route's declared scope (the import's status routes ask for the import
+    // action), else Strapi's route permission `plugin::whatsapp.<controller>.<action>`.
     if (caller.kind === 'admin') return 401;
-    return caller.api?.(`plugin::whatsapp.${route.handler}`) ? 'allowed' : 403;
+    const scope = typeof route.config?.auth === 'object' ? route.config.auth.scope?.[0] : undefined;
+    return caller.api?.(scope ?? `plugin::whatsapp.${route.handler}`) ? 'allowed' : 403;
   };
 
   it('every route of the plugin answers each caller as its guard declares', async () => {

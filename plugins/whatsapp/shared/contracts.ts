@@ -210,6 +210,66 @@ export interface Contact {
   updatedAt: string | null;
 }
 
+/** A row of a contacts file that was not imported: the row as the spreadsheet numbers it (header = 1). */
+export interface ContactImportRowError {
+  row: number;
+  column: string;
+  reason: string;
+}
+
+/** POST /contacts/import, answered at once (`200`): what the file did. */
+export interface ContactImportResult {
+  created: number;
+  updated: number;
+  skipped: number;
+  duplicates: number;
+  rows: number;
+  /** The first 200 problems; `errorCount` counts them all. */
+  errors: ContactImportRowError[];
+  errorCount: number;
+}
+
+/** queued (background, waiting for the runner) → running → completed | failed. */
+export type ContactImportStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/**
+ * One import as stored (GET /contacts/imports/:id, the `202` answer of a background import, and
+ * the recent list): the counts grow while it runs (written after the first batch, then at most
+ * once a second).
+ */
+export interface ContactImport {
+  id: number;
+  documentId: string;
+  status: ContactImportStatus;
+  /** true: answered 202 and run by the background runner. */
+  background: boolean;
+  fileName: string | null;
+  /** Bytes. */
+  fileSize: number | null;
+  /**
+   * Bytes of the file read so far: `bytesRead / fileSize` is the progress (a little ahead of the
+   * rows written, by the reader's buffer); equal to `fileSize` once completed.
+   */
+  bytesRead: number;
+  /** Data rows read so far (blank rows not counted). */
+  rowsRead: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  duplicates: number;
+  errors: ContactImportRowError[];
+  errorCount: number;
+  /** Why it failed (status `failed`). */
+  reason: string | null;
+  /** Who imported: `user:ana@example.com`, `token:crm`. */
+  actor: string | null;
+  /** Runs so far: more than 1 after a restart re-ran it from the start. */
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string | null;
+}
+
 /** One row of a contact's consent ledger (GET /contacts/:id `consentHistory`). */
 export interface Consent {
   id: number;

@@ -6,4 +6,5 @@ export const PERMISSIONS = {
   replyInbox: [{ action: 'plugin::whatsapp.inbox.reply', subject: null }],
   readMessages: [{ action: 'plugin::whatsapp.messages.read', subject: null }],
   sendMessages: [{ action: 'plugin::whatsapp.messages.send', subject: null }],
+  manageContacts: [{ action: 'plugin::whatsapp.contacts.manage', subject: null }],
 };

@@ -29,6 +29,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // runs a crash left pending) and fires date rules.
   await getService('automations').refresh();
   if (getService('scheduler').enabled()) getService('automationRuns').start();
+  // Background contact imports, also one a stop interrupted. On every instance, API-only ones
+  // included: the file waits on the disk of the instance that took the upload.
+  getService('contactImports').start();
   // Campaign fan-outs (also one a stop interrupted) and completion.
   if (getService('scheduler').enabled()) getService('campaigns').start();
 };

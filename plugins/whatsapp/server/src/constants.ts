@@ -16,6 +16,7 @@ export const UID = {
   followUp: 'plugin::whatsapp.follow-up',
   automation: 'plugin::whatsapp.automation',
   automationRun: 'plugin::whatsapp.automation-run',
+  contactImport: 'plugin::whatsapp.contact-import',
 } as const;
 
 /** Message life cycle. Outbound: scheduled → queued → sending → sent → delivered → read. */
@@ -62,6 +63,10 @@ export const ACTIONS = {
   manageCampaigns: 'plugin::whatsapp.campaigns.manage',
   launchCampaigns: 'plugin::whatsapp.campaigns.launch',
 } as const;
+
+/** A contacts import's life: queued (background, waiting for the runner) → running → completed | failed. */
+export const IMPORT_STATES = ['queued', 'running', 'completed', 'failed'] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'BAJA', 'CANCELAR', 'NO MAS', 'UNSUBSCRIBE'];
 export const DEFAULT_OPT_IN_KEYWORDS = ['START', 'ALTA'];

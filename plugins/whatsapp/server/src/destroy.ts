@@ -8,6 +8,7 @@ const destroy = async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
   await getService('inboundMedia').stop();
   await getService('automationRuns').stop();
   await getService('campaigns').stop();
+  await getService('contactImports').stop();
   await getService('scheduler').stop();
   getService('providers').close();
 };

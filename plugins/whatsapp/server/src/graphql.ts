@@ -29,7 +29,7 @@ const statusFilterMiddleware = (next: any, parent: unknown, args: Record<string,
 export const registerGraphql = (strapi: Core.Strapi) => {
   const extension = strapi.plugin('graphql').service('extension');
 
-  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender, UID.webhookEvent, UID.conversation, UID.followUp]) {
+  for (const uid of [UID.attempt, UID.setting, UID.auditEntry, UID.consent, UID.sender, UID.webhookEvent, UID.conversation, UID.followUp, UID.contactImport]) {
     extension.shadowCRUD(uid).disable();
   }
   extension.shadowCRUD(UID.message).disableMutations();

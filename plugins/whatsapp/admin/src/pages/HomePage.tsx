@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Message } from '@strapi/icons';
+import { Message, Upload } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -23,6 +23,8 @@ const HomePage = () => {
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions, isLoading } = useRBAC(HOME_PERMISSIONS);
+  // Asked apart: `contacts.manage` would be named canManage, like `settings.manage`.
+  const { allowedActions: contacts } = useRBAC(PERMISSIONS.manageContacts);
   const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
   const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
@@ -56,6 +58,13 @@ const HomePage = () => {
           allowedActions.canRead ? (
             <LinkButton tag={NavLink} to="inbox" startIcon={<Message />}>
               {t('home.inbox', 'Open the inbox')}
+            </LinkButton>
+          ) : undefined
+        }
+        secondaryAction={
+          contacts.canManage ? (
+            <LinkButton tag={NavLink} to="contacts-import" variant="secondary" startIcon={<Upload />}>
+              {t('home.importContacts', 'Import contacts')}
             </LinkButton>
           ) : undefined
         }

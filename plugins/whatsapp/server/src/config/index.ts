@@ -67,8 +67,11 @@ export interface PluginConfig {
   webhookRetentionDays: number;
   /** Hours after a campaign message in which a reply or an opt-out counts for the campaign. */
   campaignReplyWindowHours: number;
-  /** Contacts import (CSV/XLSX): the largest file, in megabytes. */
-  contactImport: { maxMegabytes: number };
+  /**
+   * Contacts import (CSV/XLSX): the largest file, in megabytes; files larger than
+   * `backgroundMegabytes` are imported in the background (202); rows written per batch.
+   */
+  contactImport: { maxMegabytes: number; backgroundMegabytes: number; batchSize: number };
   twilio: TwilioConfig;
   meta: MetaConfig;
   /**
@@ -119,7 +122,11 @@ export const fromEnv = (env: Env): PluginConfig => ({
   },
   webhookRetentionDays: whole(env, 'WHATSAPP_WEBHOOK_RETENTION_DAYS', 30),
   campaignReplyWindowHours: whole(env, 'WHATSAPP_CAMPAIGN_REPLY_WINDOW_HOURS', 72),
-  contactImport: { maxMegabytes: whole(env, 'WHATSAPP_IMPORT_MAX_MB', 20) },
+  contactImport: {
+    maxMegabytes: whole(env, 'WHATSAPP_IMPORT_MAX_MB', 20),
+    backgroundMegabytes: whole(env, 'WHATSAPP_IMPORT_BACKGROUND_MB', 2),
+    batchSize: whole(env, 'WHATSAPP_IMPORT_BATCH_SIZE', 500),
+  },
   twilio: {
     accountSid: text(env, 'TWILIO_ACCOUNT_SID') ?? '',
     authToken: text(env, 'TWILIO_AUTH_TOKEN') ?? '',
@@ -181,6 +188,9 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'webhookRetentionDays', variable: 'WHATSAPP_WEBHOOK_RETENTION_DAYS', rule: 'a whole number of days ≥ 0 (0 keeps events forever)', ok: wholeAtLeast(0) },
   { path: 'campaignReplyWindowHours', variable: 'WHATSAPP_CAMPAIGN_REPLY_WINDOW_HOURS', rule: 'a whole number of hours ≥ 1', ok: wholeAtLeast(1) },
   { path: 'contactImport.maxMegabytes', variable: 'WHATSAPP_IMPORT_MAX_MB', rule: 'a whole number of megabytes from 1 to 500', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 500 },
+  { path: 'contactImport.backgroundMegabytes', variable: 'WHATSAPP_IMPORT_BACKGROUND_MB', rule: 'a whole number of megabytes from 1 to 500', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 500 },
+  // SQLite takes at most 32,766 bound values per statement: a batch's insert is 11 per row.
+  { path: 'contactImport.batchSize', variable: 'WHATSAPP_IMPORT_BATCH_SIZE', rule: 'a whole number from 1 to 2000', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 2000 },
   { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.graphBaseUrl', variable: 'META_GRAPH_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.graphVersion', variable: 'META_GRAPH_VERSION', rule: 'a Graph API version such as v21.0', ok: (v) => typeof v === 'string' && /^v\d+\.\d+$/.test(v) },

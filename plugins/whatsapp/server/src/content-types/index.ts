@@ -12,6 +12,7 @@ import conversation from './conversation';
 import followUp from './follow-up';
 import automation from './automation';
 import automationRun from './automation-run';
+import contactImport from './contact-import';
 
 export default {
   'contact': contact,
@@ -28,4 +29,5 @@ export default {
   'follow-up': followUp,
   automation,
   'automation-run': automationRun,
+  'contact-import': contactImport,
 };

@@ -4,7 +4,7 @@ import { errors } from '@strapi/utils';
 import { readConfig } from '../config';
 import { getService, handle } from '../utils';
 import { malformed } from '../utils/errors';
-import { serializeConsent, serializeContact } from '../utils/serialize';
+import { serializeConsent, serializeContact, serializeContactImport } from '../utils/serialize';
 import { consentSchema, createContactSchema, filterBool, filtersOf, filterText, pagination, paginationMeta, updateContactSchema, validateData } from '../validation';
 import type { ContactInput } from '../services/contacts';
 import type { ConsentChange } from '../services/consent';
@@ -29,6 +29,14 @@ export const SAMPLE_CSV =
     '81 8765 4321,"Taller Hernández, S.A.",proveedor,,,,America/Monterrey,',
   ].join('\r\n') +
   '\r\n';
+
+/** `?background=true|false`: asked for, or not (undefined: by the file's size). */
+const backgroundOf = (query: unknown): boolean | undefined => {
+  const value = (query as Record<string, unknown> | undefined)?.background;
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw malformed('background', 'boolean', 'background must be true or false');
+};
 
 const uploads = (ctx: any): UploadedFile[] => Object.values(ctx.request?.files ?? {}).flat() as UploadedFile[];
 
@@ -73,7 +81,10 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
 
   /**
    * Contacts from a CSV or XLSX file (multipart field `file`): valid rows written, bad rows
-   * reported with row, column and reason. See services/contact-import.ts.
+   * reported with row, column and reason. See services/contact-import.ts. A file larger than
+   * WHATSAPP_IMPORT_BACKGROUND_MB, or `?background=true`, is imported by the background runner:
+   * answered 202 with the import's row and its address in `Location` (services/contact-imports.ts);
+   * `?background=false` keeps any file within the limit in the request, as before.
    */
   async import(ctx: any) {
     const files = ctx.request?.files ?? {};
@@ -81,19 +92,40 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
       const file = files.file as UploadedFile | UploadedFile[] | undefined;
       if (!file) throw malformed('file', 'required', 'Send the contacts file (CSV or XLSX) as the multipart/form-data field `file`');
       if (Array.isArray(file)) throw malformed('file', 'single', 'Send one contacts file at a time');
-      const maxMegabytes = readConfig().contactImport.maxMegabytes;
+      const { maxMegabytes, backgroundMegabytes } = readConfig().contactImport;
       if (file.size > maxMegabytes * 1024 * 1024) {
         const message = `The file is larger than the import limit of ${maxMegabytes} MB (WHATSAPP_IMPORT_MAX_MB)`;
         throw new errors.PayloadTooLargeError(message, { errors: [{ path: ['file'], message, name: 'PayloadTooLargeError', rule: 'max-size' }] });
       }
-      const result = await handle(() =>
-        getService('contactImport').importFile({ path: file.filepath, name: file.originalFilename, mime: file.mimetype }, { actor: actorOf(ctx) })
-      );
+      const asked = backgroundOf(ctx.query);
+      const upload = { path: file.filepath, name: file.originalFilename, mime: file.mimetype, size: file.size };
+      if (asked ?? file.size > backgroundMegabytes * 1024 * 1024) {
+        const row = await getService('contactImports').enqueue(upload, actorOf(ctx));
+        ctx.status = 202;
+        ctx.set('Location', String(ctx.path).replace(/\/import\/?$/, `/imports/${row.documentId}`));
+        ctx.body = { data: serializeContactImport(row) };
+        return;
+      }
+      const result = await handle(() => getService('contactImports').importNow(upload, actorOf(ctx)));
       ctx.body = { data: result };
     } finally {
-      // Strapi removes uploads of the field `files` only; this route's upload is `file`.
+      // Strapi removes uploads of the field `files` only; this route's upload is `file` (a
+      // background import's was moved into the imports folder first).
       await Promise.all(uploads(ctx).map((f) => (f?.filepath ? fs.promises.rm(f.filepath, { force: true }) : undefined)));
     }
+  },
+
+  /** One import: its status and counts (a background import's progress). */
+  async importStatus(ctx: any) {
+    const row = await getService('contactImports').findOne(ctx.params.id);
+    ctx.body = { data: serializeContactImport(row) };
+  },
+
+  /** The most recent imports first, in pages. */
+  async imports(ctx: any) {
+    const { page, pageSize } = pagination(ctx.query);
+    const { results, total } = await getService('contactImports').list(page, pageSize);
+    ctx.body = { data: results.map(serializeContactImport), meta: paginationMeta(page, pageSize, total) };
   },
 
   /** An example contacts file to start from. */

@@ -18,7 +18,7 @@ import { checkAttributes } from '../validation/attributes';
  */
 
 /** History, written only by the plugin itself (raw queries): never edited through a document. */
-const HISTORY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry, UID.webhookEvent, UID.automationRun]);
+const HISTORY = new Set<string>([UID.message, UID.attempt, UID.consent, UID.auditEntry, UID.webhookEvent, UID.automationRun, UID.contactImport]);
 const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
 /**

@@ -228,6 +228,8 @@ export interface SheetRow {
   /** The row number as the spreadsheet shows it (header = 1). */
   row: number;
   cells: string[];
+  /** Bytes of the file read so far (ahead of this row by the reader's buffer): a progress measure. */
+  bytesRead?: number;
 }
 
 /** A CSV file's records, streaming: UTF-8 (BOM or not) or Windows-1252, `,` `;` or tab. */
@@ -242,7 +244,7 @@ export async function* csvRows(path: string): AsyncGenerator<SheetRow> {
   let row = 0;
   for await (const record of parser) {
     row += 1;
-    yield { row, cells: record as string[] };
+    yield { row, cells: record as string[], bytesRead: source.bytesRead };
   }
 }
 
@@ -265,14 +267,20 @@ const cellText = (value: unknown): string => {
 
 /** The first worksheet's rows, streaming (exceljs' reader); empty rows are not emitted. */
 export async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
-  for await (const sheet of reader) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = Array.isArray(row.values) ? row.values : [];
-      const cells: string[] = [];
-      for (let i = 1; i < values.length; i += 1) cells.push(cellText(values[i]));
-      yield { row: row.number, cells };
+  // Read from our own stream, so its bytes read measure the progress.
+  const source = fs.createReadStream(path);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const values = Array.isArray(row.values) ? row.values : [];
+        const cells: string[] = [];
+        for (let i = 1; i < values.length; i += 1) cells.push(cellText(values[i]));
+        yield { row: row.number, cells, bytesRead: source.bytesRead };
+      }
+      break;
     }
-    break;
+  } finally {
+    source.destroy();
   }
 }

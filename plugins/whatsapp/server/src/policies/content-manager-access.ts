@@ -24,6 +24,7 @@ export const CONTENT_MANAGER_ACCESS: Record<string, Rule> = {
   [UID.campaign]: { read: ACTIONS.manageCampaigns, write: ACTIONS.manageCampaigns },
   [UID.automation]: same(ACTIONS.manageAutomations),
   [UID.automationRun]: { read: ACTIONS.manageAutomations, write: SUPER_ADMIN_ONLY },
+  [UID.contactImport]: { read: ACTIONS.manageContacts, write: SUPER_ADMIN_ONLY },
   [UID.sender]: same(SUPER_ADMIN_ONLY),
   [UID.setting]: same(SUPER_ADMIN_ONLY),
   [UID.webhookEvent]: same(SUPER_ADMIN_ONLY),

@@ -43,6 +43,8 @@ export default {
 
     route('GET', '/contacts/import/sample', 'contacts.importSample', [ACTIONS.manageContacts]),
     route('POST', '/contacts/import', 'contacts.import', [ACTIONS.manageContacts]),
+    route('GET', '/contacts/imports', 'contacts.imports', [ACTIONS.manageContacts]),
+    route('GET', '/contacts/imports/:id', 'contacts.importStatus', [ACTIONS.manageContacts]),
     route('GET', '/contacts', 'contacts.find', [ACTIONS.manageContacts]),
     route('GET', '/contacts/:id', 'contacts.findOne', [ACTIONS.manageContacts]),
     route('POST', '/contacts/:id/consent', 'contacts.consent', [ACTIONS.manageContacts]),

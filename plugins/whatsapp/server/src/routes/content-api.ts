@@ -10,6 +10,8 @@ const route = (method: string, path: string, handler: string, config: Record<str
   config: { policies: [], ...config },
 });
 
+const IMPORT_ACTION = 'plugin::whatsapp.contacts.import';
+
 export default {
   type: 'content-api',
   routes: [
@@ -29,9 +31,12 @@ export default {
     route('DELETE', '/templates/:id', 'templates.delete'),
     route('POST', '/templates/:id/preview', 'templates.preview'),
 
-    // The import's routes before /contacts/:id.
+    // The import's routes before /contacts/:id. Whoever may import may follow imports: the
+    // status routes ask for the import action, not actions of their own.
     route('GET', '/contacts/import/sample', 'contacts.importSample'),
     route('POST', '/contacts/import', 'contacts.import'),
+    route('GET', '/contacts/imports', 'contacts.imports', { auth: { scope: [IMPORT_ACTION] } }),
+    route('GET', '/contacts/imports/:id', 'contacts.importStatus', { auth: { scope: [IMPORT_ACTION] } }),
     route('GET', '/contacts', 'contacts.find'),
     route('GET', '/contacts/:id', 'contacts.findOne'),
     route('POST', '/contacts', 'contacts.create'),

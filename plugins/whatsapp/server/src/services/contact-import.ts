@@ -2,14 +2,13 @@ import type { Core } from '@strapi/strapi';
 import type { CountryCode } from 'libphonenumber-js';
 import { UID } from '../constants';
 import { getService } from '../utils';
+import { readConfig } from '../config';
 import { RuleError } from '../utils/errors';
 import { isUniqueViolation } from '../utils/db-errors';
 import { csvRows, fileKind, isBlank, mapHeader, readRow, xlsxRows, type ImportRow, type RowError, type SheetRow } from '../lib/contact-import';
 import type { Contact } from './contacts';
 import type { ConsentChange } from './consent';
 
-/** Rows written per batch: one lookup, one bulk insert, the updates, the consent entries. */
-export const IMPORT_BATCH_SIZE = 500;
 /** Errors listed in the answer; the rest are counted (`errorCount`). */
 export const MAX_LISTED_ERRORS = 200;
 
@@ -34,13 +33,28 @@ export interface ImportResult {
   errors: RowError[];
   /** Every problem, listed or not. */
   errorCount: number;
+  /** Bytes of the file read so far (a progress measure for background imports; not in the answer). */
+  bytesRead?: number;
 }
 
 export interface ImportOptions {
   /** Who imports (`user:ana@example.com`, `token:crm`): kept on consent ledger entries. */
   actor?: string | null;
-  /** Called after each batch with the running totals (background imports). */
-  onProgress?: (result: ImportResult) => void;
+  /** Called after each batch is written, with the running totals (the import's row). */
+  onProgress?: (result: ImportResult) => void | Promise<void>;
+  /**
+   * Asked between batches: true stops the import (ImportStopped), what was written stays (a
+   * runner stopping; the import is re-run from the start later, which is idempotent per phone).
+   */
+  shouldStop?: () => boolean;
+}
+
+/** Thrown between batches when `shouldStop` says so. */
+export class ImportStopped extends Error {
+  constructor() {
+    super('The import was stopped before the end of the file');
+    this.name = 'ImportStopped';
+  }
 }
 
 /** The pending write for one phone in a batch; later rows of the same phone are applied over it. */
@@ -80,6 +94,8 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const kind = await fileKind(file.path, file.name, file.mime);
     const rows: AsyncGenerator<SheetRow> = kind === 'xlsx' ? xlsxRows(file.path) : csvRows(file.path);
     const fileName = file.name ?? (kind === 'xlsx' ? 'archivo.xlsx' : 'archivo.csv');
+    // Rows written per batch (WHATSAPP_IMPORT_BATCH_SIZE): one lookup, one bulk insert, the updates, the consent entries.
+    const batchSize = readConfig().contactImport.batchSize;
     const result: ImportResult = { created: 0, updated: 0, skipped: 0, duplicates: 0, rows: 0, errors: [], errorCount: 0 };
     const seen = new Set<string>();
     /** Phones written by this import: a later batch's update of one is not an update of an existing contact. */
@@ -99,11 +115,13 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
       const pending = batch;
       batch = new Map();
       await this.writeBatch(pending, written, result, options.actor ?? null);
-      options.onProgress?.(result);
+      await options.onProgress?.(result);
+      if (options.shouldStop?.()) throw new ImportStopped();
     };
 
     try {
-      for await (const { row, cells } of rows) {
+      for await (const { row, cells, bytesRead } of rows) {
+        if (bytesRead !== undefined) result.bytesRead = bytesRead;
         if (!header) {
           if (isBlank(cells)) continue;
           header = mapHeader(cells);
@@ -128,14 +146,15 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
         if (seen.has(value.phone)) result.duplicates += 1;
         else seen.add(value.phone);
         batch.set(value.phone, merge(batch.get(value.phone), value, fileName));
-        if (batch.size >= IMPORT_BATCH_SIZE) await flush();
+        if (batch.size >= batchSize) await flush();
       }
     } finally {
       await rows.return(undefined);
     }
     if (!header) throw new RuleError('file', 'phone-column', 'The file is empty: the first row must name the columns, one of them phone', 400);
     await flush();
-    return result;
+    const { bytesRead: _read, ...answer } = result;
+    return answer;
   },
 
   /**

@@ -3,6 +3,7 @@ import settings from './settings';
 import phone from './phone';
 import contacts from './contacts';
 import contactImport from './contact-import';
+import contactImports from './contact-imports';
 import consent from './consent';
 import templates from './templates';
 import senders from './senders';
@@ -29,6 +30,7 @@ export default {
   phone,
   contacts,
   contactImport,
+  contactImports,
   consent,
   templates,
   senders,

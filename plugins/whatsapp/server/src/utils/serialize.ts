@@ -1,4 +1,4 @@
-import type { Consent, Contact, Message, MessageAttempt, MessageMedia, Template } from '../../../shared/contracts';
+import type { Consent, Contact, ContactImport, Message, MessageAttempt, MessageMedia, Template } from '../../../shared/contracts';
 import { toDate } from '.';
 import { explainFailure } from '../providers/failure';
 import { DELETED_PREVIEW } from './serialize-inbox';
@@ -151,4 +151,28 @@ export const serializeConsent = (c: Record<string, any>): Consent => ({
   evidence: c.evidence ?? null,
   actor: c.actor ?? null,
   at: iso(c.at),
+});
+
+/** A contacts import: `state` shown as `status`; the stored file, host and lease stay inside. */
+export const serializeContactImport = (i: Record<string, any>): ContactImport => ({
+  id: i.id,
+  documentId: i.documentId,
+  status: i.state,
+  background: Boolean(i.background),
+  fileName: i.fileName ?? null,
+  fileSize: i.fileSize === null || i.fileSize === undefined ? null : Number(i.fileSize),
+  bytesRead: Number(i.bytesRead ?? 0),
+  rowsRead: Number(i.rowsRead ?? 0),
+  created: Number(i.created ?? 0),
+  updated: Number(i.updated ?? 0),
+  skipped: Number(i.skipped ?? 0),
+  duplicates: Number(i.duplicates ?? 0),
+  errors: json(i.rowErrors) ?? [],
+  errorCount: Number(i.errorCount ?? 0),
+  reason: i.reason ?? null,
+  actor: i.actor ?? null,
+  attempts: Number(i.attempts ?? 0),
+  startedAt: iso(i.startedAt),
+  finishedAt: iso(i.finishedAt),
+  createdAt: iso(i.createdAt),
 });
