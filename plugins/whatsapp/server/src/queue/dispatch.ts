@@ -71,7 +71,7 @@ export function createDispatchQueue(knex: () => Knex) {
    * The earliest due rows are read per waiting status, each an ordered range of the index on
    * (status, due_at, id) that stops after `limit` rows, and the two merged. Written as one
    * `status IN (queued, scheduled)` the database reads and sorts every waiting row instead: at
-   * 60,000 queued that was 30 ms a claim and most of the database's time, against 2 ms.
+   * 60,000 queued that was 30 ms a claim, against 2 ms.
    */
   const claimWhere = async (owner: string, limit: number, leaseMs: number, filter: string, filterBindings: unknown[]): Promise<QueuedMessage[]> => {
     if (limit <= 0) return [];
@@ -84,13 +84,17 @@ export function createDispatchQueue(knex: () => Knex) {
     // PostgreSQL: each locked selection is a CTE, evaluated exactly once (written as
     // `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` the planner may re-run the subquery
     // per row and claim far more than n: measured 1,399 rows for n = 200). The rows locked but
-    // not among the first `limit` are unlocked when the statement ends.
+    // not among the first `limit` are unlocked when the statement ends. The update finds its rows
+    // by `id = ANY(ARRAY(…))`, always the primary key: joined to the CTE instead, a table filled
+    // faster than autovacuum analyses it was estimated at one row and scanned whole for each
+    // claimed row (measured 500 ms a claim at 30,000 queued).
     const result = isPostgres()
       ? await knex().raw(
-          `WITH queued AS (${earliest(' FOR UPDATE OF m SKIP LOCKED')}), scheduled AS (${earliest(' FOR UPDATE OF m SKIP LOCKED')}),
-           due AS (SELECT w.${M.id} FROM (SELECT * FROM queued UNION ALL SELECT * FROM scheduled) w ORDER BY w.${M.dueAt}, w.${M.id} LIMIT ?)
-           UPDATE ${t} AS q ${set} FROM due WHERE q.${M.id} = due.${M.id} RETURNING q.*`,
-          [...perStatus, limit, ...setBindings]
+          `WITH queued AS (${earliest(' FOR UPDATE OF m SKIP LOCKED')}), scheduled AS (${earliest(' FOR UPDATE OF m SKIP LOCKED')})
+           UPDATE ${t} AS q ${set}
+           WHERE q.${M.id} = ANY(ARRAY(SELECT w.${M.id} FROM (SELECT * FROM queued UNION ALL SELECT * FROM scheduled) w ORDER BY w.${M.dueAt}, w.${M.id} LIMIT ?))
+           RETURNING q.*`,
+          [...perStatus, ...setBindings, limit]
         )
       : await knex().raw(
           `UPDATE ${t} ${set} WHERE ${M.id} IN (SELECT w.${M.id} FROM (SELECT * FROM (${earliest('')}) UNION ALL SELECT * FROM (${earliest('')})) w ORDER BY w.${M.dueAt}, w.${M.id} LIMIT ?) RETURNING *`,
