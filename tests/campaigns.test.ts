@@ -98,6 +98,31 @@ describe('campaigns', () => {
     expect((await messagesOf(id)).map((m: any) => m.body)).toEqual(['Hola Rosa, tu vehículo su vehículo tiene servicio pendiente.']);
   });
 
+  it('a list longer than a fan-out round (2,000): a number repeated in the next round is one message and one duplicate', async () => {
+    // The next round is prepared while the first is written: the repeat must still be seen.
+    const now = new Date();
+    const numbers = Array.from({ length: 2100 }, () => uniqueMexicanNumber().e164);
+    const rows = numbers.map((phone, i) => ({ phone, name: `Cliente ${i}`, locale: 'es-MX', createdAt: now, updatedAt: now }));
+    for (let i = 0; i < rows.length; i += 500) await app.strapi.db.query(UID.contact as any).createMany({ data: rows.slice(i, i + 500) });
+    const phones = [...numbers.slice(0, 2050), numbers[10], ...numbers.slice(2050), numbers[2060]];
+    const created = await api('post', '/api/whatsapp/campaigns', {
+      name: 'Aviso largo',
+      template: 'aviso_servicio',
+      audience: { kind: 'phones', phones },
+      variables: { nombre: 'contact.name', placa: { value: 'su vehículo' } },
+      scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+    }).expect(201);
+    const id = created.body.data.id;
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    const campaign = await settled(id, ['scheduled']);
+    expect({ total: campaign.audienceRead, queued: campaign.queued, excluded: campaign.excluded }).toEqual({ total: 2102, queued: 2100, excluded: { duplicate: 2 } });
+    const knex = app.strapi.db.connection;
+    const table = app.strapi.db.metadata.get(UID.message as any).tableName;
+    const counts = await knex(table).where('campaign_id', id).select(knex.raw('count(*) as n'), knex.raw('count(distinct contact_id) as d')).first();
+    expect({ n: Number(counts.n), d: Number(counts.d) }).toEqual({ n: 2100, d: 2100 });
+    await api('post', `/api/whatsapp/campaigns/${id}/cancel`).expect(200);
+  });
+
   it('a live query over a business type (customers of one country), resolved at launch, with values from the record', async () => {
     const country = `Z${Math.floor(Math.random() * 9)}`;
     const a = uniqueMexicanNumber().e164;

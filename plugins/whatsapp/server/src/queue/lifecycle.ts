@@ -67,6 +67,26 @@ const firstId = (rows: unknown[]): number | null => {
  */
 const INSERT_CHUNK = 500;
 
+/**
+ * The message table's column types on PostgreSQL (`int4`, `varchar`, `jsonb`, …), read once per
+ * connection pool: the bulk insert casts each column's array to them.
+ */
+const messageTypes = new WeakMap<object, Promise<Map<string, string>>>();
+function columnTypes(db: Knex): Promise<Map<string, string>> {
+  const known = messageTypes.get(db);
+  if (known) return known;
+  const reading = db
+    .raw(`SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = ? ORDER BY (table_schema = current_schema()) DESC`, [TABLE.message])
+    .then((result: unknown) => {
+      const types = new Map<string, string>();
+      for (const row of rowsOf(result)) if (!types.has(String(row.column_name))) types.set(String(row.column_name), String(row.udt_name));
+      return types;
+    });
+  messageTypes.set(db, reading);
+  reading.catch(() => messageTypes.delete(db));
+  return reading;
+}
+
 /** A new outbound message's row: `queued` when due now, else `scheduled`. */
 function newRow(message: NewMessage, now: Date): Record<string, unknown> {
   const status = message.dueAt.getTime() > now.getTime() ? STATUS.scheduled : STATUS.queued;
@@ -101,15 +121,34 @@ export function createLifecycle(knex: () => Knex) {
     },
 
     /**
-     * Writes many new outbound messages (a campaign's fan-out batch), INSERT_CHUNK rows a
-     * statement; a row whose idempotency key exists is skipped, so a batch written twice (a
-     * launch resumed after a crash) adds nothing. Returns how many were written.
+     * Writes many new outbound messages (a campaign's fan-out batch) and returns how many were
+     * written; a row whose idempotency key exists is skipped, so a batch written twice (a launch
+     * resumed after a crash) adds nothing.
+     *
+     * PostgreSQL: one statement, a column per bound array (`INSERT … SELECT * FROM unnest(…)`):
+     * some twenty bindings instead of twenty per row, which the client would otherwise number,
+     * serialise and send one by one (measured 150 ms for 2,000 rows as a multi-row VALUES).
+     * SQLite: multi-row VALUES, INSERT_CHUNK rows a statement.
      */
     async createMany(messages: NewMessage[], now = new Date()): Promise<number> {
+      if (!messages.length) return 0;
+      const rows = messages.map((message) => newRow(message, now));
+      if (isPostgres()) {
+        const types = await columnTypes(knex());
+        const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+        const unknown = columns.find((column) => !types.has(column));
+        if (unknown) throw new Error(`${t}.${unknown}: no such column`);
+        const names = columns.map((column) => `"${column}"`).join(', ');
+        const arrays = columns.map((column) => `?::${types.get(column)}[]`).join(', ');
+        const result = await knex().raw(
+          `INSERT INTO ${t} (${names}) SELECT * FROM unnest(${arrays}) ON CONFLICT (${M.idempotencyKey}) DO NOTHING RETURNING ${M.id}`,
+          columns.map((column) => rows.map((row) => row[column] ?? null))
+        );
+        return rowsOf(result).length;
+      }
       let written = 0;
-      for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
-        const rows = messages.slice(i, i + INSERT_CHUNK).map((message) => newRow(message, now));
-        const inserted: unknown[] = await knex()(t).insert(rows).onConflict(M.idempotencyKey).ignore().returning(M.id);
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const inserted: unknown[] = await knex()(t).insert(rows.slice(i, i + INSERT_CHUNK)).onConflict(M.idempotencyKey).ignore().returning(M.id);
         written += inserted.length;
       }
       return written;
