@@ -106,6 +106,42 @@ describe('campaign cost', () => {
     expect(await costOf(id)).toMatchObject({ estimated: 0, spent: 0, perCountry: [] });
   });
 
+  it('a draft\'s estimate before launch: recipients, exclusions, cost, time and the first messages, with nothing written', async () => {
+    const list = [...phones, phones[0], '123', uniqueMexicanNumber().e164];
+    const created = await api('post', '/api/whatsapp/campaigns', { name: 'Borrador', template: 'aviso', audience: { kind: 'phones', phones: list }, variables: { nombre: 'contact.name' }, pacingSeconds: 0.5 }).expect(201);
+    const id = created.body.data.id as number;
+    const messagesBefore = await app.strapi.db.query(UID.message as any).count({});
+    const contactsBefore = await app.strapi.db.query(UID.contact as any).count({});
+    const res = await api('get', `/api/whatsapp/campaigns/${id}/estimate`).expect(200);
+    expect(res.body.data).toMatchObject({
+      campaign: id,
+      audience: 10,
+      recipients: 7,
+      // The repeated number, the one that does not read, and a number that is not a contact.
+      excluded: { duplicate: 1, 'invalid-phone': 1, 'no-consent': 1 },
+      cost: { currency: 'EUR', category: 'utility', estimated: 0.0321, spent: 0, unpricedRecipients: 0 },
+      // One every 0.5 s: 7 messages take 3.5 s.
+      messagesPerSecond: 2,
+      estimatedSeconds: 4,
+      daysNeeded: 1,
+      dailyLimit: null,
+    });
+    expect(res.body.data.sample).toEqual([
+      { to: phones[0], body: 'Hola Cliente 1, su servicio está listo.' },
+      { to: phones[1], body: 'Hola Cliente 2, su servicio está listo.' },
+      { to: phones[2], body: 'Hola Cliente 3, su servicio está listo.' },
+    ]);
+    // Nothing written: no message, no contact, still a draft.
+    expect(await app.strapi.db.query(UID.message as any).count({})).toBe(messagesBefore);
+    expect(await app.strapi.db.query(UID.contact as any).count({})).toBe(contactsBefore);
+    expect((await stateOf(id)).state).toBe('draft');
+    // A launched campaign has stats instead.
+    await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
+    const again = await api('get', `/api/whatsapp/campaigns/${id}/estimate`).expect(409);
+    expect(again.body.error.details.errors[0]).toMatchObject({ path: ['state'], rule: 'launched' });
+    await api('post', `/api/whatsapp/campaigns/${id}/cancel`);
+  });
+
   it('bad rates are a 400 naming the field and the rule, and nothing is written', async () => {
     const before = (await api('get', '/api/whatsapp/settings/prices').expect(200)).body.data;
     const audits = await app.strapi.db.query(UID.auditEntry as any).count();

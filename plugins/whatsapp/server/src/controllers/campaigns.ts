@@ -104,6 +104,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { campaign, requeued } = await handle(() => getService('campaigns').retryFailed(ctx.params.id));
     ctx.body = { data: serialize(campaign), meta: { messagesRequeued: requeued } };
   },
+  /** `GET /campaigns/:id/estimate`: what launching the draft now would queue, exclude, cost and take; writes nothing. */
+  async estimate(ctx: any) {
+    ctx.body = { data: await handle(() => getService('campaigns').estimate(ctx.params.id)) };
+  },
+
   async stats(ctx: any) {
     const lang = String(ctx.query?.lang ?? '').startsWith('es') ? 'es' : 'en';
     ctx.body = { data: await handle(() => getService('campaigns').stats(ctx.params.id, lang)) };

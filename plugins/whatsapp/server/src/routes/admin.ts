@@ -60,6 +60,7 @@ export default {
 
     route('GET', '/campaigns', 'campaigns.find', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('GET', '/campaigns/:id', 'campaigns.findOne', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    route('GET', '/campaigns/:id/estimate', 'campaigns.estimate', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('GET', '/campaigns/:id/stats', 'campaigns.stats', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('GET', '/campaigns/:id/export', 'campaigns.export', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('POST', '/campaigns', 'campaigns.create', [ACTIONS.manageCampaigns]),

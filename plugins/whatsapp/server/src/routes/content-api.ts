@@ -54,6 +54,7 @@ export default {
 
     route('GET', '/campaigns', 'campaigns.find'),
     route('GET', '/campaigns/:id', 'campaigns.findOne'),
+    route('GET', '/campaigns/:id/estimate', 'campaigns.estimate'),
     route('GET', '/campaigns/:id/stats', 'campaigns.stats'),
     route('GET', '/campaigns/:id/export', 'campaigns.export'),
     route('POST', '/campaigns', 'campaigns.create'),

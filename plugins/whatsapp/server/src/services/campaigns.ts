@@ -10,6 +10,7 @@ import type { NewMessage } from '../queue';
 import { formatOptionsFor } from '../lib/locale';
 import { explainError } from '../providers/explain';
 import { countryOfPhone } from '../pricing/market';
+import { campaignCost } from '../pricing/cost';
 import { populateFor, resolvePath, valueAt, PathError } from '../automations/paths';
 import { isHostType, schemaLookup } from './automations';
 import type { Contact } from './contacts';
@@ -101,6 +102,11 @@ interface PreparedPage {
   sender: Sender;
 }
 
+/** An estimate's way to count a live query's customer who is not a contact yet, without writing one. */
+interface Estimating {
+  newContact(phone: string): Contact;
+}
+
 /** A recipient as the audience gives it: a contact, and the record it came from (live queries). */
 interface Recipient {
   contact: Contact | null;
@@ -154,7 +160,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
    * in id order, each page an index range rather than an OFFSET that rereads every page before
    * it; an uploaded list by position). `next` is the cursor after this page.
    */
-  const audiencePage = async (audience: Audience, cursor: number): Promise<{ recipients: Recipient[]; next: number; read: number }> => {
+  const audiencePage = async (audience: Audience, cursor: number, estimate?: Estimating): Promise<{ recipients: Recipient[]; next: number; read: number }> => {
     const contacts = strapi.db.query(UID.contact);
     const last = <T extends { id: number }>(rows: T[]) => (rows.length ? Number(rows[rows.length - 1].id) : cursor);
     switch (audience.kind) {
@@ -190,8 +196,9 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
             recipients.push({ contact: null, phone: null, record, ...(typeof given === 'string' && given.trim() ? {} : { noPhone: true }) });
             continue;
           }
-          // A customer of the business who is not a contact yet becomes one (no consent given).
-          if (!contact) contact = (await getService('contacts').findOrCreate(phone, { source: 'api' })).contact;
+          // A customer of the business who is not a contact yet becomes one (no consent given);
+          // an estimate counts them as such without writing them.
+          if (!contact) contact = estimate ? estimate.newContact(phone) : (await getService('contacts').findOrCreate(phone, { source: 'api' })).contact;
           recipients.push({ contact, phone, record });
         }
         return { recipients, next: last(records), read: records.length };
@@ -202,15 +209,32 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * The sender's daily limit planned from `from`: what it has left of the last 24 hours (unique
+   * people sent a template), then a day's worth each day; null without a limit.
+   */
+  const dailyPlanFor = async (sender: Sender, from: Date): Promise<DailyPlan | null> => {
+    const limit = Number((sender as { dailyLimit?: number | null }).dailyLimit) || 0;
+    if (limit <= 0) return null;
+    const used = await knex()(TABLE.message)
+      .where({ [M.senderId]: sender.id, [M.direction]: 'out' })
+      .whereNotNull(M.templateId)
+      .whereNotIn(M.status, [STATUS.cancelled])
+      .where(M.dueAt, '>', new Date(from.getTime() - DAY_MS))
+      .countDistinct({ n: M.contactId })
+      .first();
+    return { limit, leftAtLaunch: Math.max(0, limit - Number(used?.n ?? 0)), from: from.toISOString() };
+  };
+
+  /**
    * One page of a launching campaign's audience, read and checked, its messages built (their due
    * time is given when they are written). `inFlight`: the contacts of the page being written
    * meanwhile, duplicates if they come again.
    */
-  const preparePage = async (campaign: Campaign, cursor: number, inFlight: ReadonlySet<number>): Promise<PreparedPage> => {
+  const preparePage = async (campaign: Campaign, cursor: number, inFlight: ReadonlySet<number>, estimate?: Estimating): Promise<PreparedPage> => {
     const template = await getService('templates').findOne(String(campaign.template));
     const sender = await getService('senders').resolve(campaign.senderId ?? undefined);
     const audience = campaign.audience as Audience;
-    const { recipients: page, next, read } = await audiencePage(audience, cursor);
+    const { recipients: page, next, read } = await audiencePage(audience, cursor, estimate);
     const exclusions: Record<string, number> = {};
     const exclude = (reason: ExclusionReason) => {
       exclusions[reason] = (exclusions[reason] ?? 0) + 1;
@@ -328,19 +352,7 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { sender } = page;
     const dueAt = campaign.scheduledAt && new Date(campaign.scheduledAt).getTime() > Date.now() ? new Date(campaign.scheduledAt) : new Date();
     // The sender's daily limit, planned once at the first round: what it has left now, then a day's worth each day.
-    let plan: DailyPlan | null = campaign.dailyPlan ?? null;
-    const limit = Number((sender as { dailyLimit?: number | null }).dailyLimit) || 0;
-    if (!plan && limit > 0 && offset === 0) {
-      const since = new Date(dueAt.getTime() - DAY_MS);
-      const used = await knex()(TABLE.message)
-        .where({ [M.senderId]: sender.id, [M.direction]: 'out' })
-        .whereNotNull(M.templateId)
-        .whereNotIn(M.status, [STATUS.cancelled])
-        .where(M.dueAt, '>', since)
-        .countDistinct({ n: M.contactId })
-        .first();
-      plan = { limit, leftAtLaunch: Math.max(0, limit - Number(used?.n ?? 0)), from: dueAt.toISOString() };
-    }
+    const plan: DailyPlan | null = campaign.dailyPlan ?? (offset === 0 ? await dailyPlanFor(sender, dueAt) : null);
     const dueFor = (n: number) => (plan ? new Date(new Date(plan.from).getTime() + dayOf(plan, n) * DAY_MS) : dueAt);
     const queuedBefore = campaign.queuedCount ?? 0;
     const rows: NewMessage[] = page.rows.map((row, i) => ({ ...row, dueAt: dueFor(queuedBefore + page.resumedCount + i) }));
@@ -513,6 +525,80 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Launches a draft once: everything checked up front, then the fan-out runs in the background. */
+    /**
+     * What launching a draft now would do, without writing anything: the whole audience read and
+     * checked as the fan-out will (same exclusions and reasons, duplicates across rounds), the
+     * cost by the price table, the time it takes at the sender's rate or the campaign's pacing,
+     * the days the sender's daily limit spreads it over, and the first messages as they will read.
+     * A live query's customers who are not contacts yet are counted as new contacts without consent.
+     */
+    async estimate(ref: string | number) {
+      const campaign = await findOrFail(ref);
+      if (campaign.state !== 'draft') throw conflict('state', 'launched', `Campaign ${campaign.id} was already launched (it is ${campaign.state}): its stats carry the cost and the time left`);
+      if (!campaign.template) throw new RuleError('template', 'required', 'A campaign needs a template');
+      if (!campaign.audience) throw new RuleError('audience', 'required', 'A campaign needs an audience');
+      await this.check(campaign);
+      const newContacts = new Map<string, Contact>();
+      const estimating: Estimating = {
+        newContact: (phone) => {
+          let contact = newContacts.get(phone);
+          if (!contact) {
+            contact = { id: -1 - newContacts.size, phone, marketingConsent: false, transactionalConsent: false, optedOutAt: null, locale: 'es-MX' } as unknown as Contact;
+            newContacts.set(phone, contact);
+          }
+          return contact;
+        },
+      };
+      const excluded: Record<string, number> = {};
+      const byCountry = new Map<string | null, number>();
+      const seen = new Set<number>();
+      const sample: Array<{ to: string; body: string }> = [];
+      let sender: Sender | null = null;
+      let audience = 0;
+      let recipients = 0;
+      for (let cursor = 0; ; ) {
+        const page = await preparePage(campaign, cursor, seen, estimating);
+        sender = page.sender;
+        audience += Object.values(page.exclusions).reduce((a, b) => a + b, 0) + page.rows.length;
+        for (const [reason, n] of Object.entries(page.exclusions)) excluded[reason] = (excluded[reason] ?? 0) + n;
+        for (const row of page.rows) {
+          seen.add(row.contactId);
+          const country = row.country ?? null;
+          byCountry.set(country, (byCountry.get(country) ?? 0) + 1);
+          if (sample.length < 3) sample.push({ to: row.to, body: row.body });
+        }
+        recipients += page.rows.length;
+        if (page.read < BATCH) break;
+        cursor = page.next;
+      }
+      const prices = getService('prices');
+      const { table, category, assumed } = await prices.pricingOf(campaign);
+      const cost = campaignCost([...byCountry].map(([country, n]) => ({ country, status: STATUS.queued, n })), table, { category, assumed }, true);
+      const startAt = campaign.scheduledAt && new Date(campaign.scheduledAt).getTime() > Date.now() ? new Date(campaign.scheduledAt) : new Date();
+      const plan = sender ? await dailyPlanFor(sender, startAt) : null;
+      const perSecond = Math.min(Number(sender?.messagesPerSecond) || 80, Number(campaign.pacingSeconds) > 0 ? 1 / Number(campaign.pacingSeconds) : Infinity);
+      const days = recipients ? dayOf(plan, recipients - 1) + 1 : 0;
+      const lastDay = recipients ? recipients - (days > 1 && plan ? plan.leftAtLaunch + (days - 2) * plan.limit : 0) : 0;
+      return {
+        campaign: campaign.id,
+        audience,
+        recipients,
+        excluded,
+        newContacts: newContacts.size,
+        cost,
+        messagesPerSecond: Number(perSecond.toFixed(4)),
+        // Sending time on the busiest day; the daily limit spreads the rest over the following days.
+        estimatedSeconds: Math.ceil((days > 1 && plan ? Math.max(plan.leftAtLaunch, plan.limit) : recipients) / perSecond),
+        dailyLimit: plan?.limit ?? null,
+        leftToday: plan?.leftAtLaunch ?? null,
+        daysNeeded: days,
+        startsAt: startAt.toISOString(),
+        lastDueAt: recipients ? new Date(startAt.getTime() + dayOf(plan, recipients - 1) * DAY_MS).toISOString() : null,
+        lastDayRecipients: lastDay,
+        sample,
+      };
+    },
+
     async launch(ref: string | number): Promise<Campaign> {
       const stored = await findOrFail(ref);
       if (stored.state !== 'draft') throw conflict('state', 'launched', `Campaign ${stored.id} was already launched (it is ${stored.state})`);
