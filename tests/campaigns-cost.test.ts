@@ -12,6 +12,7 @@ import { createAdminJwt, createApiToken } from './helpers/auth';
 import { uniqueMexicanNumber } from './helpers/factories';
 import { waitFor } from './helpers/wait';
 import { UID } from './helpers/whatsapp';
+import { asText } from './helpers/text';
 import { startFakes, type Fakes } from './fakes';
 import { metaPayload, metaStatus, postMeta, settleWebhooks } from './helpers/webhooks';
 
@@ -206,12 +207,7 @@ describe('campaign cost', () => {
     expect(cost).toMatchObject({ estimated: 0.0321, spent: 0.0171 });
     expect(cost.perCountry.find((c: any) => c.country === 'MX')).toEqual({ country: 'MX', rate: 0.0071, recipients: 3, estimated: 0.0213, delivered: 1, spent: 0.0071 });
 
-    const res = await app.http().get(`/api/whatsapp/campaigns/${id}/export`).set('Authorization', token).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.setEncoding('utf8');
-      r.on('data', (chunk: string) => (text += chunk));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await app.http().get(`/api/whatsapp/campaigns/${id}/export`).set('Authorization', token).buffer(true).parse(asText);
     expect(res.status).toBe(200);
     const lines = (res.body as string).replace(/^\ufeff/, '').trim().split('\r\n');
     expect(lines[0].split(',').pop()).toBe('cost');

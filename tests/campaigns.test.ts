@@ -9,6 +9,7 @@ import { createAdminJwt, createApiToken } from './helpers/auth';
 import { uniqueMexicanNumber } from './helpers/factories';
 import { waitFor } from './helpers/wait';
 import { UID } from './helpers/whatsapp';
+import { asText } from './helpers/text';
 import { metaPayload, metaText, postMeta, settleWebhooks } from './helpers/webhooks';
 
 describe('campaigns', () => {
@@ -208,12 +209,7 @@ describe('campaigns', () => {
     const id = created.body.data.id;
     await api('post', `/api/whatsapp/campaigns/${id}/launch`).expect(202);
     await settled(id, ['completed']);
-    const res = await app.http().get(`/api/whatsapp/campaigns/${id}/export`).set('Authorization', token).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.setEncoding('utf8');
-      r.on('data', (chunk: string) => (text += chunk));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await app.http().get(`/api/whatsapp/campaigns/${id}/export`).set('Authorization', token).buffer(true).parse(asText);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = (res.body as string).replace(/^\ufeff/, '').trim().split('\r\n');
