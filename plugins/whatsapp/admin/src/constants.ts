@@ -7,4 +7,11 @@ export const PERMISSIONS = {
   readMessages: [{ action: 'plugin::whatsapp.messages.read', subject: null }],
   sendMessages: [{ action: 'plugin::whatsapp.messages.send', subject: null }],
   manageContacts: [{ action: 'plugin::whatsapp.contacts.manage', subject: null }],
+  manageCampaigns: [{ action: 'plugin::whatsapp.campaigns.manage', subject: null }],
+  launchCampaigns: [{ action: 'plugin::whatsapp.campaigns.launch', subject: null }],
+  /** Either campaigns permission reads the campaigns (Page.Protect lets in whoever has any one). */
+  readCampaigns: [
+    { action: 'plugin::whatsapp.campaigns.manage', subject: null },
+    { action: 'plugin::whatsapp.campaigns.launch', subject: null },
+  ],
 };

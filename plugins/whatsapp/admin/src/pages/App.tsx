@@ -4,6 +4,9 @@ import { Routes, Route } from "react-router-dom";
 import { HomePage } from "./HomePage";
 import { InboxPage } from "./InboxPage";
 import { ContactsImportPage } from "./ContactsImportPage";
+import { CampaignsPage } from "./CampaignsPage";
+import { CampaignPage } from "./CampaignPage";
+import { CampaignEditPage } from "./CampaignEditPage";
 import { PERMISSIONS } from "../constants";
 
 const App = () => {
@@ -16,6 +19,38 @@ const App = () => {
         element={
           <Page.Protect permissions={PERMISSIONS.manageContacts}>
             <ContactsImportPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="campaigns"
+        element={
+          <Page.Protect permissions={PERMISSIONS.readCampaigns}>
+            <CampaignsPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="campaigns/new"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageCampaigns}>
+            <CampaignEditPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="campaigns/:id"
+        element={
+          <Page.Protect permissions={PERMISSIONS.readCampaigns}>
+            <CampaignPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="campaigns/:id/edit"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageCampaigns}>
+            <CampaignEditPage />
           </Page.Protect>
         }
       />

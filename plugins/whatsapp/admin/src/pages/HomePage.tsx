@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Message, Upload } from '@strapi/icons';
+import { Message, Upload, Rocket } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -25,6 +25,9 @@ const HomePage = () => {
   const { allowedActions, isLoading } = useRBAC(HOME_PERMISSIONS);
   // Asked apart: `contacts.manage` would be named canManage, like `settings.manage`.
   const { allowedActions: contacts } = useRBAC(PERMISSIONS.manageContacts);
+  const { allowedActions: campaignsManage } = useRBAC(PERMISSIONS.manageCampaigns);
+  const { allowedActions: campaignsLaunch } = useRBAC(PERMISSIONS.launchCampaigns);
+  const readsCampaigns = Boolean(campaignsManage.canManage || campaignsLaunch.canLaunch);
   const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
   const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
@@ -97,6 +100,13 @@ const HomePage = () => {
             ) : null}
           </Flex>
         </Box>
+        {readsCampaigns ? (
+          <Box marginBottom={6}>
+            <LinkButton tag={NavLink} to="campaigns" variant="secondary" startIcon={<Rocket />}>
+              {t('campaigns.home.link', 'Campaigns')}
+            </LinkButton>
+          </Box>
+        ) : null}
         <EmptyStateLayout
           content={t('home.empty', 'Nothing here yet. Messages, templates and conversations will appear here.')}
         />
