@@ -465,3 +465,55 @@ export interface InboxReplyAnswer {
   data: Message;
   meta: { sandbox: boolean; idempotentReplay: boolean; conversation: Conversation };
 }
+
+/** One entry of the settings' audit history (GET /whatsapp/settings/audit, newest first). */
+export interface AuditEntry {
+  id: number;
+  actorId: number | null;
+  actorEmail: string | null;
+  /** `settings.update`, `prices.replace`, `prices.reset`… */
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  at: string;
+}
+
+/** A sending number (GET /whatsapp/senders). Credentials stay in the environment: never here. */
+export interface Sender {
+  id: number;
+  documentId: string;
+  name: string;
+  provider: 'twilio' | 'meta' | 'sandbox';
+  number: string;
+  /** The provider's throughput for this number. */
+  messagesPerSecond: number;
+  /** The messaging tier: messages to new customers per 24 h (null: not set). */
+  dailyLimit: number | null;
+  isDefault: boolean;
+  /** false: its provider is no longer configured; kept for the history. */
+  active: boolean;
+}
+
+/** POST /whatsapp/senders/:id/check: whether the sender's provider answers with its credentials now. */
+export interface SenderCheck {
+  senderId: number;
+  provider: Sender['provider'];
+  ok: boolean;
+  /** What the provider answered, in words for staff. */
+  detail: string;
+  checkedAt: string;
+}
+
+/**
+ * POST /whatsapp/templates/:id/preview and POST /whatsapp/templates/preview (a body not saved yet):
+ * `{ data: { body?, variables } }`. A 422 names the field at fault (`variables.nombre`, `body`) in
+ * `error.details.errors`, and lists the body's variables in `error.details.variables` when the body reads.
+ */
+export interface TemplatePreview {
+  text: string;
+  length: number;
+  /** The variables the body uses, in order of appearance. */
+  variables: string[];
+  /** What the provider's approved template receives (null: the template is not mapped). */
+  provider: Record<string, unknown> | null;
+}

@@ -14,4 +14,10 @@ export const PERMISSIONS = {
     { action: 'plugin::whatsapp.campaigns.manage', subject: null },
     { action: 'plugin::whatsapp.campaigns.launch', subject: null },
   ],
+  manageTemplates: [{ action: 'plugin::whatsapp.templates.manage', subject: null }],
+  /** Either settings permission opens the settings page (Page.Protect: any of them). */
+  readSettings: [
+    { action: 'plugin::whatsapp.settings.sandbox', subject: null },
+    { action: 'plugin::whatsapp.settings.manage', subject: null },
+  ],
 };

@@ -3,6 +3,7 @@ import { PLUGIN_ID } from "./pluginId";
 import { Initializer } from "./components/Initializer";
 import { PluginIcon } from "./components/PluginIcon";
 import { WhatsAppPanel } from "./components/record-panel/WhatsAppPanel";
+import { PERMISSIONS } from "./constants";
 
 import type { StrapiApp } from "@strapi/strapi/admin";
 
@@ -18,6 +19,21 @@ const plugin: StrapiApp["appPlugins"][string] = {
       Component: () => import("./pages/App"),
       permissions: [],
     });
+
+    // Settings → WhatsApp: for administrators with either settings permission.
+    app.addSettingsLink(
+      {
+        id: PLUGIN_ID,
+        intlLabel: { id: `${PLUGIN_ID}.settings.section`, defaultMessage: "WhatsApp" },
+      },
+      {
+        id: `${PLUGIN_ID}-settings`,
+        to: PLUGIN_ID,
+        intlLabel: { id: `${PLUGIN_ID}.settings.link`, defaultMessage: "Sending and business" },
+        Component: () => import("./pages/SettingsPage"),
+        permissions: PERMISSIONS.readSettings,
+      },
+    );
 
     app.registerPlugin({
       id: PLUGIN_ID,

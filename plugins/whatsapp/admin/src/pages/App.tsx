@@ -7,6 +7,9 @@ import { ContactsImportPage } from "./ContactsImportPage";
 import { CampaignsPage } from "./CampaignsPage";
 import { CampaignPage } from "./CampaignPage";
 import { CampaignEditPage } from "./CampaignEditPage";
+import { TemplatesPage } from "./TemplatesPage";
+import { TemplateEditPage } from "./TemplateEditPage";
+import { SettingsPage } from "./SettingsPage";
 import { PERMISSIONS } from "../constants";
 
 const App = () => {
@@ -51,6 +54,30 @@ const App = () => {
         element={
           <Page.Protect permissions={PERMISSIONS.manageCampaigns}>
             <CampaignEditPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="templates"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageTemplates}>
+            <TemplatesPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="templates/:id"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageTemplates}>
+            <TemplateEditPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="settings"
+        element={
+          <Page.Protect permissions={PERMISSIONS.readSettings}>
+            <SettingsPage />
           </Page.Protect>
         }
       />

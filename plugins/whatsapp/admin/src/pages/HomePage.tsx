@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Message, Upload, Rocket } from '@strapi/icons';
+import { Cog, Message, PaperPlane, Rocket, Upload } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -28,6 +28,8 @@ const HomePage = () => {
   const { allowedActions: campaignsManage } = useRBAC(PERMISSIONS.manageCampaigns);
   const { allowedActions: campaignsLaunch } = useRBAC(PERMISSIONS.launchCampaigns);
   const readsCampaigns = Boolean(campaignsManage.canManage || campaignsLaunch.canLaunch);
+  // Asked apart too: `templates.manage` would also be named canManage.
+  const { allowedActions: templates } = useRBAC(PERMISSIONS.manageTemplates);
   const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
   const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
@@ -73,6 +75,20 @@ const HomePage = () => {
         }
       />
       <Layouts.Content>
+        {templates.canManage || readsSettings ? (
+          <Flex gap={2} marginBottom={6} wrap="wrap">
+            {templates.canManage ? (
+              <LinkButton tag={NavLink} to="templates" variant="tertiary" startIcon={<PaperPlane />}>
+                {t('templates.title', 'Templates')}
+              </LinkButton>
+            ) : null}
+            {readsSettings ? (
+              <LinkButton tag={NavLink} to="settings" variant="tertiary" startIcon={<Cog />}>
+                {t('settings.title', 'WhatsApp settings')}
+              </LinkButton>
+            ) : null}
+          </Flex>
+        ) : null}
         <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius marginBottom={6}>
           <Flex direction="column" alignItems="stretch" gap={2}>
             <Field.Root

@@ -9,6 +9,7 @@ import inbox from './inbox';
 import automations from './automations';
 import campaigns from './campaigns';
 import prices from './prices';
+import senders from './senders';
 
 export default {
   health,
@@ -22,4 +23,5 @@ export default {
   automations,
   campaigns,
   prices,
+  senders,
 };

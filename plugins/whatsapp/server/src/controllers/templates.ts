@@ -3,8 +3,9 @@ import { compileTemplate, TemplateError } from '../lib/template';
 import { getService, handle } from '../utils';
 import { RuleError, toHttpError } from '../utils/errors';
 import { serializeTemplate } from '../utils/serialize';
-import { createTemplateSchema, filtersOf, filterText, pagination, paginationMeta, previewSchema, updateTemplateSchema, validateData } from '../validation';
-import type { TemplateInput } from '../services/templates';
+import { createTemplateSchema, draftPreviewSchema, filtersOf, filterText, pagination, paginationMeta, previewSchema, updateTemplateSchema, validateData } from '../validation';
+import type { Template, TemplateInput } from '../services/templates';
+import type { TemplatePreview } from '../../../shared/contracts';
 
 /**
  * A body reading a name every JavaScript object has (`{{constructor}}`, `{{cliente.toString}}`)
@@ -19,6 +20,25 @@ const assertNoReservedVariable = (body: unknown) => {
     if (error instanceof TemplateError && error.rule === 'reserved-variable') {
       throw toHttpError(new RuleError('body', 'reserved-variable', error.message));
     }
+  }
+};
+
+/**
+ * Renders a template for the editor. The body's variables are read first (a body that does not
+ * read is a 422 on `body`); a render that fails (a missing or unusable variable) is a 422 naming
+ * it, whose `details.variables` still lists the body's variables so the editor can ask for them.
+ */
+const previewOf = async (template: Template, variables: Record<string, unknown>): Promise<TemplatePreview> => {
+  const templates = getService('templates');
+  const detected = await handle(async () => templates.check({ body: template.body }));
+  try {
+    const text = templates.render(template, variables);
+    const provider = templates.providerTemplate(template, variables);
+    return { text, length: text.length, variables: detected, provider: (provider as Record<string, unknown> | undefined) ?? null };
+  } catch (error) {
+    const http = toHttpError(error);
+    if (http !== error && typeof http === 'object' && http !== null && 'details' in http) Object.assign((http as { details: object }).details, { variables: detected });
+    throw http;
   }
 };
 
@@ -59,13 +79,19 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: serializeTemplate(template) };
   },
 
-  /** Live preview: the rendered text, or a 422 naming the missing variable. */
+  /**
+   * Live preview: the rendered text, or a 422 naming the missing variable. `body` (optional)
+   * renders a draft in place of the stored body, with the stored provider mapping.
+   */
   async preview(ctx: any) {
-    const { variables } = await validateData<{ variables: Record<string, unknown> }>(previewSchema, ctx.request.body);
-    const templates = getService('templates');
-    const template = await templates.findOneOrFail(ctx.params.id);
-    const text = await handle(async () => templates.render(template, variables ?? {}));
-    const providerTemplate = await handle(async () => templates.providerTemplate(template, variables ?? {}));
-    ctx.body = { data: { text, length: text.length, variables: serializeTemplate(template).variables, provider: providerTemplate ?? null } };
+    const { variables, body } = await validateData<{ variables?: Record<string, unknown>; body?: string }>(previewSchema, ctx.request.body);
+    const template = await getService('templates').findOneOrFail(ctx.params.id);
+    ctx.body = { data: await previewOf(body === undefined ? template : { ...template, body }, variables ?? {}) };
+  },
+
+  /** The editor's preview of a template not saved yet: `{ body, variables }`, answered like `preview`. */
+  async previewDraft(ctx: any) {
+    const { variables, body } = await validateData<{ variables?: Record<string, unknown>; body: string }>(draftPreviewSchema, ctx.request.body);
+    ctx.body = { data: await previewOf({ body } as Template, variables ?? {}) };
   },
 });

@@ -28,6 +28,9 @@ export default {
     route('GET', '/settings/prices', 'prices.show', [ACTIONS.manageSettings, ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('PUT', '/settings/prices', 'prices.update', [ACTIONS.manageSettings]),
     route('DELETE', '/settings/prices', 'prices.reset', [ACTIONS.manageSettings]),
+    // The sending numbers and whether each one's provider answers now: read by either settings permission.
+    route('GET', '/senders', 'senders.find', SETTINGS, true),
+    route('POST', '/senders/:id/check', 'senders.check', SETTINGS, true),
 
     route('POST', '/messages', 'messages.create', [ACTIONS.send]),
     route('GET', '/messages', 'messages.find', [ACTIONS.readMessages]),
@@ -36,9 +39,11 @@ export default {
     route('POST', '/messages/:id/retry', 'messages.retry', [ACTIONS.send]),
 
     route('GET', '/templates', 'templates.find', [ACTIONS.manageTemplates]),
+    route('GET', '/templates/:id', 'templates.findOne', [ACTIONS.manageTemplates]),
     route('POST', '/templates', 'templates.create', [ACTIONS.manageTemplates]),
     route('PUT', '/templates/:id', 'templates.update', [ACTIONS.manageTemplates]),
     route('DELETE', '/templates/:id', 'templates.delete', [ACTIONS.manageTemplates]),
+    route('POST', '/templates/preview', 'templates.previewDraft', [ACTIONS.manageTemplates]),
     route('POST', '/templates/:id/preview', 'templates.preview', [ACTIONS.manageTemplates]),
 
     route('GET', '/contacts/import/sample', 'contacts.importSample', [ACTIONS.manageContacts]),

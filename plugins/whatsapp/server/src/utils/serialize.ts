@@ -1,4 +1,4 @@
-import type { Consent, Contact, ContactImport, Message, MessageAttempt, MessageMedia, Template } from '../../../shared/contracts';
+import type { Consent, Contact, ContactImport, Message, MessageAttempt, MessageMedia, Sender, Template } from '../../../shared/contracts';
 import { toDate } from '.';
 import { explainFailure } from '../providers/failure';
 import { DELETED_PREVIEW } from './serialize-inbox';
@@ -175,4 +175,17 @@ export const serializeContactImport = (i: Record<string, any>): ContactImport =>
   startedAt: iso(i.startedAt),
   finishedAt: iso(i.finishedAt),
   createdAt: iso(i.createdAt),
+});
+
+/** A sending number: which provider, its number, throughput and tier; no credentials, no pacing internals. */
+export const serializeSender = (s: Record<string, any>): Sender => ({
+  id: s.id,
+  documentId: s.documentId,
+  name: s.name,
+  provider: s.provider,
+  number: s.number,
+  messagesPerSecond: Number(s.messagesPerSecond ?? 0),
+  dailyLimit: s.dailyLimit === null || s.dailyLimit === undefined ? null : Number(s.dailyLimit),
+  isDefault: Boolean(s.isDefault),
+  active: s.active !== false,
 });

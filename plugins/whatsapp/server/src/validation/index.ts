@@ -144,7 +144,14 @@ export const createTemplateSchema = yup
   .noUnknown(true, 'unknown field: ${unknown}');
 export const updateTemplateSchema = yup.object(templateFields).noUnknown(true, 'unknown field: ${unknown}');
 
-export const previewSchema = yup.object({ variables: variables.optional().default({}) }).noUnknown(true, 'unknown field: ${unknown}');
+/** `body`: a draft to render instead of the stored one (the editor's live preview, before saving). */
+export const previewSchema = yup
+  .object({ variables: variables.optional().default({}), body: rawText().optional() })
+  .noUnknown(true, 'unknown field: ${unknown}');
+/** A template not saved yet: its body is required. */
+export const draftPreviewSchema = yup
+  .object({ variables: variables.optional().default({}), body: rawText().required('body is required: the text to preview') })
+  .noUnknown(true, 'unknown field: ${unknown}');
 
 const contactFields = {
   phone: text(),

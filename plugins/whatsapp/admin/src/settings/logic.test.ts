@@ -1,0 +1,89 @@
+import type { Settings } from '../../../shared/contracts';
+import { auditChanges, changedOnly, emptyRow, generalFormOf, generalPatch, parseDecimal, parseKeywords, ratesOf, rowsOf } from './logic';
+
+const settings: Settings = {
+  sandbox: true,
+  defaultCountry: 'MX',
+  transactionalConsent: 'implicit',
+  optOutKeywords: ['STOP', 'BAJA'],
+  optInKeywords: ['START'],
+  failureRateThreshold: 0.07,
+  defaultTimeZone: 'America/Mexico_City',
+  quietHoursStart: '21:00',
+  quietHoursEnd: null,
+  quietHoursTransactional: false,
+  businessName: 'Taller',
+  businessAddress: null,
+  businessTaxId: null,
+  businessLogo: 3,
+  currency: 'MXN',
+  taxRate: null,
+  priceTable: null,
+};
+
+describe('general settings form', () => {
+  it('round-trips the settings, the threshold shown as a percent', () => {
+    const form = generalFormOf(settings);
+    expect(form.failureRatePercent).toBe('7');
+    const patch = generalPatch(form);
+    expect(patch).toMatchObject({ failureRateThreshold: 0.07, quietHoursStart: '21:00', quietHoursEnd: null, businessLogo: 3, taxRate: null, optOutKeywords: ['STOP', 'BAJA'] });
+    expect(changedOnly(patch, generalPatch(form))).toEqual({});
+  });
+
+  it('sends only what changed, normalised', () => {
+    const form = { ...generalFormOf(settings), defaultCountry: ' co ', optOutKeywords: 'stop, baja\nSTOP\n\nalto', taxRate: '16,5' };
+    expect(changedOnly(generalPatch(form), generalPatch(generalFormOf(settings)))).toEqual({ defaultCountry: 'CO', optOutKeywords: ['STOP', 'BAJA', 'ALTO'], taxRate: 16.5 });
+  });
+
+  it('sends what is not a number as typed, for the server to name', () => {
+    const patch = generalPatch({ ...generalFormOf(settings), failureRatePercent: 'diez', taxRate: '1e3', businessLogo: 'logo.png' });
+    expect(patch).toMatchObject({ failureRateThreshold: 'diez', taxRate: '1e3', businessLogo: 'logo.png' });
+  });
+
+  it('reads decimals with a comma or a point', () => {
+    expect([parseDecimal(''), parseDecimal('0,5'), parseDecimal('12.25'), parseDecimal('-1')]).toEqual([null, 0.5, 12.25, -1]);
+    expect(parseDecimal('1.2.3')).toBeNaN();
+    expect(parseKeywords(' , ')).toEqual([]);
+  });
+});
+
+describe('price table rows', () => {
+  it('lists countries alphabetically with other last, and reads them back', () => {
+    const rows = rowsOf({ rates: { other: { marketing: 0.05, utility: 0.01, authentication: 0.01 }, MX: { marketing: 0.0253, utility: 0.0071, authentication: 0.0071 }, CO: { marketing: 0.01, utility: 0, authentication: 0 } } });
+    expect(rows.map((r) => r.country)).toEqual(['CO', 'MX', 'other']);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(3);
+    expect(ratesOf(rows)).toEqual({
+      rates: { CO: { marketing: 0.01, utility: 0, authentication: 0 }, MX: { marketing: 0.0253, utility: 0.0071, authentication: 0.0071 }, other: { marketing: 0.05, utility: 0.01, authentication: 0.01 } },
+      problems: [],
+    });
+  });
+
+  it('names empty and repeated countries and rates that are not numbers', () => {
+    const blank = emptyRow();
+    const rows = [
+      { ...emptyRow(), country: 'mx', rates: { marketing: '0,02', utility: 'x', authentication: '' } },
+      { ...emptyRow(), country: 'MX', rates: { marketing: '1', utility: '1', authentication: '1' } },
+      blank,
+    ];
+    expect(ratesOf(rows).problems).toEqual([
+      { path: 'rates.MX.utility', rule: 'number' },
+      { path: 'rates.MX.authentication', rule: 'number' },
+      { path: 'rates.MX', rule: 'duplicate' },
+      { path: `rows.${blank.key}.country`, rule: 'country' },
+    ]);
+    expect(ratesOf(rows).rates.MX.marketing).toBe(0.02);
+  });
+});
+
+describe('audit entries', () => {
+  it('lists each changed setting from → to', () => {
+    expect(auditChanges({ before: { sandbox: true, optOutKeywords: ['STOP'] }, after: { sandbox: false, optOutKeywords: ['STOP', 'BAJA'] } })).toEqual([
+      { field: 'sandbox', before: 'true', after: 'false' },
+      { field: 'optOutKeywords', before: 'STOP', after: 'STOP, BAJA' },
+    ]);
+    expect(auditChanges({ before: null, after: { priceTable: { currency: 'USD' }, taxRate: null } })).toEqual([
+      { field: 'priceTable', before: '—', after: '{…}' },
+      { field: 'taxRate', before: '—', after: '—' },
+    ]);
+  });
+});
