@@ -5,9 +5,15 @@ import { getService, handle } from '../utils';
 import { settingsSchema, validateData } from '../validation';
 import type { Settings } from '../services/settings';
 
+/**
+ * The settings as this route reads and writes them: the campaign price table has its own route
+ * (`/settings/prices`, replaced whole and validated there), so what GET answers PUT takes back.
+ */
+const editable = ({ priceTable: _prices, ...settings }: Settings) => settings;
+
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async show(ctx: any) {
-    ctx.body = { data: await getService('settings').get() };
+    ctx.body = { data: editable(await getService('settings').get()) };
   },
 
   /**
@@ -26,7 +32,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     if (missing.length) throw new errors.ForbiddenError(`Missing permission: ${missing.join(', ')}`);
     const user = ctx.state.user;
     const settings = await handle(() => getService('settings').update(data, { id: user?.id, email: user?.email }));
-    ctx.body = { data: settings };
+    ctx.body = { data: editable(settings) };
   },
 
   async audit(ctx: any) {
