@@ -9,11 +9,12 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    if (process.env.WHATSAPP_DEMO_DATA === 'true') {
-      if (await seedDemoData(strapi)) strapi.log.info('[demo] demo data inserted');
-    }
+    // The administrator first: a demo conversation is assigned to them.
     if (await ensureFirstAdmin(strapi, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD)) {
       strapi.log.info(`[demo] first administrator ${process.env.ADMIN_EMAIL} created`);
+    }
+    if (process.env.WHATSAPP_DEMO_DATA === 'true') {
+      if (await seedDemoData(strapi)) strapi.log.info('[demo] demo data inserted');
     }
   },
 };

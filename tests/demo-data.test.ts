@@ -31,7 +31,20 @@ describe('demo data', () => {
     const phone = first.strapi.plugin('whatsapp').service('phone');
     const normalized = await Promise.all([...phones, ...supplierPhones].map((p: string) => phone.normalize(p).catch((e: Error) => `refused: ${e.message}`)));
     const admins = await first.strapi.db.query('admin::user').count();
+    // The inbox is alive: three conversations in Spanish, one with an open follow-up, one assigned, one new lead.
+    const conversations = await first.strapi.db.query('plugin::whatsapp.conversation').findMany({ orderBy: { id: 'asc' } });
+    const followUps = await first.strapi.db.query('plugin::whatsapp.follow-up').findMany({ where: { state: 'open' } });
+    const messages = await first.strapi.db.query('plugin::whatsapp.message').findMany({ orderBy: { id: 'asc' } });
+    const leads = await first.strapi.db.query('plugin::whatsapp.contact').findMany({ where: { isLead: true } });
     await first.stop({ keepDatabase: true });
+
+    expect(conversations).toHaveLength(3);
+    expect(conversations.filter((c: any) => c.assigneeId !== null)).toHaveLength(1);
+    expect(conversations.every((c: any) => c.state === 'open' && c.unreadCount > 0 && c.lastMessagePreview)).toBe(true);
+    expect(followUps).toEqual([expect.objectContaining({ kind: 'reply', relatedType: 'api::work-order.work-order', excerpt: expect.stringContaining('Paso mañana') })]);
+    expect(messages.filter((m: any) => m.direction === 'in')).toHaveLength(4);
+    expect(messages.filter((m: any) => m.direction === 'out').map((m: any) => m.deliveryStatus).sort()).toEqual(['delivered', 'read']);
+    expect(leads.map((c: any) => c.phone)).toEqual(['+525587654321']);
 
     expect(before).toEqual({ customers: 4, suppliers: 2, vehicles: 4, workOrders: 4, quotes: 4, purchaseOrders: 2 });
     // Mexican, Colombian and Argentine numbers, stored in E.164.
@@ -42,6 +55,7 @@ describe('demo data', () => {
     const second = await startStrapi({ env, db: first.db });
     try {
       expect(await counts(second.strapi)).toEqual(before);
+      expect(await second.strapi.db.query('plugin::whatsapp.conversation').count()).toBe(3);
       expect(await second.strapi.db.query('admin::user').count()).toBe(1);
       const login = await second.http().post('/admin/login').send({ email: 'owner@example.com', password: 'Owner-pass-1' });
       expect(login.status).toBe(200);

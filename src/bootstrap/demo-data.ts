@@ -38,6 +38,7 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
   }
 
   const statuses = ['IN_PROGRESS', 'COMPLETED', 'DRAFT', 'DELIVERED'] as const;
+  const workOrderDocs = [];
   for (let i = 0; i < vehicles.length; i += 1) {
     const customer = customerDocs[i].documentId;
     const vehicle = await strapi.documents('api::vehicle.vehicle').create({
@@ -46,6 +47,7 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
     const workOrder = await strapi.documents('api::work-order.work-order').create({
       data: { number: `OT-${1001 + i}`, state: statuses[i], customer, vehicle: vehicle.documentId },
     });
+    workOrderDocs.push(workOrder);
     await strapi.documents('api::quote.quote').create({
       data: {
         number: `COT-${2001 + i}`,
@@ -81,7 +83,61 @@ export async function seedDemoData(strapi: Core.Strapi): Promise<boolean> {
     });
   }
   await seedDemoAutomations(strapi);
+  await seedDemoConversations(strapi, customers, workOrderDocs[1].documentId);
   return true;
+}
+
+/**
+ * Three inbox conversations in Spanish, so the Inbox screen is alive on a first look: Jorge
+ * answered the "vehículo listo" message about work order OT-1002 (an open follow-up), María asked
+ * about her brakes and was answered (assigned to the first administrator), and a new number wrote for
+ * the first time (a new lead). The customers' messages go through sandbox mode's simulated reply,
+ * the path a real webhook takes (contact, lead, conversation, unread count, follow-up); our
+ * messages are written as the dispatcher and the provider's statuses would have left them (read,
+ * delivered), since the sandbox sends but nobody reads. Only in sandbox mode: outside it,
+ * customers' messages come from WhatsApp alone.
+ */
+async function seedDemoConversations(strapi: Core.Strapi, customers: Array<{ name: string; phone: string }>, workOrderId: string) {
+  const plugin = strapi.plugin('whatsapp');
+  if (!(await plugin.service('settings').isSandbox())) return;
+  const sender = await plugin.service('senders').resolve();
+  const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+  const [maria, jorge] = customers;
+  const contactOf = async (customer: { name: string; phone: string }) => (await plugin.service('contacts').findOrCreate(customer.phone, { name: customer.name, source: 'api' })).contact;
+  const ours = async (contactId: number, to: string, at: Date, data: Record<string, unknown>) =>
+    strapi.db.query('plugin::whatsapp.message').create({
+      data: { direction: 'out', contactId, senderId: sender.id, to, from: sender.number, category: 'utility', channel: 'whatsapp', provider: sender.provider, providerMessageId: `demo-${contactId}-${at.getTime()}`, attempts: 1, dueAt: at, queuedAt: at, sentAt: at, deliveredAt: at, createdAt: at, updatedAt: at, ...data },
+    });
+  const customerWrites = (phone: string, body: string, at: Date, name?: string) => plugin.service('simulator').simulate({ phone, body, at, ...(name ? { name } : {}) });
+
+  // Jorge: our message about his work order, read; his answer opens a follow-up for the team.
+  const jorgeContact = await contactOf(jorge);
+  await ours(jorgeContact.id, jorge.phone, ago(180), {
+    templateName: 'vehiculo_listo',
+    body: `Hola ${jorge.name}, tu Jetta 2017 con placas JAL-456-E ya está listo. Puedes pasar por él al taller. Orden OT-1002.`,
+    deliveryStatus: 'read',
+    readAt: ago(170),
+    relatedType: 'api::work-order.work-order',
+    relatedId: workOrderId,
+  });
+  await customerWrites(jorge.phone, '¡Gracias! Paso mañana a las 10. ¿Me pueden tener lista la factura?', ago(160));
+
+  // María: asked about her brakes, was answered, and thanked; assigned to the first administrator.
+  const mariaContact = await contactOf(maria);
+  const asked = await customerWrites(maria.phone, 'Buenas tardes, ¿ya quedó la cotización de las balatas delanteras?', ago(300));
+  const conversationId = asked.message?.conversationId ?? null;
+  await ours(mariaContact.id, maria.phone, ago(290), {
+    category: 'service',
+    conversationId,
+    body: 'Hola María, sí: la cotización COT-2001 es de $2,050 con aceite y balatas. Te la envío en PDF en un momento.',
+    deliveryStatus: 'delivered',
+  });
+  await customerWrites(maria.phone, 'Perfecto, quedo atenta. ¡Gracias!', ago(280));
+  const [admin] = await strapi.db.query('admin::user').findMany({ orderBy: { id: 'asc' }, limit: 1 });
+  if (admin && conversationId) await plugin.service('inbox').assign(conversationId, admin.id);
+
+  // A number nobody knows: a new lead, waiting for a first answer.
+  await customerWrites('+525587654321', 'Hola, ¿hacen afinación a domicilio? Tengo un Aveo 2015.', ago(25), 'Ricardo Salinas');
 }
 
 /**

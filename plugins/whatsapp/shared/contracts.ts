@@ -344,10 +344,26 @@ export interface Conversation {
 
 export type FollowUpStatus = 'open' | 'done';
 
+/** GET /whatsapp/inbox/assignees: an administrator a conversation can be assigned to. */
+export interface Assignee {
+  id: number;
+  name: string;
+}
+
+/** Why a follow-up exists: `reply`, a customer's reply waits for an answer (null: written before kinds). */
+export type FollowUpKind = 'reply';
+
 export interface FollowUp {
   id: number;
   documentId: string;
+  /** In English, for API clients; the admin writes its own from `kind` and `excerpt` in the user's language. */
   title: string;
+  kind: FollowUpKind | null;
+  /** The latest reply's words (one line, at most 120 characters). */
+  excerpt: string | null;
+  /** Customer replies it stands for: one open follow-up per conversation takes every reply. */
+  replyCount: number;
+  lastReplyAt: string | null;
   status: FollowUpStatus;
   due: string | null;
   assigneeId: number | null;
@@ -516,4 +532,21 @@ export interface TemplatePreview {
   variables: string[];
   /** What the provider's approved template receives (null: the template is not mapped). */
   provider: Record<string, unknown> | null;
+}
+
+/** GET /whatsapp/inbox/conversations: a page of conversations; `sandbox` says whether replies can be simulated. */
+export type ConversationsAnswer = ListAnswer<Conversation, { sandbox: boolean }>;
+
+/** POST /whatsapp/inbox/simulate (sandbox mode only): a customer's reply, through the webhook's path. */
+export interface SimulateReply {
+  phone?: string;
+  contactId?: number;
+  name?: string;
+  body: string;
+}
+
+/** Its answer: the inbound message and its conversation (201), or `applied: false` when another instance applies webhooks (202). */
+export interface SimulateReplyAnswer {
+  data: Message | null;
+  meta: { applied: boolean; conversation?: Conversation | null };
 }

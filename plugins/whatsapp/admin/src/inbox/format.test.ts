@@ -1,4 +1,6 @@
 import {
+  assigneeName,
+  recordLink,
   buildVariables,
   contactLabel,
   conversationsQuery,
@@ -217,5 +219,20 @@ describe('contactLabel for a customer known only by user id', () => {
   it('shows the username, then the id', () => {
     expect(contactLabel({ id: 1, documentId: null, phone: null, name: null, profileName: null, isLead: true, username: 'lupita' })).toBe('@lupita');
     expect(contactLabel({ id: 1, documentId: null, phone: null, name: null, profileName: null, isLead: true }, 7)).toBe('#7');
+  });
+});
+
+describe('recordLink and assigneeName', () => {
+  it('links the business record in the Content Manager', () => {
+    expect(recordLink({ type: 'api::work-order.work-order', id: 'abc 1' })).toEqual({ label: 'work-order', to: '/content-manager/collection-types/api::work-order.work-order/abc%201' });
+    expect(recordLink(null)).toBeNull();
+    expect(recordLink({ type: '', id: 'x' })).toBeNull();
+  });
+
+  it('names an assignee, null when unknown or unassigned', () => {
+    const list = [{ id: 1, name: 'Ana Ruiz' }];
+    expect(assigneeName(list, 1)).toBe('Ana Ruiz');
+    expect(assigneeName(list, 2)).toBeNull();
+    expect(assigneeName(list, null)).toBeNull();
   });
 });

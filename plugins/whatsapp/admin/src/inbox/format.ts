@@ -193,3 +193,16 @@ export const failureText = (message: Message, locale: string) => {
   if (!words) return [message.errorCode, message.errorText].filter(Boolean).join(' — ');
   return [message.errorCode, words.reason, words.remedy].filter(Boolean).join(' — ');
 };
+
+/**
+ * The business record a conversation is about, as a Content Manager link: the content type's
+ * last segment as its label (`api::work-order.work-order` → `work-order`). Null without one.
+ */
+export const recordLink = (related: { type: string; id: string } | null | undefined): { label: string; to: string } | null => {
+  if (!related?.type || !related.id) return null;
+  const label = related.type.split('.').pop() || related.type;
+  return { label, to: `/content-manager/collection-types/${related.type}/${encodeURIComponent(related.id)}` };
+};
+
+/** An administrator's name by id, from the assignees list; null when unknown (a removed user). */
+export const assigneeName = (assignees: Array<{ id: number; name: string }>, id: number | null) => (id === null ? null : (assignees.find((a) => a.id === id)?.name ?? null));

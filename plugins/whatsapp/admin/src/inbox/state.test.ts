@@ -187,6 +187,20 @@ describe('inboxReducer', () => {
     expect(state.conversations.find((c) => c.id === 1)?.status).toBe('closed');
   });
 
+  it('closing the open conversation takes it out of the Open list at once (also from a live event)', () => {
+    const open: ListContext = { filters: { view: 'all', status: 'open', search: '' }, me: 3 };
+    const state = inboxReducer(loaded(), { type: 'conversation.changed', conversation: conversation(1, { status: 'closed' }), context: open });
+    expect(ids(state.conversations)).not.toContain(1);
+    // Still shown on the right, closed, until another is chosen.
+    expect(state.selected?.status).toBe('closed');
+  });
+
+  it('reading the open conversation in the Unread view keeps it in the list', () => {
+    const unread: ListContext = { filters: { view: 'unread', status: 'open', search: '' }, me: 3 };
+    const state = inboxReducer(loaded(), { type: 'conversation.changed', conversation: conversation(1, { unreadCount: 0 }), context: unread });
+    expect(ids(state.conversations)).toContain(1);
+  });
+
   it('does not repeat rows when a further page overlaps rows moved by live updates', () => {
     const state = inboxReducer(loaded(), { type: 'list.loaded', conversations: [conversation(1), conversation(0)], pagination: page({ page: 2 }), append: true });
     expect(ids(state.conversations)).toEqual([2, 1, 0]);

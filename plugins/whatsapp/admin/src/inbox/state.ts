@@ -74,8 +74,9 @@ export const matchesFilters = (c: Conversation, { filters, me }: ListContext) =>
 
 /**
  * The list after one conversation changed: replaced in place and re-sorted, added when it now
- * matches the filters, removed when it no longer does (except the open one, which stays put so
- * reading an unread conversation does not make it vanish from under the cursor). A new one that
+ * matches the filters, removed when it no longer does. The open one is kept only when reading it
+ * is what made it stop matching (the Unread view), so it does not vanish from under the cursor;
+ * closed (here or in another tab) or assigned away, it leaves the list at once. A new one that
  * sorts after the last loaded row belongs to a page not loaded yet, so it is left to that page.
  */
 export const upsertConversation = (
@@ -86,7 +87,8 @@ export const upsertConversation = (
   keepId: number | null
 ): { list: Conversation[]; pagination: Pagination | null } => {
   const index = list.findIndex((c) => c.id === conversation.id);
-  const belongs = matchesFilters(conversation, context) || conversation.id === keepId;
+  const readAway = conversation.id === keepId && context.filters.view === 'unread' && matchesFilters(conversation, { ...context, filters: { ...context.filters, view: 'all' } });
+  const belongs = matchesFilters(conversation, context) || readAway;
   const adjust = (delta: number) => (pagination ? { ...pagination, total: Math.max(0, pagination.total + delta) } : pagination);
   if (index === -1) {
     if (!belongs) return { list, pagination };

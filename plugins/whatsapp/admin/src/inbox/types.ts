@@ -2,13 +2,17 @@
 import type { ConversationStatus, Template } from '../../../shared/contracts';
 
 export type {
+  Assignee,
   Conversation,
+  ConversationsAnswer,
   ConversationContact,
   FollowUp,
   InboxReply,
   InboxReplyAnswer,
   ListAnswer,
   Message,
+  SimulateReply,
+  SimulateReplyAnswer,
   MessageMedia,
   Pagination,
   ThreadAnswer,

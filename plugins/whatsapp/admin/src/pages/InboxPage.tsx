@@ -1,17 +1,32 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { Box, EmptyStateLayout, Flex, Link, Typography } from '@strapi/design-system';
-import { ArrowLeft } from '@strapi/icons';
+import { Box, Button, EmptyStateLayout, Flex, Link, Typography } from '@strapi/design-system';
+import { ArrowLeft, Message as MessageIcon } from '@strapi/icons';
 import { Layouts, Page, useAPIErrorHandler, useAuth, useDebounce, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { NavLink, useSearchParams } from 'react-router-dom';
 
 import { ConversationList } from '../components/inbox/ConversationList';
+import { SimulateReplyModal } from '../components/inbox/SimulateReplyModal';
 import { ThreadPanel } from '../components/inbox/ThreadPanel';
 import { PERMISSIONS } from '../constants';
 import { useLiveEvents } from '../hooks/useLiveEvents';
+import { useNarrow } from '../hooks/useNarrow';
 import { conversationsQuery, isServiceWindowError, toTemplate } from '../inbox/format';
 import { createCoalescer } from '../inbox/live';
 import { inboxReducer, initialInboxState, planLiveEvent, type InboxAction, type ListContext, type Refresh } from '../inbox/state';
-import type { Conversation, ConversationFilters, FollowUp, InboxReply, InboxReplyAnswer, ListAnswer, TemplateOption, ThreadAnswer } from '../inbox/types';
+import type {
+  Assignee,
+  Conversation,
+  ConversationFilters,
+  ConversationsAnswer,
+  FollowUp,
+  InboxReply,
+  InboxReplyAnswer,
+  ListAnswer,
+  SimulateReply,
+  SimulateReplyAnswer,
+  TemplateOption,
+  ThreadAnswer,
+} from '../inbox/types';
 import { useT } from '../utils/useT';
 
 const LIST_PAGE_SIZE = 50;
@@ -72,6 +87,11 @@ const InboxPage = () => {
   const [templates, setTemplates] = useState<TemplateOption[] | null>(null);
   const [templatesError, setTemplatesError] = useState(false);
   const [busy, setBusy] = useState(false);
+  // From the list's answer: "simulate a customer reply" is offered only in sandbox mode.
+  const [sandbox, setSandbox] = useState(false);
+  const [simulating, setSimulating] = useState(false);
+  const [assignees, setAssignees] = useState<Assignee[]>([]);
+  const narrow = useNarrow();
 
   const notifyError = useCallback(
     (error: unknown) => toggleNotification({ type: 'danger', message: formatAPIError(error as Parameters<typeof formatAPIError>[0]) }),
@@ -86,9 +106,10 @@ const InboxPage = () => {
       const request = (listRequest.current += 1);
       setListLoading(true);
       try {
-        const { data } = await get<ListAnswer<Conversation>>(`${API}/conversations?${conversationsQuery(filters, page, LIST_PAGE_SIZE)}`);
+        const { data } = await get<ConversationsAnswer>(`${API}/conversations?${conversationsQuery(filters, page, LIST_PAGE_SIZE)}`);
         // An answer for filters changed since is dropped.
         if (request !== listRequest.current) return;
+        setSandbox(data.meta.sandbox === true);
         apply({ type: 'list.loaded', conversations: data.data, pagination: data.meta.pagination, append: page > 1 });
         setListError(false);
       } catch (error) {
@@ -179,6 +200,13 @@ const InboxPage = () => {
     loadList(1);
   }, [loadList]);
 
+  // Names for assignee ids, and the "Assign to" choices.
+  useEffect(() => {
+    get<{ data: Assignee[] }>(`${API}/assignees`)
+      .then(({ data }) => setAssignees(data.data))
+      .catch(() => setAssignees([]));
+  }, [get]);
+
   useEffect(() => {
     apply({ type: 'select', id: selectedId });
     setFollowUps([]);
@@ -245,7 +273,7 @@ const InboxPage = () => {
     }
   };
 
-  const assign = (assignee: 'me' | null) =>
+  const assign = (assignee: 'me' | number | null) =>
     act(async () => (await put<{ data: Conversation }>(`${API}/conversations/${selectedId}/assignee`, { data: { assignee } })).data.data);
 
   const setStatus = (action: 'close' | 'reopen') => act(async () => (await post<{ data: Conversation }>(`${API}/conversations/${selectedId}/${action}`)).data.data);
@@ -282,6 +310,22 @@ const InboxPage = () => {
     }
   };
 
+  /** Sandbox mode: the customer's message goes through the webhook's path; live events bring it in. */
+  const simulate = async (reply: SimulateReply) => {
+    try {
+      const { data } = await post<SimulateReplyAnswer>(`${API}/simulate`, { data: reply });
+      const conversation = data.meta.conversation;
+      if (conversation) {
+        apply({ type: 'conversation.changed', conversation, context: contextRef.current });
+        select(conversation.id);
+      }
+      return true;
+    } catch (error) {
+      notifyError(error);
+      return false;
+    }
+  };
+
   // ---- render --------------------------------------------------------------------------------
 
   const title = t('inbox.title', 'Inbox');
@@ -302,7 +346,15 @@ const InboxPage = () => {
             {t('inbox.back', 'WhatsApp')}
           </Link>
         }
+        primaryAction={
+          sandbox && canReply ? (
+            <Button variant="secondary" startIcon={<MessageIcon />} onClick={() => setSimulating(true)}>
+              {t('inbox.simulate.open', 'Simulate a customer reply')}
+            </Button>
+          ) : undefined
+        }
       />
+      {simulating ? <SimulateReplyModal conversation={state.selected} onClose={() => setSimulating(false)} onSimulate={simulate} /> : null}
       <Layouts.Content>
         <Flex
           alignItems="stretch"
@@ -310,9 +362,14 @@ const InboxPage = () => {
           shadow="filterShadow"
           hasRadius
           overflow="hidden"
-          style={{ height: 'calc(100vh - 220px)', minHeight: 480 }}
+          style={{ height: narrow ? 'calc(100vh - 160px)' : 'calc(100vh - 220px)', minHeight: narrow ? 360 : 480 }}
         >
-          <Box width="360px" borderColor="neutral150" style={{ flexShrink: 0, borderRightWidth: 1, borderRightStyle: 'solid' }}>
+          {/* Phone width: the list or the open conversation, with a way back; side by side above it. */}
+          <Box
+            width={narrow ? '100%' : '360px'}
+            borderColor="neutral150"
+            style={{ flexShrink: 0, borderRightWidth: narrow ? 0 : 1, borderRightStyle: 'solid', display: narrow && selectedId !== null ? 'none' : undefined }}
+          >
             <ConversationList
               conversations={state.conversations}
               loading={listLoading}
@@ -327,7 +384,7 @@ const InboxPage = () => {
               now={now}
             />
           </Box>
-          <Box flex="1" minWidth={0}>
+          <Box flex="1" minWidth={0} style={{ display: narrow && selectedId === null ? 'none' : undefined }}>
             {state.selected ? (
               <ThreadPanel
                 conversation={state.selected}
@@ -342,6 +399,8 @@ const InboxPage = () => {
                 onNeedTemplates={loadTemplates}
                 onLoadEarlier={loadEarlier}
                 onAssign={assign}
+                assignees={assignees}
+                onBack={narrow ? () => setParams({}) : undefined}
                 onStatus={setStatus}
                 onFollowUpDone={completeFollowUp}
                 onSend={send}

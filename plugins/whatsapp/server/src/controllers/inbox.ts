@@ -5,8 +5,9 @@ import { idempotencyKeyOf } from '../utils/idempotency';
 import { serializeMessage } from '../utils/serialize';
 import { serializeFollowUp } from '../utils/serialize-inbox';
 import { pagination, paginationMeta, validateData } from '../validation';
-import { assignSchema, filtersOf, inboxReplySchema, queryBool, queryId, queryOneOf, queryText, type AssignInput } from '../validation/inbox';
+import { assignSchema, filtersOf, inboxReplySchema, queryBool, queryId, queryOneOf, queryText, simulateSchema, type AssignInput } from '../validation/inbox';
 import type { InboxReply } from '../services/inbox';
+import type { SimulateInput } from '../services/simulator';
 
 type Ctx = Context & { params: Record<string, string> };
 
@@ -34,7 +35,13 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
         status: queryOneOf(filters.status, 'status', ['open', 'closed'] as const),
         search: queryText(filters.search, 'search'),
       });
-      ctx.body = { data: results, meta: paginationMeta(page, pageSize, total) };
+      // `sandbox`: the screen offers "simulate a customer reply" only then.
+      ctx.body = { data: results, meta: { ...paginationMeta(page, pageSize, total), sandbox: await getService('settings').isSandbox() } };
+    },
+
+    /** The administrators a conversation can be assigned to, by name. */
+    async assignees(ctx: Ctx) {
+      ctx.body = { data: await inbox().assignees() };
     },
 
     async conversation(ctx: Ctx) {
@@ -94,6 +101,24 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => {
     async completeFollowUp(ctx: Ctx) {
       const followUp = await inbox().completeFollowUp(ctx.params.id, adminId(ctx));
       ctx.body = { data: serializeFollowUp(followUp) };
+    },
+
+    /**
+     * Sandbox mode: a customer's reply, simulated through the path a signed Meta webhook takes
+     * (409 naming `sandbox` outside sandbox mode). 201 with the inbound message and its
+     * conversation; 202 when another instance applies webhooks (WHATSAPP_WORKER=false here).
+     */
+    async simulate(ctx: Ctx) {
+      const data = await validateData<SimulateInput>(simulateSchema, ctx.request.body);
+      const { message } = await handle(() => getService('simulator').simulate(data));
+      if (!message) {
+        ctx.status = 202;
+        ctx.body = { data: null, meta: { applied: false } };
+        return;
+      }
+      const conversation = message.conversationId ? await inbox().findConversation(message.conversationId) : null;
+      ctx.status = 201;
+      ctx.body = { data: serializeMessage(message), meta: { applied: true, conversation: conversation ? await inbox().view(conversation) : null } };
     },
 
     /** Server-sent events: conversation.updated, message.created, message.status. */

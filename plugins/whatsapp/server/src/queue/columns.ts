@@ -118,6 +118,24 @@ export function messageFromRow<T = Record<string, unknown>>(row: Record<string, 
   return Object.fromEntries(Object.entries(row).map(([column, value]) => [BY_COLUMN.get(column) ?? column, value])) as T;
 }
 
+/** An outbound row after a status change: what the live event about it carries (services/live.ts). */
+export interface MovedMessage {
+  id: number;
+  status: string;
+  contactId: number | null;
+  conversationId: number | null;
+}
+
+/** The columns a status-changing statement returns (RETURNING), so no read follows it. */
+export const MOVED_COLUMNS = [M.id, M.status, M.contactId, M.conversationId];
+const idOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+export const movedOf = (row: Record<string, unknown>): MovedMessage => ({
+  id: Number(row[M.id]),
+  status: String(row[M.status]),
+  contactId: idOrNull(row[M.contactId]),
+  conversationId: idOrNull(row[M.conversationId]),
+});
+
 export const rowsOf = (result: unknown): Record<string, unknown>[] =>
   Array.isArray(result) ? result : ((result as { rows?: Record<string, unknown>[] }).rows ?? []);
 

@@ -16,8 +16,8 @@
 import { documentId } from '../utils/document-id';
 import { STATUS } from '../constants';
 import type { MessageStatus } from '../constants';
-import { A, C, M, S, TABLE, attemptColumns, isPostgres, messageColumns, messageFromRow, rowsOf } from './columns';
-import type { Knex } from './columns';
+import { A, C, M, MOVED_COLUMNS, S, TABLE, attemptColumns, isPostgres, messageColumns, messageFromRow, movedOf, rowsOf } from './columns';
+import type { Knex, MovedMessage } from './columns';
 
 export type QueuedMessage = Record<string, any> & { id: number; status: MessageStatus };
 /** A claimed message and, for a paced campaign's, the earliest time (ms) it may be sent. */
@@ -149,14 +149,15 @@ export function createDispatchQueue(knex: () => Knex) {
      * webhook may have moved a row past `sending` already (delivered before we recorded "sent"):
      * then its status and error are kept and only the provider's id and the send time filled in.
      */
-    async complete(owner: string, outcomes: { id: number; data: Record<string, unknown> }[]) {
-      if (!outcomes.length) return;
+    async complete(owner: string, outcomes: { id: number; data: Record<string, unknown> }[]): Promise<MovedMessage[]> {
+      if (!outcomes.length) return [];
       const now = new Date();
+      const moved: MovedMessage[] = [];
       // The common case, plain WhatsApp sends, is one statement on PostgreSQL.
       const plain = isPostgres() ? outcomes.filter((o) => o.data.status === STATUS.sent && o.data.channel === 'whatsapp') : [];
-      if (plain.length) await completeSent(owner, plain, now);
+      if (plain.length) moved.push(...(await completeSent(owner, plain, now)));
       const rest = plain.length ? outcomes.filter((o) => !plain.includes(o)) : outcomes;
-      if (!rest.length) return;
+      if (!rest.length) return moved;
       await knex().transaction(async (trx) => {
         for (const { id, data } of rest) {
           const { status, sentAt, errorCode, errorText, ...others } = data;
@@ -167,9 +168,11 @@ export function createDispatchQueue(knex: () => Knex) {
           if (errorCode !== undefined) columns[M.errorCode] = ifStillSending(M.errorCode, errorCode);
           if (errorText !== undefined) columns[M.errorText] = ifStillSending(M.errorText, errorText);
           if (sentAt) columns[M.sentAt] = trx.raw(`COALESCE(${M.sentAt}, ?)`, [sentAt]);
-          await trx(t).where({ [M.id]: id, [M.leaseOwner]: owner }).update(columns);
+          const rows: Record<string, unknown>[] = await trx(t).where({ [M.id]: id, [M.leaseOwner]: owner }).update(columns).returning(MOVED_COLUMNS);
+          moved.push(...rows.map(movedOf));
         }
       });
+      return moved;
     },
 
     /** Gives claimed rows back untouched (shutdown, or more than the sender may send now). */
@@ -194,14 +197,16 @@ export function createDispatchQueue(knex: () => Knex) {
      * In-doubt sends: rows still `sending` whose lease expired more than `graceMs` ago (the
      * worker died mid-request). The provider's status webhook settles most of them first, by
      * our id; what is left is either queued again (`resend`) or marked `unknown` (`hold`).
+     * Returns the rows moved (for the live event).
      */
-    async sweepInDoubt(mode: 'resend' | 'hold', graceMs: number): Promise<number> {
+    async sweepInDoubt(mode: 'resend' | 'hold', graceMs: number): Promise<MovedMessage[]> {
       const now = new Date();
       const base = knex()(t).where({ [M.status]: STATUS.sending }).where(M.leaseUntil, '<', new Date(now.getTime() - graceMs));
       if (mode === 'resend') {
-        return base.update(messageColumns({ status: STATUS.queued, dueAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now }));
+        const rows: Record<string, unknown>[] = await base.update(messageColumns({ status: STATUS.queued, dueAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now })).returning(MOVED_COLUMNS);
+        return rows.map(movedOf);
       }
-      return base.update(
+      const rows: Record<string, unknown>[] = await base.update(
         messageColumns({
           status: STATUS.unknown,
           errorCode: 'in-doubt',
@@ -210,7 +215,8 @@ export function createDispatchQueue(knex: () => Knex) {
           leaseUntil: null,
           updatedAt: now,
         })
-      );
+      ).returning(MOVED_COLUMNS);
+      return rows.map(movedOf);
     },
 
     /** Appends to the attempt log (`db`: a caller's transaction, e.g. the webhook applier's). */
@@ -272,10 +278,10 @@ export function createDispatchQueue(knex: () => Knex) {
   };
 
   /** Records many successful WhatsApp sends in one UPDATE … FROM (VALUES …) (PostgreSQL). */
-  const completeSent = async (owner: string, outcomes: { id: number; data: Record<string, unknown> }[], now: Date) => {
+  const completeSent = async (owner: string, outcomes: { id: number; data: Record<string, unknown> }[], now: Date): Promise<MovedMessage[]> => {
     const values = outcomes.map(() => '(?::integer, ?::text, ?::text, ?::timestamptz)').join(', ');
     const bindings = outcomes.flatMap(({ id, data }) => [id, data.provider, data.providerMessageId, data.sentAt]);
-    await knex().raw(
+    const result = await knex().raw(
       `UPDATE ${t} AS q SET
          ${M.status} = CASE WHEN q.${M.status} = ? THEN ? ELSE q.${M.status} END,
          ${M.provider} = v.provider, ${M.providerMessageId} = v.pmid, ${M.sentAt} = COALESCE(q.${M.sentAt}, v.sent_at),
@@ -284,9 +290,11 @@ export function createDispatchQueue(knex: () => Knex) {
          ${M.errorText} = CASE WHEN q.${M.status} = ? THEN NULL ELSE q.${M.errorText} END,
          ${M.leaseOwner} = NULL, ${M.leaseUntil} = NULL, ${M.updatedAt} = ?
        FROM (VALUES ${values}) AS v(id, provider, pmid, sent_at)
-       WHERE q.${M.id} = v.id AND q.${M.leaseOwner} = ?`,
+       WHERE q.${M.id} = v.id AND q.${M.leaseOwner} = ?
+       RETURNING q.${M.id}, q.${M.status}, q.${M.contactId}, q.${M.conversationId}`,
       [STATUS.sending, STATUS.sent, STATUS.sending, STATUS.sending, now, ...bindings, owner]
     );
+    return rowsOf(result).map(movedOf);
   };
 
   return queue;

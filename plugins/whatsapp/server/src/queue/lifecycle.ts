@@ -8,8 +8,8 @@
  */
 import { documentId } from '../utils/document-id';
 import { CANCELLABLE, RETRYABLE, STATUS } from '../constants';
-import { M, TABLE, isPostgres, messageColumns, messageFromRow, rowsOf } from './columns';
-import type { Knex } from './columns';
+import { M, MOVED_COLUMNS, TABLE, isPostgres, messageColumns, messageFromRow, movedOf, rowsOf } from './columns';
+import type { Knex, MovedMessage } from './columns';
 
 /** An outbound message as the messages service hands it over, every check passed. */
 export interface NewMessage {
@@ -217,15 +217,15 @@ export function createLifecycle(knex: () => Knex) {
       return Number(changed) > 0;
     },
 
-    /** The contact said stop: their marketing not yet handed to a provider is cancelled. */
-    async cancelMarketing(contactId: number, errorCode: string, errorText: string): Promise<number> {
+    /** The contact said stop: their marketing not yet handed to a provider is cancelled (the rows, for the live event). */
+    async cancelMarketing(contactId: number, errorCode: string, errorText: string): Promise<MovedMessage[]> {
       const now = new Date();
-      return Number(
-        await knex()(t)
-          .where({ [M.contactId]: contactId, [M.direction]: 'out', [M.category]: 'marketing' })
-          .whereIn(M.status, [STATUS.scheduled, STATUS.queued])
-          .update(messageColumns({ status: STATUS.cancelled, cancelledAt: now, errorCode, errorText, updatedAt: now }))
-      );
+      const rows: Record<string, unknown>[] = await knex()(t)
+        .where({ [M.contactId]: contactId, [M.direction]: 'out', [M.category]: 'marketing' })
+        .whereIn(M.status, [STATUS.scheduled, STATUS.queued])
+        .update(messageColumns({ status: STATUS.cancelled, cancelledAt: now, errorCode, errorText, updatedAt: now }))
+        .returning(MOVED_COLUMNS);
+      return rows.map(movedOf);
     },
 
     /**

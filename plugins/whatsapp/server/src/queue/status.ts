@@ -22,7 +22,7 @@
 import { STATUS_RANK, isFailure } from '../lib/status-order';
 import type { ProviderReportedStatus } from '../lib/status-order';
 import { M, TABLE, isPostgres, rowsOf, tables } from './columns';
-import type { Knex } from './columns';
+import type { Knex, MovedMessage } from './columns';
 
 export interface StatusUpdate {
   providerMessageId: string;
@@ -33,12 +33,7 @@ export interface StatusUpdate {
   error?: { code: string; text: string | null } | null;
 }
 
-export interface MovedMessage {
-  id: number;
-  status: string;
-  contactId: number | null;
-  conversationId: number | null;
-}
+export type { MovedMessage } from './columns';
 
 /** `CASE status WHEN 'queued' THEN 1 …`: the row's rank; statuses outside the order rank highest. */
 const rankOfRow = () =>

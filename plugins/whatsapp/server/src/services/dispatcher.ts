@@ -203,7 +203,9 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!outcomes.length) return;
     const queue = getService('queue');
     await queue.logAttempts(outcomes.flatMap((o) => o.attempts));
-    await queue.complete(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
+    // The rows as the statement left them (a webhook may have moved one on first): after the commit, live to the inbox.
+    const moved = await queue.complete(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
+    getService('live').publishStatuses(moved);
     for (const outcome of outcomes.filter((o) => o.revokeConsent)) {
       const contact = outcome.message.contactId ? await getService('contacts').findOne(outcome.message.contactId) : null;
       if (contact?.marketingConsent) {
@@ -348,7 +350,9 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     intervalMs: SWEEP_EVERY_MS,
     work: async () => {
       const { inDoubt: inDoubtMode, inDoubtGraceSeconds } = config();
-      const swept = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceSeconds * 1000);
+      const moved = await getService('queue').sweepInDoubt(inDoubtMode, inDoubtGraceSeconds * 1000);
+      getService('live').publishStatuses(moved);
+      const swept = moved.length;
       if (swept) strapi.log.warn(`[whatsapp] ${swept} in-doubt message(s) ${inDoubtMode === 'resend' ? 'queued again' : 'marked unknown'}`);
       // Swept rows are due now: send them.
       if (swept && inDoubtMode === 'resend') job.wake();

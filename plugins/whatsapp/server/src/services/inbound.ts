@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../utils/db-errors';
 import { RuleError } from '../utils/errors';
 import { serializeMessage } from '../utils/serialize';
 import { DELETED_PREVIEW, preview } from '../utils/serialize-inbox';
-import { columnOf, fromColumns, tableOf, toColumns } from '../utils/sql';
+import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
 import type { Contact } from './contacts';
 import type { Message } from './messages';
 import type { Sender } from './senders';
@@ -80,8 +80,8 @@ const NUMBER_CHANGED = new Set(['user_changed_number', 'customer_changed_number'
  *
  * Every step is idempotent, because an event is applied again if the process stops halfway:
  * the message insert and the unread count share one transaction and the rest checks before it
- * writes (consent only when it changes, confirmations under an idempotency key, one follow-up
- * per inbound message).
+ * writes (consent only when it changes, confirmations under an idempotency key, one open
+ * follow-up per conversation, a reply counted on it once).
  */
 const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
@@ -308,43 +308,79 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // Marketing not yet handed to a provider is cancelled; one conditional UPDATE, so it cannot
       // race with the dispatcher's claim.
-      await getService('queue').cancelMarketing(contactId, 'opted-out', 'Cancelled: the contact replied with an opt-out keyword');
+      const cancelled = await getService('queue').cancelMarketing(contactId, 'opted-out', 'Cancelled: the contact replied with an opt-out keyword');
+      getService('live').publishStatuses(cancelled);
     } else if (!contact.marketingConsent) {
       await getService('consent').record(contact, { purpose: 'marketing', granted: true, method: 'keyword', evidence, actor: 'contact' });
     }
     await confirm(match, contact, conversation, inbound.id);
   };
 
-  const createFollowUp = async (contact: Contact, conversation: Conversation, inbound: { id: number; text: string }, target: Outbound) => {
-    const t = tableOf(UID.followUp);
-    // One open task per message answered: three replies in a row are one thing to do.
-    const open = await knex()(t)
-      .where(toColumns(UID.followUp, { replyToMessageId: target.id, state: 'open' }))
-      .first();
-    if (open) return;
-    const now = new Date();
-    const who = contact.name || contact.profileName || contact.phone || contact.username || contact.providerUserId;
-    await knex()(t)
-      .insert(
-        toColumns(UID.followUp, {
-          documentId: createId(),
-          contactId: contact.id,
-          conversationId: conversation.id,
-          messageId: inbound.id,
-          replyToMessageId: target.id,
-          title: `Reply from ${who}: ${preview(inbound.text, 120)}`.slice(0, 255),
-          due: new Date(now.getTime() + FOLLOW_UP_DUE_MS),
-          assigneeId: conversation.assigneeId ?? null,
-          state: 'open',
-          relatedType: target.relatedType,
-          relatedId: target.relatedId,
-          createdAt: now,
-          updatedAt: now,
-        })
-      )
-      .onConflict([columnOf(UID.followUp, 'messageId')])
-      .ignore();
-  };
+  /** The stored title, in English for API clients; the admin writes its own from `kind` and `excerpt`. */
+  const followUpTitle = (contact: Contact, excerpt: string) =>
+    `Reply from ${contact.name || contact.profileName || contact.phone || contact.username || contact.providerUserId}: ${excerpt}`.slice(0, 255);
+
+  /**
+   * One open "reply needed" task per conversation: a customer reply while one is open updates it
+   * (the latest words, one more reply, when) instead of opening another, so five messages in a
+   * row are one thing to do, not five. Created only for a reply to a message about a business
+   * record or a template that asks for follow-ups. The conversation row is locked while this
+   * runs (PostgreSQL; SQLite writes one at a time), so two replies arriving together cannot both
+   * find nothing open and both create one. Applying the same message again changes nothing: it
+   * is counted only if newer than the last one counted.
+   */
+  const followUpFor = async (contact: Contact, conversation: Conversation, inbound: { id: number; text: string }, at: Date, target: Outbound | null) =>
+    knex().transaction(async (trx) => {
+      const t = tableOf(UID.followUp);
+      const col = (attribute: string) => columnOf(UID.followUp, attribute);
+      const assigneeColumn = columnOf(UID.conversation, 'assigneeId');
+      let lock = trx(tableOf(UID.conversation)).select('id', assigneeColumn).where({ id: conversation.id });
+      if (isPostgres()) lock = lock.forUpdate();
+      // The assignee as it is now (it may have changed since this event was received).
+      const locked: Record<string, unknown> | undefined = await lock.first();
+      const assigneeId = locked?.[assigneeColumn] == null ? null : Number(locked[assigneeColumn]);
+      const openReplies = () =>
+        trx(t)
+          .where(col('conversationId'), conversation.id)
+          .where(col('state'), 'open')
+          // Follow-ups written before `kind` existed were all reply tasks.
+          .where((q) => q.where(col('kind'), 'reply').orWhereNull(col('kind')));
+      const excerpt = preview(inbound.text, 120);
+      const now = new Date();
+      const bumped = await openReplies()
+        .whereRaw('COALESCE(??, ??) < ?', [col('lastMessageId'), col('messageId'), inbound.id])
+        .update({
+          ...toColumns(UID.followUp, { lastMessageId: inbound.id, lastReplyAt: at, excerpt, title: followUpTitle(contact, excerpt), updatedAt: now }),
+          [col('replyCount')]: trx.raw('COALESCE(??, 1) + 1', [col('replyCount')]),
+        });
+      if (Number(bumped) > 0 || !target) return;
+      if (await openReplies().first()) return;
+      await trx(t)
+        .insert(
+          toColumns(UID.followUp, {
+            documentId: createId(),
+            contactId: contact.id,
+            conversationId: conversation.id,
+            messageId: inbound.id,
+            lastMessageId: inbound.id,
+            replyToMessageId: target.id,
+            kind: 'reply',
+            excerpt,
+            replyCount: 1,
+            lastReplyAt: at,
+            title: followUpTitle(contact, excerpt),
+            due: new Date(now.getTime() + FOLLOW_UP_DUE_MS),
+            assigneeId,
+            state: 'open',
+            relatedType: target.relatedType,
+            relatedId: target.relatedId,
+            createdAt: now,
+            updatedAt: now,
+          })
+        )
+        .onConflict([col('messageId')])
+        .ignore();
+    });
 
   const isContentType = (uid: string): uid is StrapiUID.ContentType => Object.prototype.hasOwnProperty.call(strapi.contentTypes, uid);
   let warnedLeadType = false;
@@ -608,14 +644,12 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
       const inbound = { id: message.id, text: event.text };
       if (keyword) {
         await applyKeyword(keyword, contact.id, conversation, inbound, provider);
-      } else if (target && event.type !== 'reaction' && !orphanEdit) {
-        const template = target.templateId ? await getService('templates').findOne(target.templateId) : null;
-        if (target.relatedType || template?.createsFollowUp) {
-          // Fresh rows: the name and the assignee may have changed since this event was received.
-          const fresh = await getService('contacts').findOneOrFail(contact.id);
-          const current = (await getService('inbox').findConversation(conversation.id)) ?? conversation;
-          await createFollowUp(fresh, current, inbound, target);
-        }
+      } else if (event.type !== 'reaction' && !orphanEdit) {
+        const template = target?.templateId ? await getService('templates').findOne(target.templateId) : null;
+        const asksForFollowUp = target && (target.relatedType || template?.createsFollowUp) ? target : null;
+        // The contact as it is now: the name may have changed since this event was received.
+        const fresh = await getService('contacts').findOneOrFail(contact.id);
+        await followUpFor(fresh, conversation, inbound, wroteAt, asksForFollowUp);
       }
       await linkLead(contact.id);
       return { messageId: message.id, created: insertedId !== null };

@@ -8,10 +8,12 @@ import { serializeMessage } from '../utils/serialize';
 import { preview, serializeConversation, type ConversationContact } from '../utils/serialize-inbox';
 import { columnOf, fromColumns, tableOf, toColumns } from '../utils/sql';
 import type { CreateMessageInput, Message } from './messages';
+import type { Assignee } from '../../../shared/contracts';
 
 export type Conversation = Record<string, any> & { id: number; documentId: string; contactId: number; senderId: number };
 export type FollowUp = Record<string, any> & { id: number; state: 'open' | 'done' };
 export type ConversationStatus = 'open' | 'closed';
+export type { Assignee } from '../../../shared/contracts';
 
 export interface ConversationListParams {
   page: number;
@@ -190,6 +192,17 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         await this.publishConversation(conversation.id);
       }
       return { message, created, conversation: await this.findConversationOrFail(conversation.id) };
+    },
+
+    /**
+     * Active administrators by name (no e-mail, no roles): whom a conversation can be assigned
+     * to, and whose name the screen shows for an assignee id. Reading the inbox is enough.
+     */
+    async assignees(): Promise<Assignee[]> {
+      const users: Array<{ id: number; firstname: string | null; lastname: string | null; username: string | null }> = await strapi.db
+        .query('admin::user')
+        .findMany({ where: { isActive: true }, select: ['id', 'firstname', 'lastname', 'username'], orderBy: [{ firstname: 'asc' }, { id: 'asc' }] });
+      return users.map((u) => ({ id: u.id, name: [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || `#${u.id}` }));
     },
 
     /** Assigns the conversation (and its open, unassigned follow-ups) to an administrator, or to nobody. */

@@ -23,6 +23,7 @@ import automationRuns from './automation-runs';
 import recordPdf from './record-pdf';
 import campaigns from './campaigns';
 import prices from './prices';
+import simulator from './simulator';
 
 export default {
   health,
@@ -50,4 +51,5 @@ export default {
   recordPdf,
   campaigns,
   prices,
+  simulator,
 };

@@ -1,7 +1,9 @@
 import { PassThrough } from 'stream';
 import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
-import type { LiveEventType } from '../constants';
+import { LIVE_EVENTS, type LiveEventType } from '../constants';
+import type { MessageStatusEvent } from '../../../shared/live-events';
+import type { MovedMessage } from '../queue';
 import { isPostgres } from '../utils/sql';
 import { createPgBus, type PgBus } from './live-bus';
 
@@ -56,6 +58,22 @@ const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /**
+     * Statuses of outbound messages as the statements that moved them returned them (RETURNING):
+     * the thread's ticks follow every change (the dispatcher's sent, failed or retry, a cancel, a
+     * retry by staff) without one more read per message. Called after the change has committed.
+     */
+    publishStatuses(moved: MovedMessage[]) {
+      for (const row of moved) {
+        this.publish(LIVE_EVENTS.messageStatus, {
+          id: row.id,
+          status: row.status as MessageStatusEvent['status'],
+          contactId: row.contactId,
+          conversationId: row.conversationId,
+        } satisfies MessageStatusEvent);
+      }
+    },
+
     publish(type: LiveEventType, data: unknown) {
       const event: LiveEvent = { type, data };
       deliver([event]);

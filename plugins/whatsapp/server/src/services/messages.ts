@@ -62,6 +62,10 @@ const MAX_IDEMPOTENCY_KEY = 200;
  * Nothing is written when any check fails.
  */
 const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
+  /** A change made here (cancelled, queued again by staff) reaches the inbox thread live, as the dispatcher's do. */
+  const publishStatus = (message: Message) =>
+    getService('live').publishStatuses([{ id: message.id, status: message.deliveryStatus, contactId: message.contactId ?? null, conversationId: message.conversationId ?? null }]);
+
   const byIdempotencyKey = (key: string) => strapi.db.query(UID.message).findOne({ where: { idempotencyKey: key } });
 
   /**
@@ -312,7 +316,9 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         const current = await this.findOneOrFail(message.id);
         throw new RuleError('status', 'not-cancellable', `Message ${message.id} is ${current.deliveryStatus}; only scheduled or queued messages can be cancelled`, 409);
       }
-      return this.findOneOrFail(message.id);
+      const cancelled = await this.findOneOrFail(message.id);
+      publishStatus(cancelled);
+      return cancelled;
     },
 
     /** Puts a failed, cancelled or unknown message back in the queue, due now. */
@@ -322,6 +328,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new RuleError('status', 'not-retryable', `Message ${message.id} is ${message.deliveryStatus}; only failed, undeliverable, unknown or cancelled messages can be retried`, 409);
       }
       const queued = await this.findOneOrFail(message.id);
+      publishStatus(queued);
       getService('dispatcher').wake();
       return queued;
     },

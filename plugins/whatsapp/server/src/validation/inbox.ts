@@ -27,6 +27,18 @@ export const assignSchema = yup
 
 export type AssignInput = { assignee: number | 'me' | null };
 
+/** Sandbox mode's simulated customer reply: who writes (a number or a contact) and what. */
+export const simulateSchema = yup
+  .object({
+    phone: text().max(40).optional(),
+    contactId: yup.number().integer().positive().optional(),
+    name: text().max(100).optional(),
+    body: rawText().max(4096).required('body is required'),
+  })
+  .noUnknown(true, 'unknown field: ${unknown}')
+  .test('phone-or-contact', 'give either phone or contactId, not both', (value) => !(value?.phone !== undefined && value?.contactId !== undefined))
+  .test('phone-or-contact-required', 'give the phone the customer writes from, or a contactId', (value) => value?.phone !== undefined || value?.contactId !== undefined);
+
 // Query strings: `filters[unread]=true&filters[assigned]=me&filters[status]=open&filters[search]=ana`.
 // Each filter takes one value; an operator (`filters[status][$ne]=open`) is a 400 naming it.
 

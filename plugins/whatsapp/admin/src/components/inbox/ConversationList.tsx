@@ -37,27 +37,26 @@ export const ConversationList = ({ conversations, loading, hasMore, onLoadMore, 
           >
             {t('inbox.search.label', 'Search conversations')}
           </Searchbar>
-          <Flex gap={2} justifyContent="space-between" alignItems="center">
-            <Tabs.Root variant="simple" value={filters.view} onValueChange={(view: string) => onFiltersChange({ ...filters, view: view as ConversationFilters['view'] })}>
-              <Tabs.List aria-label={t('inbox.filter.label', 'Show')}>
-                <Tabs.Trigger value="all">{t('inbox.filter.all', 'All')}</Tabs.Trigger>
-                <Tabs.Trigger value="unread">{t('inbox.filter.unread', 'Unread')}</Tabs.Trigger>
-                <Tabs.Trigger value="mine">{t('inbox.filter.mine', 'Mine')}</Tabs.Trigger>
-              </Tabs.List>
-            </Tabs.Root>
-            <Box minWidth="110px">
-              <SingleSelect
-                size="S"
-                aria-label={t('inbox.filter.status', 'Status')}
-                value={filters.status}
-                onChange={(status: string | number) => onFiltersChange({ ...filters, status: String(status) as ConversationFilters['status'] })}
-              >
-                <SingleSelectOption value="open">{t('inbox.filter.open', 'Open')}</SingleSelectOption>
-                <SingleSelectOption value="closed">{t('inbox.filter.closed', 'Closed')}</SingleSelectOption>
-                <SingleSelectOption value="all">{t('inbox.filter.anyStatus', 'Open and closed')}</SingleSelectOption>
-              </SingleSelect>
-            </Box>
-          </Flex>
+          <Tabs.Root variant="simple" value={filters.view} onValueChange={(view: string) => onFiltersChange({ ...filters, view: view as ConversationFilters['view'] })}>
+            <Tabs.List aria-label={t('inbox.filter.label', 'Show')}>
+              <Tabs.Trigger value="all">{t('inbox.filter.all', 'All')}</Tabs.Trigger>
+              <Tabs.Trigger value="unread">{t('inbox.filter.unread', 'Unread')}</Tabs.Trigger>
+              <Tabs.Trigger value="mine">{t('inbox.filter.mine', 'Mine')}</Tabs.Trigger>
+            </Tabs.List>
+          </Tabs.Root>
+          {/* A row of its own, full width: "Abiertas y cerradas" is twice as long as "Open". */}
+          <Box width="100%">
+            <SingleSelect
+              size="S"
+              aria-label={t('inbox.filter.status', 'Status')}
+              value={filters.status}
+              onChange={(status: string | number) => onFiltersChange({ ...filters, status: String(status) as ConversationFilters['status'] })}
+            >
+              <SingleSelectOption value="open">{t('inbox.filter.open', 'Open')}</SingleSelectOption>
+              <SingleSelectOption value="closed">{t('inbox.filter.closed', 'Closed')}</SingleSelectOption>
+              <SingleSelectOption value="all">{t('inbox.filter.anyStatus', 'Open and closed')}</SingleSelectOption>
+            </SingleSelect>
+          </Box>
         </Flex>
       </Box>
       <Box flex="1" overflow="auto">

@@ -10,6 +10,13 @@ export const FollowUps = ({ followUps, canReply, onDone, now }: { followUps: Fol
   const t = useT();
   const { formatDate } = useIntl();
   if (followUps.length === 0) return null;
+  // Written from the kind in the reader's language; the stored English title only for follow-ups from before kinds.
+  const followUpTitle = (followUp: FollowUp) =>
+    followUp.kind === 'reply' && followUp.excerpt !== null
+      ? followUp.replyCount > 1
+        ? t('inbox.followUps.kind.replies', '{count} replies to answer, the latest: “{excerpt}”', { count: followUp.replyCount, excerpt: followUp.excerpt })
+        : t('inbox.followUps.kind.reply', 'Reply to answer: “{excerpt}”', { excerpt: followUp.excerpt })
+      : followUp.title;
   return (
     <Box padding={3} background="secondary100" borderColor="secondary200" style={{ borderTopWidth: 1, borderTopStyle: 'solid' }}>
       <Typography variant="sigma" textColor="secondary700">
@@ -21,7 +28,7 @@ export const FollowUps = ({ followUps, canReply, onDone, now }: { followUps: Fol
           return (
             <Flex key={followUp.id} justifyContent="space-between" gap={2}>
               <Flex direction="column" alignItems="flex-start">
-                <Typography>{followUp.title}</Typography>
+                <Typography>{followUpTitle(followUp)}</Typography>
                 {followUp.due ? (
                   <Typography variant="pi" textColor={overdue ? 'danger600' : 'neutral600'}>
                     {t(overdue ? 'inbox.followUps.overdue' : 'inbox.followUps.due', overdue ? 'Overdue since {date}' : 'Due {date}', {

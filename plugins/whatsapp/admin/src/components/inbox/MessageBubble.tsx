@@ -96,6 +96,11 @@ export const MessageBubble = ({ message, now }: { message: Message; now: number 
                 {message.reaction.emoji}
               </Typography>
             ) : null}
+            {deleted ? (
+              <Typography variant="pi" textColor="neutral500" fontWeight="semiBold">
+                {t('inbox.message.deleted', 'deleted by the customer')}
+              </Typography>
+            ) : null}
             {message.editedAt && !deleted ? (
               <Typography variant="pi" textColor="neutral500" title={history}>
                 {t('inbox.message.edited', 'edited')}

@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { Badge, Box, Button, Flex, Loader, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Cross, User } from '@strapi/icons';
+import { Badge, Box, Button, Flex, Link, Loader, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { ArrowClockwise, ArrowLeft, Cross, User } from '@strapi/icons';
+import { NavLink } from 'react-router-dom';
 
-import { contactLabel } from '../../inbox/format';
+import { assigneeName, contactLabel, recordLink } from '../../inbox/format';
 import type { ThreadState } from '../../inbox/state';
-import type { Conversation, FollowUp, InboxReply, TemplateOption } from '../../inbox/types';
+import type { Assignee, Conversation, FollowUp, InboxReply, TemplateOption } from '../../inbox/types';
 import { useT } from '../../utils/useT';
 import { FollowUps } from './FollowUps';
 import { MessageBubble } from './MessageBubble';
@@ -22,7 +23,11 @@ interface Props {
   templatesError: boolean;
   onNeedTemplates: () => void;
   onLoadEarlier: () => void;
-  onAssign: (assignee: 'me' | null) => void;
+  onAssign: (assignee: 'me' | number | null) => void;
+  /** Administrators by name (GET /inbox/assignees). */
+  assignees: Assignee[];
+  /** Phone width: the list is hidden while a conversation is open; this goes back to it. */
+  onBack?: () => void;
   onStatus: (status: 'close' | 'reopen') => void;
   onFollowUpDone: (id: number) => void;
   onSend: (payload: InboxReply, idempotencyKey: string) => Promise<boolean>;
@@ -43,13 +48,22 @@ export const ThreadPanel = (props: Props) => {
 
   const name = contactLabel(conversation.contact, conversation.contactId);
   const assignedToMe = conversation.assigneeId !== null && conversation.assigneeId === me;
+  const assignee = assigneeName(props.assignees, conversation.assigneeId);
+  const record = recordLink(conversation.related);
 
   return (
     <Flex direction="column" alignItems="stretch" height="100%">
       <Box padding={4} borderColor="neutral150" style={{ borderBottomWidth: 1, borderBottomStyle: 'solid' }}>
+        {props.onBack ? (
+          <Box paddingBottom={2}>
+            <Button variant="tertiary" size="S" startIcon={<ArrowLeft />} onClick={props.onBack}>
+              {t('inbox.thread.back', 'Conversations')}
+            </Button>
+          </Box>
+        ) : null}
         <Flex justifyContent="space-between" alignItems="flex-start" gap={3} wrap="wrap">
           <Flex direction="column" alignItems="flex-start" gap={1}>
-            <Flex gap={2}>
+            <Flex gap={2} wrap="wrap">
               <Typography variant="delta" tag="h2">
                 {name}
               </Typography>
@@ -76,11 +90,40 @@ export const ThreadPanel = (props: Props) => {
                 ? t('inbox.assignee.none', 'Not assigned')
                 : assignedToMe
                   ? t('inbox.assignee.me', 'Assigned to you')
-                  : t('inbox.assignee.other', 'Assigned to a teammate')}
+                  : assignee
+                    ? t('inbox.assignee.named', 'Assigned to {name}', { name: assignee })
+                    : t('inbox.assignee.other', 'Assigned to a teammate')}
             </Typography>
+            {record ? (
+              <Typography variant="pi">
+                {t('inbox.record', 'About')}{' '}
+                <Link tag={NavLink} to={record.to}>
+                  {t('inbox.record.open', 'the {type} record', { type: record.label })}
+                </Link>
+              </Typography>
+            ) : null}
           </Flex>
           {canReply ? (
-            <Flex gap={2}>
+            <Flex gap={2} wrap="wrap">
+              {props.assignees.length > 1 ? (
+                <Box minWidth="180px">
+                  <SingleSelect
+                    size="S"
+                    aria-label={t('inbox.assign.to', 'Assign to')}
+                    placeholder={t('inbox.assign.to', 'Assign to')}
+                    disabled={busy}
+                    value={conversation.assigneeId === null ? '' : String(conversation.assigneeId)}
+                    onChange={(value: string | number) => props.onAssign(value === '' ? null : Number(value))}
+                  >
+                    <SingleSelectOption value="">{t('inbox.assignee.none', 'Not assigned')}</SingleSelectOption>
+                    {props.assignees.map((a) => (
+                      <SingleSelectOption key={a.id} value={String(a.id)}>
+                        {a.id === me ? t('inbox.assign.meNamed', '{name} (you)', { name: a.name }) : a.name}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Box>
+              ) : null}
               {assignedToMe ? (
                 <Button variant="tertiary" size="S" disabled={busy} onClick={() => props.onAssign(null)}>
                   {t('inbox.assign.remove', 'Unassign')}
