@@ -311,4 +311,64 @@ describe('inbound message kinds', () => {
       expect((await thread(first.conversationId)).map((m: any) => m.body)).toEqual(['Primero', 'Segundo (nuestro)', 'Tercero (con reloj atrasado)']);
     });
   });
+  describe('marketing preferences set in WhatsApp (Meta `user_preferences`) reach the consent ledger', () => {
+    /** Meta's user_preferences webhook, as its reference shows it (field `user_preferences`). */
+    const preference = (waId: string, value: 'stop' | 'resume', timestamp: number, category = 'marketing_messages') => ({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: TEST_CREDENTIALS.metaPhoneNumberId },
+                contacts: [{ wa_id: waId }],
+                user_preferences: [{ wa_id: waId, detail: `User requested to ${value} marketing messages`, category, value, timestamp }],
+              },
+              field: 'user_preferences',
+            },
+          ],
+        },
+      ],
+    });
+    const ledger = (contactId: number) => app.strapi.db.query(UID.consent as any).findMany({ where: { contactId }, orderBy: { id: 'asc' } });
+
+    it('a stop revokes marketing consent (once, however often Meta repeats it); a resume grants it back', async () => {
+      const { e164, waId } = newNumber();
+      const contact = await app.strapi.db.query(UID.contact as any).create({ data: { phone: e164, name: 'Lucía', locale: 'es-MX', marketingConsent: true } });
+      const at = Math.floor(Date.now() / 1000);
+      for (let i = 0; i < 2; i += 1) await postMeta(app, preference(waId, 'stop', at)).expect(200);
+      await settleWebhooks(app.strapi);
+      const stopped = await app.strapi.db.query(UID.contact as any).findOne({ where: { id: contact.id } });
+      expect({ marketingConsent: stopped.marketingConsent, optedOut: Boolean(stopped.optedOutAt) }).toEqual({ marketingConsent: false, optedOut: true });
+      expect((await ledger(contact.id)).map((e: any) => [e.purpose, e.granted, e.method, e.evidence])).toEqual([
+        ['marketing', false, 'provider', `WhatsApp settings: User requested to stop marketing messages (Meta user_preferences, ${new Date(at * 1000).toISOString()})`],
+      ]);
+      const events = await app.strapi.db.query(UID.webhookEvent as any).findMany({ where: { kind: 'preference', eventKey: `preference:${waId}:marketing_messages:stop:${at}` } });
+      expect(events.map((e: any) => e.outcome)).toEqual(['applied']);
+
+      await postMeta(app, preference(waId, 'resume', at + 60)).expect(200);
+      await settleWebhooks(app.strapi);
+      const resumed = await app.strapi.db.query(UID.contact as any).findOne({ where: { id: contact.id } });
+      expect({ marketingConsent: resumed.marketingConsent, optedOutAt: resumed.optedOutAt }).toEqual({ marketingConsent: true, optedOutAt: null });
+      expect((await ledger(contact.id)).map((e: any) => [e.granted, e.method])).toEqual([
+        [false, 'provider'],
+        [true, 'provider'],
+      ]);
+    });
+
+    it('an unknown number or another category is kept and ignored, never refused', async () => {
+      const { waId } = newNumber();
+      const at = Math.floor(Date.now() / 1000);
+      await postMeta(app, preference(waId, 'stop', at)).expect(200);
+      await postMeta(app, preference(waId, 'stop', at, 'service_messages')).expect(200);
+      await settleWebhooks(app.strapi);
+      const events = await app.strapi.db.query(UID.webhookEvent as any).findMany({ where: { kind: 'preference', eventKey: { $startsWith: `preference:${waId}:` } }, orderBy: { id: 'asc' } });
+      expect(events.map((e: any) => [e.outcome, e.error])).toEqual([
+        ['ignored', `no contact for WhatsApp user ${waId}`],
+        ['ignored', 'preference service_messages=stop is not one this product applies'],
+      ]);
+    });
+  });
 });

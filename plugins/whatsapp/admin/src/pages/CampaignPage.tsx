@@ -9,19 +9,12 @@ import { PERMISSIONS } from '../constants';
 import { allowedActions, isLive, progressPercent, stateBadgeVariant } from '../campaigns/logic';
 import { useCampaignText } from '../campaigns/useCampaignText';
 import { POLL_MS } from './CampaignsPage';
+import { download } from '../utils/download';
 
 const API = '/whatsapp/campaigns';
 
 type Action = 'pause' | 'resume' | 'cancel' | 'retry-failed';
 
-const download = (blob: Blob, name: string) => {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1_000);
-};
 
 const Stat = ({ label, value, hint }: { label: string; value: string; hint?: string }) => (
   <Box background="neutral0" padding={4} shadow="filterShadow" hasRadius height="100%">

@@ -7,6 +7,7 @@ import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification } fr
 import type { ContactImport, ContactImportResult, ContactImportRowError, ListAnswer } from '../../../shared/contracts';
 import { errorsCsv, isFinished, progressPercent, statusBadgeVariant } from '../contacts-import/logic';
 import { useT } from '../utils/useT';
+import { download } from '../utils/download';
 
 const API = '/whatsapp/contacts';
 /** A background import is asked about this often until it is finished (its row changes at most once a second). */
@@ -16,14 +17,6 @@ const RECENT = 10;
 /** What the last upload gave: the counts at once (small file), or a background import to follow. */
 type Outcome = { kind: 'done'; result: ContactImportResult } | { kind: 'background'; item: ContactImport };
 
-const download = (blob: Blob, name: string) => {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1_000);
-};
 
 /**
  * Contacts from a CSV or Excel file: pick it, upload it, read what happened. Small files answer at

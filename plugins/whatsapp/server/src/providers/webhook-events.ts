@@ -184,7 +184,25 @@ export interface TemplateStatusEvent {
   description: string | null;
 }
 
-export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateStatusEvent;
+/**
+ * Meta's `user_preferences`: a WhatsApp user stopped (`stop`) or resumed (`resume`) marketing
+ * messages from the business in WhatsApp's own settings. Applied to the consent ledger like the
+ * STOP / START keywords.
+ */
+export interface PreferenceEvent {
+  kind: 'preference';
+  key: string;
+  /** The user's WhatsApp id (international digits without the plus). */
+  waId: string;
+  /** `marketing_messages` today; another category is kept and not applied. */
+  category: string;
+  value: string;
+  detail: string | null;
+  /** When Meta sent it (its `timestamp`), ISO; null when absent. */
+  at: string | null;
+}
+
+export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateStatusEvent | PreferenceEvent;
 
 /** Largest part of an unreadable item kept on its row (characters of JSON). */
 export const UNREADABLE_RAW_LIMIT = 64 * 1024;

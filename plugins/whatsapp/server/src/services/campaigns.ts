@@ -15,6 +15,7 @@ import { populateFor, resolvePath, valueAt, PathError } from '../automations/pat
 import { isHostType, schemaLookup } from './automations';
 import type { Contact } from './contacts';
 import type { Sender } from './senders';
+import type { CampaignAudience, CampaignState } from '../../../shared/campaigns';
 
 /**
  * Campaigns: one template to many people, each message personalised, sent by the dispatcher like
@@ -26,13 +27,9 @@ import type { Sender } from './senders';
  * renders with their values) and the messages written in one statement per batch, each keyed
  * `campaign:<id>:<contact>` so a fan-out resumed after a crash writes nothing twice.
  */
-export type CampaignState = 'draft' | 'launching' | 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed';
-
-export type Audience =
-  | { kind: 'consent' }
-  | { kind: 'tags'; tags: string[] }
-  | { kind: 'phones'; phones: string[] }
-  | { kind: 'query'; contentType: string; filters?: Record<string, unknown>; phonePath: string };
+// The states and audiences the API speaks of: one definition, shared with the admin.
+export type { CampaignState };
+export type Audience = CampaignAudience;
 
 export interface Campaign {
   id: number;

@@ -14,7 +14,7 @@ import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/
 import type { Contact } from './contacts';
 import type { Message } from './messages';
 import type { Sender } from './senders';
-import type { InboundAction, InboundContent, InboundEvent, WebhookProvider } from '../providers/webhook-events';
+import type { InboundAction, InboundContent, InboundEvent, PreferenceEvent, WebhookProvider } from '../providers/webhook-events';
 import type { EventOutcome } from './webhooks';
 import { UnappliableEventError } from './webhooks';
 import { readConfig } from '../config';
@@ -573,6 +573,35 @@ const createInboundService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /**
+     * Meta's `user_preferences`: the customer stopped or resumed marketing messages in WhatsApp's
+     * own settings. A stop revokes marketing consent and cancels marketing not yet handed to a
+     * provider, as the STOP keyword does; a resume grants it back, as START does (the ledger says
+     * it came from Meta). A number we do not hold, or another category, is kept and ignored.
+     */
+    async applyPreference(event: PreferenceEvent): Promise<{ outcome: 'applied' | 'ignored'; error?: string }> {
+      if (event.category !== 'marketing_messages' || !['stop', 'resume'].includes(event.value)) {
+        return { outcome: 'ignored', error: `preference ${event.category}=${event.value} is not one this product applies` };
+      }
+      const phone = await providerPhone('meta', event.waId).catch(() => null);
+      const contact = (phone ? await byPhone(phone.e164) : null) ?? (await byUserId(event.waId));
+      if (!contact) return { outcome: 'ignored', error: `no contact for WhatsApp user ${event.waId}` };
+      const evidence = `WhatsApp settings: ${event.detail ?? (event.value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages')} (Meta user_preferences${event.at ? `, ${event.at}` : ''})`;
+      const at = event.at ? new Date(event.at) : undefined;
+      if (event.value === 'stop') {
+        if (contact.marketingConsent || !contact.optedOutAt) {
+          await getService('consent').record(contact, { purpose: 'marketing', granted: false, method: 'provider', evidence, actor: 'contact', at });
+        }
+        const cancelled = await getService('queue').cancelMarketing(contact.id, 'opted-out', 'Cancelled: the contact stopped marketing messages in WhatsApp');
+        getService('live').publishStatuses(cancelled);
+        return { outcome: 'applied' };
+      }
+      if (!contact.marketingConsent) {
+        await getService('consent').record(contact, { purpose: 'marketing', granted: true, method: 'provider', evidence, actor: 'contact', at });
+      }
+      return { outcome: 'applied' };
+    },
+
     async receive(provider: WebhookProvider, event: InboundEvent, receivedAt: Date): Promise<Received> {
       if (event.action) {
         const done = await applyAction(provider, event, event.action, receivedAt);

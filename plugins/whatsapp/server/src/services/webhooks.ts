@@ -83,7 +83,7 @@ export const retentionDays = (configured: number): { days: number; warning?: str
 };
 
 const isWebhookEvent = (value: unknown): value is WebhookEvent =>
-  isRecord(value) && (value.kind === 'status' || value.kind === 'message' || value.kind === 'template-status') && typeof value.key === 'string';
+  isRecord(value) && (value.kind === 'status' || value.kind === 'message' || value.kind === 'template-status' || value.kind === 'preference') && typeof value.key === 'string';
 
 /**
  * Provider webhooks: stored first, applied after the answer.
@@ -366,6 +366,10 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const applyOne = async (event: StoredEvent) => {
     try {
+      if (event.payload.kind === 'preference') {
+        await finish(event.id, await getService('inbound').applyPreference(event.payload));
+        return;
+      }
       if (event.payload.kind === 'template-status') {
         const paused = await getService('campaigns').applyTemplateStatus(event.payload);
         await finish(event.id, { outcome: paused ? 'applied' : 'ignored', ...(paused ? { error: `paused ${paused} campaign(s)` } : {}) });

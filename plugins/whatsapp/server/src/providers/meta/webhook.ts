@@ -399,6 +399,32 @@ function readTemplateStatus(value: Record<string, unknown>, path: string, time: 
   };
 }
 
+/**
+ * `user_preferences` (WhatsApp Business Account webhooks): `value.user_preferences[]`, each
+ * `{ wa_id, detail, category: "marketing_messages", value: "stop" | "resume", timestamp }`. Keyed
+ * by user, value and time: a repeated delivery is stored once, a later change is a new event.
+ */
+function readPreferences(value: Record<string, unknown>, path: string, events: WebhookEvent[]) {
+  each(value.user_preferences, `${path}.user_preferences`, value, events, (raw, at) => {
+    const item = requireRecord(raw, at);
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null);
+    const waId = text(item.wa_id);
+    const choice = text(item.value)?.toLowerCase() ?? null;
+    if (!waId || !choice) throw new MalformedWebhookError(at, 'a user preference needs wa_id and value');
+    const seconds = Number(item.timestamp);
+    const when = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null;
+    return {
+      kind: 'preference',
+      key: `preference:${waId}:${text(item.category) ?? ''}:${choice}:${text(item.timestamp) ?? ''}`,
+      waId,
+      category: text(item.category) ?? '',
+      value: choice,
+      detail: text(item.detail),
+      at: when && !Number.isNaN(when.getTime()) ? when.toISOString() : null,
+    };
+  });
+}
+
 export function parseMetaWebhook(body: unknown): WebhookEvent[] {
   if (!isRecord(body)) return [unreadable('body', 'body must be an object', body)];
   if (typeof body.object !== 'string' || body.object.trim() === '') return [unreadable('object', 'object must be a non-empty string', body)];
@@ -416,6 +442,10 @@ export function parseMetaWebhook(body: unknown): WebhookEvent[] {
       const change = requireRecord(rawChange, path);
       if (change.field === 'message_template_status_update') {
         events.push(readTemplateStatus(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
+        return null;
+      }
+      if (change.field === 'user_preferences') {
+        readPreferences(requireRecord(change.value, `${path}.value`), `${path}.value`, events);
         return null;
       }
       if (change.field !== 'messages') return null;
