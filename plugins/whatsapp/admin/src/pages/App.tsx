@@ -4,6 +4,7 @@ import { Routes, Route } from "react-router-dom";
 import { HomePage } from "./HomePage";
 import { InboxPage } from "./InboxPage";
 import { ContactsImportPage } from "./ContactsImportPage";
+import { ContactsPage } from "./ContactsPage";
 import { CampaignsPage } from "./CampaignsPage";
 import { CampaignPage } from "./CampaignPage";
 import { CampaignEditPage } from "./CampaignEditPage";
@@ -17,6 +18,14 @@ const App = () => {
     <Routes>
       <Route index element={<HomePage />} />
       <Route path="inbox" element={<InboxPage />} />
+      <Route
+        path="contacts"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageContacts}>
+            <ContactsPage />
+          </Page.Protect>
+        }
+      />
       <Route
         path="contacts-import"
         element={

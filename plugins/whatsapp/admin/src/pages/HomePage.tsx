@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Cog, Message, PaperPlane, Rocket, Upload } from '@strapi/icons';
+import { Cog, Message, PaperPlane, Rocket, Upload, User } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -75,8 +75,13 @@ const HomePage = () => {
         }
       />
       <Layouts.Content>
-        {templates.canManage || readsSettings ? (
+        {contacts.canManage || templates.canManage || readsSettings ? (
           <Flex gap={2} marginBottom={6} wrap="wrap">
+            {contacts.canManage ? (
+              <LinkButton tag={NavLink} to="contacts" variant="tertiary" startIcon={<User />}>
+                {t('contacts.home.link', 'Contacts')}
+              </LinkButton>
+            ) : null}
             {templates.canManage ? (
               <LinkButton tag={NavLink} to="templates" variant="tertiary" startIcon={<PaperPlane />}>
                 {t('templates.title', 'Templates')}
