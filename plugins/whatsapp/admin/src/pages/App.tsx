@@ -11,6 +11,7 @@ import { CampaignEditPage } from "./CampaignEditPage";
 import { TemplatesPage } from "./TemplatesPage";
 import { TemplateEditPage } from "./TemplateEditPage";
 import { SettingsPage } from "./SettingsPage";
+import { MessagesPage } from "./MessagesPage";
 import { PERMISSIONS } from "../constants";
 
 const App = () => {
@@ -79,6 +80,14 @@ const App = () => {
         element={
           <Page.Protect permissions={PERMISSIONS.manageTemplates}>
             <TemplateEditPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="messages"
+        element={
+          <Page.Protect permissions={PERMISSIONS.readMessages}>
+            <MessagesPage />
           </Page.Protect>
         }
       />

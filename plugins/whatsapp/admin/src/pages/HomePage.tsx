@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Cog, Message, PaperPlane, Rocket, Upload, User } from '@strapi/icons';
+import { Clock, Cog, Message, PaperPlane, Rocket, Upload, User } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -30,6 +30,8 @@ const HomePage = () => {
   const readsCampaigns = Boolean(campaignsManage.canManage || campaignsLaunch.canLaunch);
   // Asked apart too: `templates.manage` would also be named canManage.
   const { allowedActions: templates } = useRBAC(PERMISSIONS.manageTemplates);
+  // Asked apart too: `messages.read` would be named canRead, like `inbox.read`.
+  const { allowedActions: messagesLog } = useRBAC(PERMISSIONS.readMessages);
   const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
   const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
@@ -75,8 +77,13 @@ const HomePage = () => {
         }
       />
       <Layouts.Content>
-        {contacts.canManage || templates.canManage || readsSettings ? (
+        {contacts.canManage || templates.canManage || readsSettings || messagesLog.canRead ? (
           <Flex gap={2} marginBottom={6} wrap="wrap">
+            {messagesLog.canRead ? (
+              <LinkButton tag={NavLink} to="messages" variant="tertiary" startIcon={<Clock />}>
+                {t('messages.home.link', 'Messages')}
+              </LinkButton>
+            ) : null}
             {contacts.canManage ? (
               <LinkButton tag={NavLink} to="contacts" variant="tertiary" startIcon={<User />}>
                 {t('contacts.home.link', 'Contacts')}

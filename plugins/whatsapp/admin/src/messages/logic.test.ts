@@ -1,0 +1,64 @@
+import { EMPTY_FILTERS, canCancel, canRetry, dayBound, excerpt, failureText, hasFilters, queryOf, statusVariant, timelineOf } from './logic';
+
+describe('messages query', () => {
+  it('sends only pagination without filters', () => {
+    expect(queryOf(EMPTY_FILTERS, 1)).toEqual({ pagination: { page: 1, pageSize: 25 } });
+  });
+
+  it('sends the filters the API accepts and drops malformed ones', () => {
+    const q = queryOf({ status: 'failed', template: '3', campaign: 'abc', contact: ' 7 ', from: '2026-11-01', until: 'nope' }, 2, 50);
+    expect(q.pagination).toEqual({ page: 2, pageSize: 50 });
+    expect(q.filters).toEqual({ status: 'failed', template: '3', contact: '7', from: dayBound('2026-11-01') });
+    expect(queryOf(EMPTY_FILTERS, 0).pagination.page).toBe(1);
+  });
+
+  it('turns days into the start and end instants of the local day', () => {
+    const start = new Date(dayBound('2026-11-01') as string);
+    const end = new Date(dayBound('2026-11-01', true) as string);
+    expect([start.getHours(), start.getMinutes()]).toEqual([0, 0]);
+    expect([end.getHours(), end.getMinutes(), end.getDate()]).toEqual([23, 59, 1]);
+    expect(dayBound('01/11/2026')).toBeUndefined();
+  });
+
+  it('knows when filters are set', () => {
+    expect(hasFilters(EMPTY_FILTERS)).toBe(false);
+    expect(hasFilters({ ...EMPTY_FILTERS, contact: '1' })).toBe(true);
+  });
+});
+
+describe('messages actions and display', () => {
+  it('allows cancel while waiting and retry after failing', () => {
+    expect(['scheduled', 'queued', 'sending', 'sent'].map((s) => canCancel(s as never))).toEqual([true, true, false, false]);
+    expect(['failed', 'cancelled', 'unknown', 'sent', 'queued'].map((s) => canRetry(s as never))).toEqual([true, true, true, false, false]);
+  });
+
+  it('colours statuses', () => {
+    expect(statusVariant('read')).toBe('success');
+    expect(statusVariant('failed')).toBe('danger');
+    expect(statusVariant('queued')).toBe('warning');
+    expect(statusVariant('cancelled')).toBe('neutral');
+  });
+
+  it('cuts long texts', () => {
+    expect(excerpt('hola\n  mundo')).toBe('hola mundo');
+    expect(excerpt('a'.repeat(100), 10)).toBe(`${'a'.repeat(9)}…`);
+    expect(excerpt(null)).toBe('');
+  });
+
+  it('explains failures in the admin language', () => {
+    const failure = { code: '131026', class: 'permanent' as const, fallback: true, waitSeconds: null, reason: 'Not on WhatsApp', remedy: 'Use SMS', es: { reason: 'No usa WhatsApp', remedy: 'Use SMS' } };
+    expect(failureText({ failure, errorCode: '131026', errorText: 'x' }, 'es-MX')).toEqual({ reason: 'No usa WhatsApp', remedy: 'Use SMS' });
+    expect(failureText({ failure, errorCode: '131026', errorText: 'x' }, 'en')).toEqual({ reason: 'Not on WhatsApp', remedy: 'Use SMS' });
+    expect(failureText({ failure: null, errorCode: '500', errorText: 'Boom' }, 'en')).toEqual({ reason: '500: Boom', remedy: null });
+    expect(failureText({ failure: null, errorCode: null, errorText: null }, 'en')).toBeNull();
+  });
+
+  it('lists the status times that happened in order', () => {
+    expect(timelineOf({ queued: 'a', sent: 'b', delivered: null, read: null, failed: 'c', cancelled: null, received: null })).toEqual([
+      { status: 'queued', at: 'a' },
+      { status: 'sent', at: 'b' },
+      { status: 'failed', at: 'c' },
+    ]);
+    expect(timelineOf(null)).toEqual([]);
+  });
+});

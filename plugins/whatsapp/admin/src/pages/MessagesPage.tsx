@@ -1,0 +1,472 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Badge,
+  Box,
+  Button,
+  EmptyStateLayout,
+  Field,
+  Flex,
+  Link,
+  Modal,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { ArrowLeft } from '@strapi/icons';
+import { NavLink, useSearchParams } from 'react-router-dom';
+import { useIntl } from 'react-intl';
+import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+
+import type { ListAnswer, Message, MessageAttempt, MessageStatus, StatusTimes, Template } from '../../../shared/contracts';
+import { PERMISSIONS } from '../constants';
+import { EMPTY_FILTERS, STATUSES, canCancel, canRetry, excerpt, failureText, hasFilters, queryOf, statusVariant, timelineOf } from '../messages/logic';
+import type { MessageFilters } from '../messages/logic';
+import { useT } from '../utils/useT';
+
+type T = ReturnType<typeof useT>;
+
+/** Each status's label, written out so every key is a literal the translations test can see. */
+const statusLabels = (t: T): Record<MessageStatus, string> => ({
+  scheduled: t('messages.status.scheduled', 'Scheduled'),
+  queued: t('messages.status.queued', 'Queued'),
+  sending: t('messages.status.sending', 'Sending'),
+  sent: t('messages.status.sent', 'Sent'),
+  delivered: t('messages.status.delivered', 'Delivered'),
+  read: t('messages.status.read', 'Read'),
+  failed: t('messages.status.failed', 'Failed'),
+  cancelled: t('messages.status.cancelled', 'Cancelled'),
+  undeliverable: t('messages.status.undeliverable', 'Undeliverable'),
+  unknown: t('messages.status.unknown', 'Unknown'),
+  received: t('messages.status.received', 'Received'),
+});
+
+const timeLabels = (t: T): Record<keyof StatusTimes, string> => ({
+  queued: t('messages.time.queued', 'Queued'),
+  sent: t('messages.time.sent', 'Sent'),
+  delivered: t('messages.time.delivered', 'Delivered'),
+  read: t('messages.time.read', 'Read'),
+  failed: t('messages.time.failed', 'Failed'),
+  cancelled: t('messages.time.cancelled', 'Cancelled'),
+  received: t('messages.time.received', 'Received'),
+});
+
+const outcomeLabels = (t: T): Record<MessageAttempt['outcome'], string> => ({
+  sent: t('messages.outcome.sent', 'handed to the provider'),
+  retry: t('messages.outcome.retry', 'failed, will try again'),
+  failed: t('messages.outcome.failed', 'failed'),
+  'opted-out': t('messages.outcome.optedOut', 'the contact opted out'),
+  'outside-window': t('messages.outcome.outsideWindow', 'outside the 24-hour window'),
+});
+
+/** The filters a link may carry (`messages?campaign=3`), so other screens can point here. */
+const filtersFromUrl = (params: URLSearchParams): MessageFilters => ({
+  ...EMPTY_FILTERS,
+  status: (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as MessageStatus) : '',
+  template: params.get('template') ?? '',
+  campaign: params.get('campaign') ?? '',
+  contact: params.get('contact') ?? '',
+});
+
+/**
+ * The message log (GET /whatsapp/messages): every message sent, scheduled or received, filtered
+ * by what the API accepts, a page at a time. A row opens the message's status times and attempts;
+ * staff who may send can cancel a waiting message or retry a failed one.
+ */
+const MessagesPage = () => {
+  const t = useT();
+  const { formatDate, locale } = useIntl();
+  const { get, post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  // useRBAC names the answer after the action's last segment: `messages.send` → canSend.
+  const { allowedActions } = useRBAC(PERMISSIONS.sendMessages);
+  const [searchParams] = useSearchParams();
+  const [filters, setFilters] = useState<MessageFilters>(() => filtersFromUrl(searchParams));
+  const [page, setPage] = useState(1);
+  const [messages, setMessages] = useState<Message[] | null>(null);
+  const [pageCount, setPageCount] = useState(1);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState(false);
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [detail, setDetail] = useState<Message | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reload, setReload] = useState(0);
+
+  const statuses = statusLabels(t);
+  const times = timeLabels(t);
+  const outcomes = outcomeLabels(t);
+  const when = (iso: string | null | undefined) => (iso ? formatDate(iso, { dateStyle: 'medium', timeStyle: 'short' }) : '');
+
+  useEffect(() => {
+    // Only for the template filter's names: without the templates permission it stays a plain list.
+    get<ListAnswer<Template>>('/whatsapp/templates', { params: { pageSize: 100 } })
+      .then(({ data }) => setTemplates(data.data))
+      .catch(() => setTemplates([]));
+  }, [get]);
+
+  useEffect(() => {
+    let stale = false;
+    get<ListAnswer<Message>>('/whatsapp/messages', { params: queryOf(filters, page) })
+      .then(({ data }) => {
+        if (stale) return;
+        setMessages(data.data);
+        setPageCount(Math.max(1, data.meta.pagination.pageCount));
+        setTotal(data.meta.pagination.total);
+      })
+      .catch(() => {
+        if (!stale) setError(true);
+      });
+    return () => {
+      stale = true;
+    };
+  }, [get, filters, page, reload]);
+
+  useEffect(() => {
+    if (openId === null) return;
+    let stale = false;
+    setDetail(null);
+    get<{ data: Message }>(`/whatsapp/messages/${openId}`)
+      .then(({ data }) => {
+        if (!stale) setDetail(data.data);
+      })
+      .catch((e) => {
+        if (stale) return;
+        toggleNotification({ type: 'danger', message: formatAPIError(e as Parameters<typeof formatAPIError>[0]) });
+        setOpenId(null);
+      });
+    return () => {
+      stale = true;
+    };
+  }, [get, openId, toggleNotification, formatAPIError]);
+
+  const setFilter = useCallback(<K extends keyof MessageFilters>(key: K, value: MessageFilters[K]) => {
+    setFilters((current) => ({ ...current, [key]: value }));
+    setPage(1);
+  }, []);
+
+  const act = async (message: Message, action: 'cancel' | 'retry') => {
+    setBusy(true);
+    try {
+      const { data } = await post<{ data: Message }>(`/whatsapp/messages/${message.id}/${action}`, {});
+      setDetail((current) => (current ? { ...current, ...data.data, attemptLog: current.attemptLog } : data.data));
+      toggleNotification({
+        type: 'success',
+        message: action === 'cancel' ? t('messages.cancel.done', 'The message was cancelled.') : t('messages.retry.done', 'The message was queued again.'),
+      });
+      setReload((n) => n + 1);
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: formatAPIError(e as Parameters<typeof formatAPIError>[0]) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error) return <Page.Error />;
+  if (!messages) return <Page.Loading />;
+
+  const filtered = hasFilters(filters);
+  const detailFailure = detail ? failureText(detail, locale) : null;
+
+  return (
+    <Page.Main>
+      <Page.Title>{t('messages.title', 'Messages')}</Page.Title>
+      <Layouts.Header
+        title={t('messages.title', 'Messages')}
+        subtitle={t('messages.subtitle', '{total, plural, one {# message} other {# messages}}: what was sent, scheduled and received, and how each one went.', { total })}
+        navigationAction={
+          <Link tag={NavLink} to=".." relative="path" startIcon={<ArrowLeft />}>
+            {t('messages.back', 'WhatsApp')}
+          </Link>
+        }
+      />
+      <Layouts.Action
+        startActions={
+          <Flex gap={2} wrap="wrap" alignItems="flex-end">
+            <Box width="16rem">
+              <Field.Root name="status">
+                <Field.Label>{t('messages.filter.status', 'Status')}</Field.Label>
+                <SingleSelect
+                  value={filters.status}
+                  placeholder={t('messages.filter.any', 'Any')}
+                  onClear={() => setFilter('status', '')}
+                  onChange={(value: string | number) => setFilter('status', String(value) as MessageStatus)}
+                >
+                  {STATUSES.map((status) => (
+                    <SingleSelectOption key={status} value={status}>
+                      {statuses[status]}
+                    </SingleSelectOption>
+                  ))}
+                </SingleSelect>
+              </Field.Root>
+            </Box>
+            {templates.length ? (
+              <Box width="16rem">
+                <Field.Root name="template">
+                  <Field.Label>{t('messages.filter.template', 'Template')}</Field.Label>
+                  <SingleSelect
+                    value={filters.template}
+                    placeholder={t('messages.filter.any', 'Any')}
+                    onClear={() => setFilter('template', '')}
+                    onChange={(value: string | number) => setFilter('template', String(value))}
+                  >
+                    {templates.map((template) => (
+                      <SingleSelectOption key={template.id} value={String(template.id)}>
+                        {template.name}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Field.Root>
+              </Box>
+            ) : null}
+            <Box width="10rem">
+              <Field.Root name="campaign" hint={t('messages.filter.idHint', 'Its number (id)')}>
+                <Field.Label>{t('messages.filter.campaign', 'Campaign')}</Field.Label>
+                <TextInput inputMode="numeric" value={filters.campaign} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('campaign', e.target.value)} />
+                <Field.Hint />
+              </Field.Root>
+            </Box>
+            <Box width="10rem">
+              <Field.Root name="contact" hint={t('messages.filter.idHint', 'Its number (id)')}>
+                <Field.Label>{t('messages.filter.contact', 'Contact')}</Field.Label>
+                <TextInput inputMode="numeric" value={filters.contact} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('contact', e.target.value)} />
+                <Field.Hint />
+              </Field.Root>
+            </Box>
+            <Box width="11rem">
+              <Field.Root name="from">
+                <Field.Label>{t('messages.filter.from', 'From')}</Field.Label>
+                <TextInput type="date" value={filters.from} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('from', e.target.value)} />
+              </Field.Root>
+            </Box>
+            <Box width="11rem">
+              <Field.Root name="until">
+                <Field.Label>{t('messages.filter.until', 'Until')}</Field.Label>
+                <TextInput type="date" value={filters.until} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('until', e.target.value)} />
+              </Field.Root>
+            </Box>
+            {filtered ? (
+              <Button
+                variant="tertiary"
+                onClick={() => {
+                  setFilters(EMPTY_FILTERS);
+                  setPage(1);
+                }}
+              >
+                {t('messages.filter.clear', 'Clear filters')}
+              </Button>
+            ) : null}
+          </Flex>
+        }
+      />
+      <Layouts.Content>
+        {messages.length === 0 ? (
+          <EmptyStateLayout
+            content={
+              filtered
+                ? t('messages.empty.filtered', 'No message matches these filters. Widen the dates or clear the filters.')
+                : t('messages.empty', 'No messages yet. Send one from a record, the inbox or a campaign, or through the API (POST /api/whatsapp/messages); it will be listed here with its status.')
+            }
+          />
+        ) : (
+          <>
+            <Table colCount={7} rowCount={messages.length + 1}>
+              <Thead>
+                <Tr>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.date', 'Date')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.to', 'To / from')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.content', 'Template or text')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.status', 'Status')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.channel', 'Channel')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.origin', 'Campaign / automation')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('messages.column.error', 'Problem')}</Typography>
+                  </Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {messages.map((message) => {
+                  const failure = failureText(message, locale);
+                  return (
+                    <Tr key={message.id} onClick={() => setOpenId(message.id)} style={{ cursor: 'pointer' }}>
+                      <Td>
+                        <Typography>{when(message.dueAt && message.status === 'scheduled' ? message.dueAt : message.createdAt)}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography fontWeight="bold">{(message.direction === 'in' ? message.from : message.to) ?? ''}</Typography>
+                      </Td>
+                      <Td>
+                        {message.template ? (
+                          <Typography>{t('messages.template', 'Template: {name}', { name: message.template })}</Typography>
+                        ) : (
+                          <Typography textColor="neutral700">{excerpt(message.body)}</Typography>
+                        )}
+                      </Td>
+                      <Td>
+                        <Badge variant={statusVariant(message.status)}>{statuses[message.status]}</Badge>
+                      </Td>
+                      <Td>
+                        <Typography>{message.channel ?? ''}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography textColor="neutral600">
+                          {message.campaignId
+                            ? t('messages.campaign', 'Campaign #{id}', { id: message.campaignId })
+                            : message.automationId
+                              ? t('messages.automation', 'Automation #{id}', { id: message.automationId })
+                              : ''}
+                        </Typography>
+                      </Td>
+                      <Td>
+                        <Typography textColor="danger600">{failure ? excerpt(failure.reason, 80) : ''}</Typography>
+                      </Td>
+                    </Tr>
+                  );
+                })}
+              </Tbody>
+            </Table>
+            <Flex paddingTop={4} gap={2} justifyContent="flex-end" alignItems="center">
+              <Button variant="tertiary" disabled={page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>
+                {t('messages.page.previous', 'Previous')}
+              </Button>
+              <Typography textColor="neutral600">{t('messages.page.of', 'Page {page} of {pageCount}', { page, pageCount })}</Typography>
+              <Button variant="tertiary" disabled={page >= pageCount} onClick={() => setPage((p) => Math.min(pageCount, p + 1))}>
+                {t('messages.page.next', 'Next')}
+              </Button>
+            </Flex>
+          </>
+        )}
+      </Layouts.Content>
+      {openId !== null ? (
+        <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : setOpenId(null))}>
+          <Modal.Content>
+            <Modal.Header>
+              <Modal.Title>{t('messages.detail.title', 'Message #{id}', { id: openId })}</Modal.Title>
+            </Modal.Header>
+            <Modal.Body>
+              {!detail ? (
+                <Typography textColor="neutral600">{t('messages.detail.loading', 'Loading…')}</Typography>
+              ) : (
+                <Flex direction="column" alignItems="stretch" gap={4}>
+                  <Flex gap={2} wrap="wrap">
+                    <Badge variant={statusVariant(detail.status)}>{statuses[detail.status]}</Badge>
+                    <Typography>{(detail.direction === 'in' ? detail.from : detail.to) ?? ''}</Typography>
+                    {detail.channel ? <Typography textColor="neutral600">{detail.channel}</Typography> : null}
+                    {detail.provider ? <Typography textColor="neutral600">{detail.provider}</Typography> : null}
+                  </Flex>
+                  {detail.template ? <Typography>{t('messages.template', 'Template: {name}', { name: detail.template })}</Typography> : null}
+                  {detail.body ? (
+                    <Box background="neutral100" padding={3} hasRadius>
+                      <Typography style={{ whiteSpace: 'pre-wrap' }}>{detail.body}</Typography>
+                    </Box>
+                  ) : null}
+                  {detail.status === 'scheduled' && detail.dueAt ? (
+                    <Typography>{t('messages.detail.due', 'Due {date}', { date: when(detail.dueAt) })}</Typography>
+                  ) : null}
+                  {detail.nextAttemptAt ? <Typography>{t('messages.detail.next', 'Next try {date}', { date: when(detail.nextAttemptAt) })}</Typography> : null}
+                  {detailFailure ? (
+                    <Box background="danger100" padding={3} hasRadius>
+                      <Flex direction="column" alignItems="stretch" gap={1}>
+                        <Typography fontWeight="bold" textColor="danger700">
+                          {detailFailure.reason}
+                        </Typography>
+                        {detailFailure.remedy ? <Typography textColor="danger700">{detailFailure.remedy}</Typography> : null}
+                      </Flex>
+                    </Box>
+                  ) : null}
+                  <Box>
+                    <Typography variant="sigma">{t('messages.detail.timeline', 'Status times')}</Typography>
+                    {timelineOf(detail.statusTimes).length === 0 ? (
+                      <Typography tag="p" textColor="neutral600">
+                        {t('messages.detail.noTimes', 'Nothing has happened to it yet.')}
+                      </Typography>
+                    ) : (
+                      <Flex direction="column" alignItems="stretch" gap={1} paddingTop={2}>
+                        {timelineOf(detail.statusTimes).map(({ status, at }) => (
+                          <Flex key={status} justifyContent="space-between">
+                            <Typography>{times[status]}</Typography>
+                            <Typography textColor="neutral600">{when(at)}</Typography>
+                          </Flex>
+                        ))}
+                      </Flex>
+                    )}
+                  </Box>
+                  {detail.attemptLog ? (
+                    <Box>
+                      <Typography variant="sigma">{t('messages.detail.attempts', 'Attempts')}</Typography>
+                      {detail.attemptLog.length === 0 ? (
+                        <Typography tag="p" textColor="neutral600">
+                          {t('messages.detail.noAttempts', 'It has not been handed to a provider yet.')}
+                        </Typography>
+                      ) : (
+                        <Flex direction="column" alignItems="stretch" gap={2} paddingTop={2}>
+                          {detail.attemptLog.map((attempt) => (
+                            <Box key={attempt.number} background="neutral100" padding={2} hasRadius>
+                              <Typography>
+                                {t('messages.attempt', 'Try {number}: {outcome}', { number: attempt.number, outcome: outcomes[attempt.outcome] ?? attempt.outcome })}
+                                {attempt.at ? ` · ${when(attempt.at)}` : ''}
+                                {attempt.provider ? ` · ${attempt.provider}` : ''}
+                                {attempt.httpStatus ? ` · HTTP ${attempt.httpStatus}` : ''}
+                                {attempt.providerCode ? ` · ${attempt.providerCode}` : ''}
+                                {attempt.durationMs !== null ? ` · ${attempt.durationMs} ms` : ''}
+                              </Typography>
+                              {attempt.errorText ? (
+                                <Typography tag="p" variant="pi" textColor="neutral600">
+                                  {attempt.errorText}
+                                </Typography>
+                              ) : null}
+                            </Box>
+                          ))}
+                        </Flex>
+                      )}
+                    </Box>
+                  ) : null}
+                </Flex>
+              )}
+            </Modal.Body>
+            <Modal.Footer>
+              <Modal.Close>
+                <Button variant="tertiary">{t('messages.detail.close', 'Close')}</Button>
+              </Modal.Close>
+              {detail && allowedActions.canSend ? (
+                <Flex gap={2}>
+                  {canCancel(detail.status) ? (
+                    <Button variant="danger-light" loading={busy} onClick={() => act(detail, 'cancel')}>
+                      {t('messages.cancel', 'Cancel sending')}
+                    </Button>
+                  ) : null}
+                  {canRetry(detail.status) ? (
+                    <Button loading={busy} onClick={() => act(detail, 'retry')}>
+                      {t('messages.retry', 'Retry')}
+                    </Button>
+                  ) : null}
+                </Flex>
+              ) : null}
+            </Modal.Footer>
+          </Modal.Content>
+        </Modal.Root>
+      ) : null}
+    </Page.Main>
+  );
+};
+
+export { MessagesPage };
