@@ -1,7 +1,8 @@
-import { Box, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 
 import type { CampaignEstimate } from '../../../shared/campaigns';
 import { useCampaignText } from './useCampaignText';
+import { CostPerCountry } from './CostPerCountry';
 
 /** What launching the draft now would do (GET …/estimate): recipients, exclusions, cost, time, days, the first messages. */
 export const EstimateView = ({ estimate }: { estimate: CampaignEstimate }) => {
@@ -86,42 +87,7 @@ export const EstimateView = ({ estimate }: { estimate: CampaignEstimate }) => {
         </Typography>
         {cost.perCountry.length ? (
           <Box paddingTop={2}>
-            <Table colCount={4} rowCount={cost.perCountry.length + 1}>
-              <Thead>
-                <Tr>
-                  <Th>
-                    <Typography variant="sigma">{t('campaigns.cost.country', 'Country')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('campaigns.cost.recipients', 'Messages')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('campaigns.cost.rate', 'Rate')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('campaigns.cost.estimated', 'Estimated')}</Typography>
-                  </Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {cost.perCountry.map((row) => (
-                  <Tr key={row.country ?? 'none'}>
-                    <Td>
-                      <Typography>{row.country ?? t('campaigns.cost.unknownCountry', 'Unknown')}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{number(row.recipients)}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{row.rate === null ? t('campaigns.cost.noRate', 'No rate') : money(row.rate, cost.currency)}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{money(row.estimated, cost.currency)}</Typography>
-                    </Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
+            <CostPerCountry cost={cost} />
           </Box>
         ) : null}
       </Box>

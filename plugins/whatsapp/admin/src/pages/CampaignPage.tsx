@@ -8,6 +8,7 @@ import type { Campaign, CampaignStats } from '../../../shared/campaigns';
 import { PERMISSIONS } from '../constants';
 import { allowedActions, isLive, progressPercent, stateBadgeVariant } from '../campaigns/logic';
 import { useCampaignText } from '../campaigns/useCampaignText';
+import { CostPerCountry } from '../campaigns/CostPerCountry';
 import { POLL_MS } from './CampaignsPage';
 import { download } from '../utils/download';
 
@@ -318,44 +319,7 @@ const CampaignPage = () => {
                     <Typography variant="delta" tag="h2">
                       {t('campaigns.cost.perCountry', 'Cost per country')}
                     </Typography>
-                    <Table colCount={4} rowCount={stats.cost.perCountry.length + 1}>
-                      <Thead>
-                        <Tr>
-                          <Th>
-                            <Typography variant="sigma">{t('campaigns.cost.country', 'Country')}</Typography>
-                          </Th>
-                          <Th>
-                            <Typography variant="sigma">{t('campaigns.cost.recipients', 'Messages')}</Typography>
-                          </Th>
-                          <Th>
-                            <Typography variant="sigma">{t('campaigns.cost.rate', 'Rate')}</Typography>
-                          </Th>
-                          <Th>
-                            <Typography variant="sigma">{t('campaigns.cost.spentEstimated', 'Spent / estimated')}</Typography>
-                          </Th>
-                        </Tr>
-                      </Thead>
-                      <Tbody>
-                        {stats.cost.perCountry.map((row) => (
-                          <Tr key={row.country ?? 'none'}>
-                            <Td>
-                              <Typography>{row.country ?? t('campaigns.cost.unknownCountry', 'Unknown')}</Typography>
-                            </Td>
-                            <Td>
-                              <Typography>{number(row.recipients)}</Typography>
-                            </Td>
-                            <Td>
-                              <Typography>{row.rate === null ? t('campaigns.cost.noRate', 'No rate') : money(row.rate, stats.cost.currency)}</Typography>
-                            </Td>
-                            <Td>
-                              <Typography>
-                                {money(row.spent, stats.cost.currency)} / {money(row.estimated, stats.cost.currency)}
-                              </Typography>
-                            </Td>
-                          </Tr>
-                        ))}
-                      </Tbody>
-                    </Table>
+                    <CostPerCountry cost={stats.cost} spent />
                   </Flex>
                 </Box>
               ) : null}
