@@ -7,7 +7,8 @@ let client: JsonHttpClient;
 
 beforeEach(async () => {
   server = await startLocalServer(json(200, { ok: true }));
-  client = createJsonHttpClient({ provider: 'meta', timeoutMs: 200 });
+  // Generous: a busy CI machine must not turn a healthy loopback request into a timeout.
+  client = createJsonHttpClient({ provider: 'meta', timeoutMs: 10_000 });
 });
 afterEach(async () => {
   client.close();
@@ -38,9 +39,11 @@ describe('createJsonHttpClient', () => {
 
   it('gives up after the deadline even when the server keeps the socket open', async () => {
     server.respondWith(hang);
-    const error = await client.postJson(server.url, {}).catch((caught: unknown) => caught);
+    const impatient = createJsonHttpClient({ provider: 'meta', timeoutMs: 200 });
+    const error = await impatient.postJson(server.url, {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ provider: 'meta', timeout: true, code: 'ETIMEDOUT' });
+    impatient.close();
   });
 
   it('times out a response that starts but never finishes', async () => {
@@ -48,7 +51,9 @@ describe('createJsonHttpClient', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"partial":');
     });
-    await expect(client.postJson(server.url, {})).rejects.toMatchObject({ timeout: true });
+    const impatient = createJsonHttpClient({ provider: 'meta', timeoutMs: 200 });
+    await expect(impatient.postJson(server.url, {})).rejects.toMatchObject({ timeout: true });
+    impatient.close();
   });
 
   it('rejects a malformed URL before sending', async () => {

@@ -270,7 +270,7 @@ describe('meta provider — media uploaded to Meta and sent by id', () => {
   });
 
   it('an upload answered 429 is rate-limited (with Retry-After), 503 and a hang are transient', async () => {
-    const meta = provider({ timeoutMs: 150 });
+    const meta = provider();
     server.respondWith(graph(metaError(429, 80007, '(#80007) Rate limit issues', undefined, { 'retry-after': '30' })));
     expect(meta.classify(await failure(meta.send(withPdf())))).toEqual({ kind: 'rate-limited', retryAfterSeconds: 30 });
     server.respondWith(graph(text(503, '<html>Service Unavailable</html>')));
@@ -278,7 +278,7 @@ describe('meta provider — media uploaded to Meta and sent by id', () => {
     expect(unavailable.status).toBe(503);
     expect(meta.classify(unavailable)).toEqual({ kind: 'transient' });
     server.respondWith(graph(hang));
-    const hung = await failure(meta.send(withPdf()));
+    const hung = await failure(provider({ timeoutMs: 150 }).send(withPdf()));
     expect(hung).toMatchObject({ timeout: true, message: 'meta did not answer within 150 ms' });
     expect(meta.classify(hung)).toEqual({ kind: 'transient' });
     expect(sends()).toHaveLength(0);
