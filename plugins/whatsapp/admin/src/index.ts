@@ -17,7 +17,8 @@ const plugin: StrapiApp["appPlugins"][string] = {
         defaultMessage: "WhatsApp",
       },
       Component: () => import("./pages/App"),
-      permissions: [],
+      // Shown to a role with any of the plugin's permissions (Strapi's menu checks "any of").
+      permissions: Object.values(PERMISSIONS).flat(),
     });
 
     // Settings → WhatsApp: for administrators with either settings permission.

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Badge, Box, Button, Dialog, Flex, Grid, Link, LinkButton, ProgressBar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Alert, Badge, Box, Button, Dialog, Flex, Grid, Link, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, ArrowLeft, Cross, Download, Pencil, Play } from '@strapi/icons';
 import { NavLink, useParams } from 'react-router-dom';
 import { ConfirmDialog, Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
@@ -11,6 +11,7 @@ import { useCampaignText } from '../campaigns/useCampaignText';
 import { CostPerCountry } from '../campaigns/CostPerCountry';
 import { POLL_MS } from './CampaignsPage';
 import { download } from '../utils/download';
+import { Progress } from '../components/Progress';
 
 const API = '/whatsapp/campaigns';
 
@@ -18,7 +19,7 @@ type Action = 'pause' | 'resume' | 'cancel' | 'retry-failed';
 
 
 const Stat = ({ label, value, hint }: { label: string; value: string; hint?: string }) => (
-  <Box background="neutral0" padding={4} shadow="filterShadow" hasRadius height="100%">
+  <Box background="neutral0" padding={4} shadow="filterShadow" hasRadius height="100%" width="100%">
     <Flex direction="column" alignItems="flex-start" gap={1}>
       <Typography variant="sigma" textColor="neutral600">
         {label}
@@ -219,7 +220,7 @@ const CampaignPage = () => {
                       <Typography textColor="neutral600">{t('campaigns.detail.timeLeft', 'About {time} left', { time: duration(stats.estimatedSecondsLeft) })}</Typography>
                     ) : null}
                   </Flex>
-                  <ProgressBar value={percent} aria-label={t('campaigns.list.progress', 'Progress')} />
+                  <Progress value={percent} aria-label={t('campaigns.list.progress', 'Progress')} />
                   <Typography variant="pi" textColor="neutral600">
                     {t('campaigns.detail.pace', '{n} sent in the last minute', { n: number(stats.sentLastMinute) })}
                     {stats.daysNeeded > 1 && stats.lastDueAt

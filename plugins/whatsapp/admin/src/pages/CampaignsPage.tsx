@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Badge, Box, EmptyStateLayout, Flex, Link, LinkButton, ProgressBar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, EmptyStateLayout, Flex, Link, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowLeft, Plus } from '@strapi/icons';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
@@ -9,6 +9,7 @@ import type { ListAnswer } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
 import { isLive, progressPercent, stateBadgeVariant } from '../campaigns/logic';
 import { useCampaignText } from '../campaigns/useCampaignText';
+import { Progress } from '../components/Progress';
 
 const API = '/whatsapp/campaigns';
 /** Live campaigns' numbers are asked again this often (the stats are a few grouped queries). */
@@ -146,7 +147,7 @@ const CampaignsPage = () => {
                         <Typography textColor="neutral500">{t('campaigns.list.notLaunched', 'Not launched')}</Typography>
                       ) : (
                         <Flex direction="column" alignItems="stretch" gap={1} minWidth="120px">
-                          <ProgressBar value={percent} size="S" aria-label={t('campaigns.list.progress', 'Progress')} />
+                          <Progress value={percent} size="S" aria-label={t('campaigns.list.progress', 'Progress')} />
                           <Typography variant="pi" textColor="neutral600">
                             {campaign.state === 'launching'
                               ? t('campaigns.list.queuing', '{queued} queued', { queued: number(campaign.queued) })

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Badge, Box, Button, EmptyStateLayout, Flex, Link, ProgressBar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, EmptyStateLayout, Flex, Link, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowLeft, Download, Upload } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
@@ -8,6 +8,7 @@ import type { ContactImport, ContactImportResult, ContactImportRowError, ListAns
 import { errorsCsv, isFinished, progressPercent, statusBadgeVariant } from '../contacts-import/logic';
 import { useT } from '../utils/useT';
 import { download } from '../utils/download';
+import { Progress } from '../components/Progress';
 
 const API = '/whatsapp/contacts';
 /** A background import is asked about this often until it is finished (its row changes at most once a second). */
@@ -233,7 +234,7 @@ const ContactsImportPage = () => {
                     </Typography>
                     <Badge variant={statusBadgeVariant(outcome.item.status)}>{statusLabel(outcome.item)}</Badge>
                   </Flex>
-                  <ProgressBar value={progressPercent(outcome.item)} />
+                  <Progress value={progressPercent(outcome.item)} />
                   <Typography textColor="neutral600">
                     {t('contactsImport.progress', '{rows} rows read, {percent}%', { rows: outcome.item.rowsRead, percent: progressPercent(outcome.item) })}
                   </Typography>
