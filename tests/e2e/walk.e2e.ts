@@ -113,6 +113,27 @@ it('answers a customer in the inbox after a signed webhook brings their message'
   });
 });
 
+it('marks a work order COMPLETED and sees its WhatsApp message in the record’s side panel', async () => {
+  await asStaff(async (page) => {
+    const uid = 'api::work-order.work-order';
+    const list = await api<{ results: Array<{ documentId: string; number: string }> }>(
+      page,
+      'GET',
+      `/content-manager/collection-types/${uid}?filters[$and][0][state][$eq]=IN_PROGRESS&pageSize=1`
+    );
+    const [order] = list.results;
+    if (!order) throw new Error('the demo data has no work order in progress');
+    await page.goto(`${appUrl()}/admin/content-manager/collection-types/${uid}/${order.documentId}`);
+    const panel = page.locator('aside, [role="complementary"]').filter({ hasText: 'WhatsApp messages' }).first();
+    await panel.getByText('No messages sent for this record yet.').waitFor();
+    await page.getByRole('combobox', { name: 'state' }).click();
+    await page.getByRole('option', { name: 'COMPLETED' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await panel.getByText('vehiculo_listo').first().waitFor({ timeout: 60000 });
+    await screenshot(page, 'record-panel');
+  });
+});
+
 it('launches a campaign to a pasted list and watches it reach 100 %', async () => {
   await asStaff(async (page) => {
     await page.goto(plugin('campaigns/new'));
