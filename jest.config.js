@@ -26,6 +26,8 @@ module.exports = {
     },
   ],
   testTimeout: 60000,
-  // One Strapi at a time: each test file boots its own on its own database.
-  maxWorkers: 1,
+  // Two test files at a time (one per core of the CI machine): each boots its own Strapi on its
+  // own database (SQLite file or PostgreSQL database named after the worker's pid), so they never
+  // share state. JEST_WORKERS=1 runs them one at a time.
+  maxWorkers: Number(process.env.JEST_WORKERS || 2),
 };
