@@ -2,3 +2,4 @@
 export * from './contracts';
 export * from './live-events';
 export * from './campaigns';
+export * from './automations';

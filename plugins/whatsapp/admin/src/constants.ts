@@ -15,6 +15,7 @@ export const PERMISSIONS = {
     { action: 'plugin::whatsapp.campaigns.launch', subject: null },
   ],
   manageTemplates: [{ action: 'plugin::whatsapp.templates.manage', subject: null }],
+  manageAutomations: [{ action: 'plugin::whatsapp.automations.manage', subject: null }],
   /** Either settings permission opens the settings page (Page.Protect: any of them). */
   readSettings: [
     { action: 'plugin::whatsapp.settings.sandbox', subject: null },

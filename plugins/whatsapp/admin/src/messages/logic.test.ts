@@ -1,4 +1,4 @@
-import { EMPTY_FILTERS, canCancel, canRetry, dayBound, excerpt, failureText, hasFilters, queryOf, statusVariant, timelineOf } from './logic';
+import { EMPTY_FILTERS, canCancel, canRetry, dayBound, excerpt, failureText, hasFilters, messageIdFromUrl, queryOf, statusVariant, timelineOf } from './logic';
 
 describe('messages query', () => {
   it('sends only pagination without filters', () => {
@@ -60,5 +60,15 @@ describe('messages actions and display', () => {
       { status: 'failed', at: 'c' },
     ]);
     expect(timelineOf(null)).toEqual([]);
+  });
+});
+
+describe('links to one message', () => {
+  it('open the message a link names, and nothing for anything else', () => {
+    expect(messageIdFromUrl(new URLSearchParams('message=12'))).toBe(12);
+    expect(messageIdFromUrl(new URLSearchParams('campaign=3&message=7'))).toBe(7);
+    for (const query of ['', 'message=', 'message=0', 'message=-1', 'message=1.5', 'message=abc', 'message=99999999999999999999']) {
+      expect(messageIdFromUrl(new URLSearchParams(query))).toBeNull();
+    }
   });
 });

@@ -53,6 +53,12 @@ export const queryOf = (filters: MessageFilters, page: number, pageSize = PAGE_S
   return { ...(Object.keys(f).length ? { filters: f } : {}), pagination: { page: Math.max(1, Math.floor(page) || 1), pageSize } };
 };
 
+/** The message a link opens (`messages?message=12`, from an automation's run), if it names one. */
+export const messageIdFromUrl = (params: URLSearchParams): number | null => {
+  const value = params.get('message') ?? '';
+  return /^\d+$/.test(value) && Number(value) > 0 && Number(value) <= Number.MAX_SAFE_INTEGER ? Number(value) : null;
+};
+
 export const hasFilters = (filters: MessageFilters) => Object.values(filters).some((v) => v !== '');
 
 /** Cancel: only while the message waits (POST /cancel answers 409 once it is being sent). */

@@ -12,6 +12,8 @@ import { TemplatesPage } from "./TemplatesPage";
 import { TemplateEditPage } from "./TemplateEditPage";
 import { SettingsPage } from "./SettingsPage";
 import { MessagesPage } from "./MessagesPage";
+import { AutomationsPage } from "./AutomationsPage";
+import { AutomationEditPage } from "./AutomationEditPage";
 import { PERMISSIONS } from "../constants";
 
 const App = () => {
@@ -80,6 +82,30 @@ const App = () => {
         element={
           <Page.Protect permissions={PERMISSIONS.manageTemplates}>
             <TemplateEditPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="automations"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageAutomations}>
+            <AutomationsPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="automations/new"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageAutomations}>
+            <AutomationEditPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="automations/:id"
+        element={
+          <Page.Protect permissions={PERMISSIONS.manageAutomations}>
+            <AutomationEditPage />
           </Page.Protect>
         }
       />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Clock, Cog, Message, PaperPlane, Rocket, Upload, User } from '@strapi/icons';
+import { Clock, Cog, Lightning, Message, PaperPlane, Rocket, Upload, User } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -32,6 +32,8 @@ const HomePage = () => {
   const { allowedActions: templates } = useRBAC(PERMISSIONS.manageTemplates);
   // Asked apart too: `messages.read` would be named canRead, like `inbox.read`.
   const { allowedActions: messagesLog } = useRBAC(PERMISSIONS.readMessages);
+  // Asked apart too: `automations.manage` would also be named canManage.
+  const { allowedActions: automations } = useRBAC(PERMISSIONS.manageAutomations);
   const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
   const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
@@ -77,7 +79,7 @@ const HomePage = () => {
         }
       />
       <Layouts.Content>
-        {contacts.canManage || templates.canManage || readsSettings || messagesLog.canRead ? (
+        {contacts.canManage || templates.canManage || automations.canManage || readsSettings || messagesLog.canRead ? (
           <Flex gap={2} marginBottom={6} wrap="wrap">
             {messagesLog.canRead ? (
               <LinkButton tag={NavLink} to="messages" variant="tertiary" startIcon={<Clock />}>
@@ -92,6 +94,11 @@ const HomePage = () => {
             {templates.canManage ? (
               <LinkButton tag={NavLink} to="templates" variant="tertiary" startIcon={<PaperPlane />}>
                 {t('templates.title', 'Templates')}
+              </LinkButton>
+            ) : null}
+            {automations.canManage ? (
+              <LinkButton tag={NavLink} to="automations" variant="tertiary" startIcon={<Lightning />}>
+                {t('automations.home.link', 'Automations')}
               </LinkButton>
             ) : null}
             {readsSettings ? (

@@ -26,7 +26,7 @@ import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, use
 
 import type { ListAnswer, Message, MessageAttempt, MessageStatus, StatusTimes, Template } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
-import { EMPTY_FILTERS, STATUSES, canCancel, canRetry, excerpt, failureText, hasFilters, queryOf, statusVariant, timelineOf } from '../messages/logic';
+import { EMPTY_FILTERS, STATUSES, canCancel, canRetry, excerpt, failureText, hasFilters, messageIdFromUrl, queryOf, statusVariant, timelineOf } from '../messages/logic';
 import type { MessageFilters } from '../messages/logic';
 import { useT } from '../utils/useT';
 
@@ -95,7 +95,8 @@ const MessagesPage = () => {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState(false);
   const [templates, setTemplates] = useState<Template[]>([]);
-  const [openId, setOpenId] = useState<number | null>(null);
+  // `messages?message=12` (a link from an automation run) opens that message.
+  const [openId, setOpenId] = useState<number | null>(() => messageIdFromUrl(searchParams));
   const [detail, setDetail] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);

@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { getService, handle } from '../utils';
-import { notFound } from '../utils/errors';
+import { notFound, RuleError } from '../utils/errors';
 import { serializeMessage } from '../utils/serialize';
 import { filtersOf, filterId, filterOneOf, filterText, pagination, paginationMeta, validateData } from '../validation';
-import { createAutomationSchema, manualSendSchema, updateAutomationSchema } from '../validation/automations';
+import { createAutomationSchema, draftPreviewSchema, manualSendSchema, previewSchema, updateAutomationSchema } from '../validation/automations';
 import { RUN_STATES } from '../automations/runs';
 import { isHostType } from '../services/automations';
-import type { AutomationInput } from '../services/automations';
+import type { Automation, AutomationInput } from '../services/automations';
 
 /** Only the rule's own fields; Strapi's bookkeeping (publishedAt, locale…) stays inside. */
 const serializeAutomation = (a: Record<string, any>) => ({
@@ -50,12 +50,31 @@ const serializeRun = (r: Record<string, any>) => ({
   updatedAt: r.updatedAt ?? null,
 });
 
+/**
+ * A rule is checked as a save would check it before it is previewed (a path that is not a field
+ * cannot be read); its errors name the field under `automation.`, as the request sent it.
+ */
+const previewOf = async (rule: AutomationInput, documentId: string) => {
+  try {
+    await getService('automations').check(rule);
+  } catch (error) {
+    if (error instanceof RuleError) throw new RuleError(`automation.${error.path}`, error.rule, error.message, error.status);
+    throw error;
+  }
+  return getService('automationRuns').preview(rule as Automation, documentId);
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: any) {
     const { page, pageSize } = pagination(ctx.query);
     const filters = filtersOf(ctx.query);
     const { results, total } = await getService('automations').list({ page, pageSize, contentType: filterText(filters.contentType, 'contentType') });
-    ctx.body = { data: results.map(serializeAutomation), meta: paginationMeta(page, pageSize, total) };
+    // Each rule's runs (how many, the last one's time and state) for the admin's list.
+    const runs = await getService('automationRuns').summaries(results.map((r) => r.id));
+    ctx.body = {
+      data: results.map((r) => ({ ...serializeAutomation(r), runs: runs.get(r.id) ?? { total: 0, lastAt: null, lastState: null } })),
+      meta: paginationMeta(page, pageSize, total),
+    };
   },
 
   async findOne(ctx: any) {
@@ -88,6 +107,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const message = run.messageId ? await strapi.db.query(UID.message).findOne({ where: { id: run.messageId } }) : null;
     ctx.status = run.state === 'failed' ? 422 : 201;
     ctx.body = { data: { run: serializeRun(run), message: message ? serializeMessage(message) : null } };
+  },
+
+  /** `GET /automations/content-types`: the types a rule may watch, with their fields (the editor's pickers). */
+  async contentTypes(ctx: any) {
+    ctx.body = { data: await getService('automations').contentTypes() };
+  },
+
+  /**
+   * `POST /automations/:id/preview { data: { documentId, automation? } }`: what the rule (with the
+   * editor's unsaved changes over it) would send for the record, written nowhere, sent to no one.
+   */
+  async preview(ctx: any) {
+    const data = await validateData<{ documentId: string; automation?: AutomationInput }>(previewSchema, ctx.request.body);
+    ctx.body = {
+      data: await handle(async () => {
+        const stored = await getService('automations').findOneOrFail(ctx.params.id);
+        return previewOf({ ...stored, ...(data.automation ?? {}) }, data.documentId);
+      }),
+    };
+  },
+
+  /** `POST /automations/preview { data: { documentId, automation } }`: the same for a rule not saved yet. */
+  async previewDraft(ctx: any) {
+    const data = await validateData<{ documentId: string; automation: AutomationInput }>(draftPreviewSchema, ctx.request.body);
+    const draft = { enabled: true, trigger: 'field-change', attachment: 'none', category: 'utility', ...data.automation } as AutomationInput;
+    ctx.body = { data: await handle(() => previewOf(draft, data.documentId)) };
   },
 
   /** `GET /automations/runs?filters[automation]=&filters[state]=&filters[contentType]=&filters[recordId]=` */

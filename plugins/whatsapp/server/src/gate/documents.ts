@@ -209,7 +209,7 @@ export const registerDocumentGate = (strapi: Core.Strapi) => {
       if (context.uid === UID.automation) {
         // Checked as it will be stored (an edit of one field is checked with the others).
         const stored = context.action === 'update' ? await currentRow(strapi, UID.automation, params.documentId) : null;
-        await getService('automations').check({ ...(stored ?? {}), ...data });
+        await getService('automations').checkChange(stored, data);
         const result = await next();
         await getService('automations').refresh();
         return result;

@@ -56,6 +56,10 @@ export default {
 
     route('GET', '/automations', 'automations.find', [ACTIONS.manageAutomations]),
     route('GET', '/automations/runs', 'automations.runs', [ACTIONS.manageAutomations]),
+    route('GET', '/automations/content-types', 'automations.contentTypes', [ACTIONS.manageAutomations]),
+    // Previews read the record and render the message; they write and send nothing.
+    route('POST', '/automations/preview', 'automations.previewDraft', [ACTIONS.manageAutomations]),
+    route('POST', '/automations/:id/preview', 'automations.preview', [ACTIONS.manageAutomations]),
     route('GET', '/automations/record/:uid/:documentId', 'automations.record', [ACTIONS.readMessages]),
     route('GET', '/automations/:id', 'automations.findOne', [ACTIONS.manageAutomations]),
     route('POST', '/automations', 'automations.create', [ACTIONS.manageAutomations]),

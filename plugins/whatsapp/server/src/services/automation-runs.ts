@@ -3,11 +3,12 @@ import { STATUS, UID } from '../constants';
 import { getService } from '../utils';
 import { notFound, RuleError } from '../utils/errors';
 import { createJob } from '../workers/runner';
-import { failingCondition } from '../automations/conditions';
+import { failingCondition, holds } from '../automations/conditions';
 import { dateWindow, fireAt, localDay } from '../automations/date-trigger';
 import { populateFor, valueAt } from '../automations/paths';
 import { insertRuns, RUN_TABLE, type NewRun } from '../automations/runs';
 import { schemaLookup, type Automation } from './automations';
+import type { AutomationPreview, AutomationRunState, AutomationRunsSummary } from '../../../shared/automations';
 
 /**
  * The automations job (workers/runner.ts): turns pending runs into messages, writes the send
@@ -47,6 +48,15 @@ const SETTLE_MS = 500;
 const SENT = new Set<string>([STATUS.sent, STATUS.delivered, STATUS.read]);
 const GAVE_UP = new Set<string>([STATUS.failed, STATUS.cancelled, STATUS.undeliverable]);
 
+/** What of a rule the job and the preview read (a draft being edited has no id yet). */
+type RuleShape = Pick<Automation, 'enabled' | 'trigger' | 'conditions' | 'recipient' | 'template' | 'variables' | 'attachment'>;
+
+/** The run's words when a rule is off: the job skips it unless sent by hand. */
+const DISABLED = 'The automation is disabled';
+/** The run's words when the record has no number. */
+const noNumber = (rule: RuleShape) => `${rule.recipient} is empty: there is no number to send to`;
+const isBlank = (value: unknown) => value === null || value === undefined || String(value).trim() === '';
+
 const reasonOf = (error: unknown) => (error instanceof RuleError ? `${error.path}: ${error.message}` : ((error as Error)?.message ?? String(error))).slice(0, 2000);
 
 const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -58,18 +68,31 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const isDraftAndPublish = (uid: string) => Boolean((strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean } })?.options?.draftAndPublish);
 
   /** The record as the rule reads it: every path it names populated. */
-  const loadRecord = async (rule: Automation, uid: string, documentId: string) => {
+  const loadRecord = async (rule: RuleShape, uid: string, documentId: string) => {
     const paths = [rule.recipient, ...Object.values(rule.variables ?? {}).filter((v): v is string => typeof v === 'string'), ...(rule.conditions ?? []).map((c) => c.field)];
     const populate = populateFor(schemaLookup(strapi), uid, paths);
     return strapi.documents(uid as any).findOne({ documentId, populate: populate as any, ...(isDraftAndPublish(uid) ? { status: 'published' } : {}) } as any);
   };
 
-  const variablesFor = (rule: Automation, record: unknown, overrides?: Record<string, unknown> | null) => {
+  const variablesFor = (rule: RuleShape, record: unknown, overrides?: Record<string, unknown> | null) => {
     const values: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(rule.variables ?? {})) {
       values[name] = typeof source === 'string' ? valueAt(record, source) : source.value;
     }
     return { ...values, ...(overrides ?? {}) };
+  };
+
+  /**
+   * What a rule makes of a loaded record, before any message: skipped on a condition (a rule sent
+   * by hand checks none), failed without a number, else the number to send to. The job and the
+   * preview both ask it, so the preview says what the run would.
+   */
+  const plan = (rule: RuleShape, trigger: string, record: unknown): { state: 'skipped' | 'failed'; reason: string } | { to: string } => {
+    const unmet = trigger === 'manual' ? null : failingCondition(rule.conditions, record);
+    if (unmet) return { state: 'skipped', reason: unmet };
+    const to = valueAt(record, rule.recipient);
+    if (isBlank(to)) return { state: 'failed', reason: noNumber(rule) };
+    return { to: String(to) };
   };
 
   const finish = (id: number, data: Partial<Run> & { state: string }) => runs().update({ where: { id }, data: { ...data, leaseUntil: null } });
@@ -78,21 +101,17 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const build = async (run: Run, overrides?: Record<string, unknown> | null) => {
     const rule: Automation | null = await strapi.db.query(UID.automation).findOne({ where: { id: run.automationId } });
     if (!rule) return finish(run.id, { state: 'skipped', reason: 'The automation was deleted' });
-    if (!rule.enabled && run.trigger !== 'manual') return finish(run.id, { state: 'skipped', reason: 'The automation is disabled' });
+    if (!rule.enabled && run.trigger !== 'manual') return finish(run.id, { state: 'skipped', reason: DISABLED });
     try {
       const record = await loadRecord(rule, run.contentType, run.recordId);
       if (!record) return finish(run.id, { state: 'skipped', reason: `The ${run.contentType} record ${run.recordId} no longer exists` });
-      const unmet = run.trigger === 'manual' ? null : failingCondition(rule.conditions, record);
-      if (unmet) return finish(run.id, { state: 'skipped', reason: unmet });
-      const to = valueAt(record, rule.recipient);
-      if (to === null || to === undefined || String(to).trim() === '') {
-        return finish(run.id, { state: 'failed', reason: `${rule.recipient} is empty: there is no number to send to` });
-      }
+      const planned = plan(rule, run.trigger, record);
+      if ('state' in planned) return finish(run.id, planned);
       let media: number | undefined;
       if (rule.attachment === 'pdf') media = (await getService('recordPdf').generate(run.contentType, run.recordId)).fileId;
       const { message } = await getService('messages').create(
         {
-          to: String(to),
+          to: planned.to,
           template: rule.template,
           variables: variablesFor(rule, record, overrides),
           media,
@@ -255,6 +274,98 @@ const createAutomationRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const run: Run = await runs().findOne({ where: { runKey } });
       if (run.state === 'pending' && (await claim(run.id))) await build(run, options.variables);
       return runs().findOne({ where: { id: run.id } });
+    },
+
+    /**
+     * What a rule would do for one record, now, without doing it: the job's own steps (the record
+     * as the rule reads it, its conditions, its number, its variables) and the message-creation
+     * checks (phone, template, rendering, consent), with nothing written and nothing sent. The
+     * PDF of a rule that attaches one is made only when it is really sent.
+     */
+    async preview(rule: RuleShape & { contentType: string }, documentId: string): Promise<AutomationPreview> {
+      const uid = rule.contentType;
+      const record = await loadRecord(rule, uid, documentId);
+      if (!record) {
+        throw notFound(`No ${uid} record ${documentId}${isDraftAndPublish(uid) ? ' (a rule reads the published version: publish it first)' : ''}`);
+      }
+      const conditionsApply = rule.trigger !== 'manual';
+      const variables = variablesFor(rule, record);
+      const raw = valueAt(record, rule.recipient);
+      const planned = plan(rule, rule.trigger, record);
+      let problem: AutomationPreview['problem'] = null;
+      let text: string | null = null;
+      let to: string | null = null;
+      let category: string | null = null;
+
+      // The message is worked out even for a record a condition skips: what it would be, and
+      // what would stop it, once the condition holds.
+      if (!isBlank(raw)) {
+        try {
+          const prepared = await getService('messages').prepare({ to: String(raw), template: rule.template, variables, media: rule.attachment === 'pdf' ? null : undefined });
+          ({ to, body: text, category } = prepared);
+        } catch (error) {
+          if (!(error instanceof RuleError)) throw error;
+          problem = { path: error.path, rule: error.rule, message: error.message };
+        }
+      } else {
+        problem = { path: 'recipient', rule: 'empty', message: noNumber(rule) };
+      }
+      // Without a message (no number, a refused send), the text is still shown when the template
+      // renders: the same renderer, with the default formats instead of the contact's.
+      if (text === null) {
+        const template = await getService('templates').findOne(rule.template);
+        if (template) {
+          try {
+            text = getService('templates').render(template, variables);
+            category ??= template.category;
+          } catch (error) {
+            if (!(error instanceof RuleError)) throw error;
+            problem ??= { path: error.path, rule: error.rule, message: error.message };
+          }
+        }
+      }
+
+      const disabled = !rule.enabled && rule.trigger !== 'manual';
+      const outcome: AutomationPreview['outcome'] = disabled || ('state' in planned && planned.state === 'skipped') ? 'skipped' : problem ? 'failed' : 'send';
+      const reason = disabled ? DISABLED : 'state' in planned ? planned.reason : problem ? reasonOf(new RuleError(problem.path, problem.rule, problem.message)) : null;
+      return {
+        documentId,
+        outcome,
+        reason,
+        conditionsApply,
+        conditions: (rule.conditions ?? []).map((condition) => ({ ...condition, holds: holds(condition, record), actual: valueAt(record, condition.field) ?? null })),
+        recipient: { path: rule.recipient, value: raw === null || raw === undefined ? null : String(raw), to },
+        variables,
+        text,
+        template: rule.template,
+        category,
+        attachment: rule.attachment ?? 'none',
+        problem,
+      };
+    },
+
+    /** For the list of rules: each one's number of runs and its last run (one grouped query). */
+    async summaries(automationIds: number[]): Promise<Map<number, AutomationRunsSummary>> {
+      const out = new Map<number, AutomationRunsSummary>();
+      if (!automationIds.length) return out;
+      const grouped: Array<{ automation_id: number | string; total: number | string; last: number | string }> = await knex()(RUN_TABLE)
+        .select('automation_id')
+        .count({ total: '*' })
+        .max({ last: 'id' })
+        .whereIn('automation_id', automationIds)
+        .groupBy('automation_id');
+      const lastIds = grouped.map((g) => Number(g.last));
+      const last: Run[] = lastIds.length ? await runs().findMany({ where: { id: { $in: lastIds } } }) : [];
+      const byId = new Map(last.map((r) => [r.id, r]));
+      for (const g of grouped) {
+        const run = byId.get(Number(g.last)) as (Run & { createdAt?: string | Date }) | undefined;
+        out.set(Number(g.automation_id), {
+          total: Number(g.total),
+          lastAt: run?.createdAt ? new Date(run.createdAt).toISOString() : null,
+          lastState: (run?.state as AutomationRunState | undefined) ?? null,
+        });
+      }
+      return out;
     },
 
     /** What the record's side panel shows: its rules (with their variables filled), messages and runs. */

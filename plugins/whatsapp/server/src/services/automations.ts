@@ -6,6 +6,8 @@ import { whereRef } from '../utils/document-id';
 import { PathError, resolvePath, type SchemaLookup } from '../automations/paths';
 import type { Condition } from '../automations/conditions';
 import { hasPdf } from '../pdf/record-types';
+import { fieldsOf, guessMainField } from '../automations/fields';
+import type { AutomationContentType } from '../../../shared/automations';
 
 /**
  * Automations: rules as data. "When a work order's `state` becomes COMPLETED, send the template
@@ -55,6 +57,17 @@ export const schemaLookup =
     (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] ?? strapi.components[uid as keyof typeof strapi.components]) as ReturnType<SchemaLookup>;
 
 const createAutomationsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  /** The Content Manager's title field for a type's records (its list view's setting), if it has one. */
+  const configuredMainField = async (uid: string): Promise<string | null> => {
+    try {
+      const service = strapi.plugin('content-manager')?.service('content-types') as { findConfiguration?: (ct: { uid: string }) => Promise<{ settings?: { mainField?: unknown } }> } | undefined;
+      const mainField = (await service?.findConfiguration?.({ uid }))?.settings?.mainField;
+      return typeof mainField === 'string' && mainField ? mainField : null;
+    } catch {
+      return null;
+    }
+  };
+
   let byType = new Map<string, Automation[]>();
   let loadedAt = 0;
   let loading: Promise<void> | null = null;
@@ -140,6 +153,45 @@ const createAutomationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /**
+     * The content types a rule may watch (the ones `check` accepts), with the fields the editor
+     * offers and the field the Content Manager titles their records with.
+     */
+    async contentTypes(): Promise<AutomationContentType[]> {
+      const lookup = schemaLookup(strapi);
+      const uids = Object.keys(strapi.contentTypes).filter((uid) => isHostType(strapi, uid));
+      const answer: AutomationContentType[] = [];
+      for (const uid of uids) {
+        const schema = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as {
+          kind?: string;
+          info?: { displayName?: string };
+          options?: { draftAndPublish?: boolean };
+        };
+        const fields = fieldsOf(lookup, uid);
+        answer.push({
+          uid,
+          kind: schema.kind === 'singleType' ? 'singleType' : 'collectionType',
+          displayName: schema.info?.displayName ?? uid,
+          draftAndPublish: Boolean(schema.options?.draftAndPublish),
+          pdf: hasPdf(uid),
+          mainField: (await configuredMainField(uid)) ?? guessMainField(fields),
+          fields,
+        });
+      }
+      return answer.sort((a, b) => a.displayName.localeCompare(b.displayName));
+    },
+
+    /**
+     * Checks an edit as it will be stored (the stored rule with the change over it). Switching a
+     * rule off needs no check: a rule broken since it was saved (its template deleted, a field
+     * renamed) must still be switched off.
+     */
+    async checkChange(stored: AutomationInput | null, change: AutomationInput): Promise<void> {
+      const onlyDisables = Object.keys(change).length > 0 && Object.keys(change).every((key) => key === 'enabled') && change.enabled === false;
+      if (stored && onlyDisables) return;
+      await this.check({ ...(stored ?? {}), ...change });
+    },
+
     async list({ page, pageSize, contentType }: { page: number; pageSize: number; contentType?: string }) {
       const where = contentType ? { contentType } : {};
       const [results, total] = await Promise.all([
@@ -166,7 +218,7 @@ const createAutomationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(ref: string | number, input: AutomationInput): Promise<Automation> {
       const stored = await this.findOneOrFail(ref);
-      await this.check({ ...stored, ...input });
+      await this.checkChange(stored, input);
       await strapi.documents(UID.automation as any).update({ documentId: stored.documentId, data: input as any });
       await this.refresh();
       return this.findOneOrFail(stored.id);

@@ -10,6 +10,8 @@ import { getService, toDate } from '../utils';
 import { businessScopedUserId } from '../lib/bsuid';
 import { notFound, RuleError } from '../utils/errors';
 import type { MediaRef } from './media';
+import type { Contact } from './contacts';
+import type { Sender } from './senders';
 
 /** The longest Body Twilio's Messages API accepts. */
 const TWILIO_MAX_BODY = 1600;
@@ -22,7 +24,8 @@ export interface CreateMessageInput {
   sendAt?: string | Date;
   sender?: string | number;
   category?: MessageCategory;
-  media?: number;
+  /** A media-library file id; `null` says the file is made when the message is sent (an automation's PDF). */
+  media?: number | null;
   related?: { type: string; id: string | number };
   idempotencyKey?: string;
 }
@@ -35,6 +38,20 @@ export interface CreateOptions {
 }
 
 export type Message = Record<string, any> & { id: number; deliveryStatus: MessageStatus };
+
+/** A message as `prepare` works it out: checked, rendered, not written. */
+export interface PreparedMessage {
+  to: string;
+  contact: Contact | null;
+  sender: Sender;
+  body: string;
+  category: MessageCategory;
+  templateId: number | null;
+  templateName: string | null;
+  media: MediaRef | null;
+  variables: Record<string, unknown>;
+  dueAt: Date;
+}
 
 /**
  * JavaScript's Date rolls an impossible day over (`2031-02-30` becomes March 2): a date written
@@ -100,6 +117,63 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (existing) return { message: existing, created: false };
       }
 
+      const { to, contact, sender, body, category, templateId, templateName, media, variables, dueAt } = await this.prepare(input);
+
+      // Every check has passed: only now is anything written. The contact first (safe under
+      // concurrency, see contacts.findOrCreate), then the message row. No transaction around
+      // both: on PostgreSQL a failed insert aborts the transaction, and the idempotency replay
+      // below needs to read after it. A message row that cannot be stored takes back the
+      // contact this request created: a refused send leaves the contacts as they were.
+      const { contact: recipient, created: contactCreated } = contact
+        ? { contact, created: false }
+        : await getService('contacts').findOrCreate(to, { source: options.source === 'automation' ? 'automation' : 'api' });
+      const row = {
+        direction: 'out' as const,
+        contactId: recipient.id,
+        to,
+        from: sender.number,
+        senderId: sender.id,
+        templateId,
+        templateName,
+        variables,
+        body,
+        media,
+        category,
+        dueAt,
+        idempotencyKey: input.idempotencyKey ?? null,
+        campaignId: options.campaignId ?? null,
+        automationId: options.automationId ?? null,
+        conversationId: options.conversationId ?? null,
+        relatedType: input.related?.type ?? null,
+        relatedId: input.related?.id !== undefined ? String(input.related.id) : null,
+      };
+      let id: number | null;
+      let status: string;
+      try {
+        ({ id, status } = await getService('queue').create(row));
+      } catch (error) {
+        if (contactCreated) await forgetNewContact(recipient.id);
+        throw error;
+      }
+      if (id === null) {
+        // Two requests with the same idempotency key at once: the unique index kept the other.
+        const existing = await byIdempotencyKey(input.idempotencyKey!);
+        if (existing) return { message: existing, created: false };
+        if (contactCreated) await forgetNewContact(recipient.id);
+        throw new Error('The message could not be stored');
+      }
+      const message: Message = await this.findOneOrFail(id);
+
+      if (status === STATUS.queued) getService('dispatcher').wake();
+      return { message, created: true };
+    },
+
+    /**
+     * Everything `create` checks and works out before it writes: the number, the sender, the
+     * rendered body, the category, consent, the media. Reads only, so the automations' preview
+     * asks it what a rule would send, and is refused for the same reasons a send would be.
+     */
+    async prepare(input: CreateMessageInput): Promise<PreparedMessage> {
       // A customer known only by their business-scoped user id (no number) is written to through it.
       const bsuid = businessScopedUserId(input.to);
       const to = bsuid ?? (await this.recipientNumber(input.to));
@@ -192,54 +266,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!consent.ok) throw new RuleError('to', 'consent', consent.reason!);
 
       if (input.media !== undefined && input.media !== null) media = await getService('media').resolve(input.media, 'media');
-
-      // Every check has passed: only now is anything written. The contact first (safe under
-      // concurrency, see contacts.findOrCreate), then the message row. No transaction around
-      // both: on PostgreSQL a failed insert aborts the transaction, and the idempotency replay
-      // below needs to read after it. A message row that cannot be stored takes back the
-      // contact this request created: a refused send leaves the contacts as they were.
-      const { contact: recipient, created: contactCreated } = contact
-        ? { contact, created: false }
-        : await getService('contacts').findOrCreate(to, { source: options.source === 'automation' ? 'automation' : 'api' });
-      const row = {
-        direction: 'out' as const,
-        contactId: recipient.id,
-        to,
-        from: sender.number,
-        senderId: sender.id,
-        templateId,
-        templateName,
-        variables,
-        body,
-        media,
-        category,
-        dueAt,
-        idempotencyKey: input.idempotencyKey ?? null,
-        campaignId: options.campaignId ?? null,
-        automationId: options.automationId ?? null,
-        conversationId: options.conversationId ?? null,
-        relatedType: input.related?.type ?? null,
-        relatedId: input.related?.id !== undefined ? String(input.related.id) : null,
-      };
-      let id: number | null;
-      let status: string;
-      try {
-        ({ id, status } = await getService('queue').create(row));
-      } catch (error) {
-        if (contactCreated) await forgetNewContact(recipient.id);
-        throw error;
-      }
-      if (id === null) {
-        // Two requests with the same idempotency key at once: the unique index kept the other.
-        const existing = await byIdempotencyKey(input.idempotencyKey!);
-        if (existing) return { message: existing, created: false };
-        if (contactCreated) await forgetNewContact(recipient.id);
-        throw new Error('The message could not be stored');
-      }
-      const message: Message = await this.findOneOrFail(id);
-
-      if (status === STATUS.queued) getService('dispatcher').wake();
-      return { message, created: true };
+      return { to, contact, sender, body, category, templateId, templateName, media, variables, dueAt };
     },
 
     /**

@@ -60,3 +60,25 @@ export const manualSendSchema = yup
     idempotencyKey: text().max(120).nullable().optional(),
   })
   .noUnknown(true, 'unknown field: ${unknown}');
+
+/**
+ * `POST /automations/:id/preview { data: { documentId, automation? } }`: a saved rule, with the
+ * editor's unsaved changes (`automation`, any subset) over it. `POST /automations/preview` takes
+ * a whole draft: what a rule needs to be read (type, number, template), not its name.
+ */
+export const previewSchema = yup
+  .object({
+    documentId: text().required(),
+    automation: updateAutomationSchema.default(undefined).optional(),
+  })
+  .noUnknown(true, 'unknown field: ${unknown}');
+export const draftPreviewSchema = yup
+  .object({
+    documentId: text().required(),
+    automation: yup
+      .object({ ...fields, contentType: fields.contentType.required(), recipient: fields.recipient.required(), template: fields.template.required() })
+      .noUnknown(true, 'unknown field: ${unknown}')
+      .default(undefined)
+      .required(),
+  })
+  .noUnknown(true, 'unknown field: ${unknown}');
