@@ -177,6 +177,26 @@ export interface MessageReaction {
   providerMessageId: string;
 }
 
+/**
+ * GET /whatsapp/messages/recipient?to=…: who a message to `to` reaches, before sending it. The
+ * number read the way POST /messages reads it (default country, WhatsApp's own forms), the contact
+ * it belongs to (none yet: the first message creates it) and the contact's 24-hour window.
+ */
+export interface RecipientCheck {
+  /** E.164, or the business-scoped user id of a contact known without a number. */
+  to: string;
+  /** The settings' default country, which numbers typed without `+` are read in. */
+  defaultCountry: string;
+  contact: { id: number; name: string | null } | null;
+  /** Marketing templates go only to contacts with marketing consent. */
+  marketingConsent: boolean;
+  /**
+   * Free text may be sent until `closesAt` (24 h after the contact's last message); `open` as of
+   * the answer. Closed with `closesAt: null` when the contact never wrote.
+   */
+  window: { open: boolean; closesAt: string | null; lastInboundAt: string | null };
+}
+
 export interface Contact {
   id: number;
   documentId: string;

@@ -14,6 +14,7 @@ import { SettingsPage } from "./SettingsPage";
 import { MessagesPage } from "./MessagesPage";
 import { AutomationsPage } from "./AutomationsPage";
 import { AutomationEditPage } from "./AutomationEditPage";
+import { NewMessagePage } from "./NewMessagePage";
 import { PERMISSIONS } from "../constants";
 
 const App = () => {
@@ -114,6 +115,14 @@ const App = () => {
         element={
           <Page.Protect permissions={PERMISSIONS.readMessages}>
             <MessagesPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="messages/new"
+        element={
+          <Page.Protect permissions={PERMISSIONS.sendMessages}>
+            <NewMessagePage />
           </Page.Protect>
         }
       />

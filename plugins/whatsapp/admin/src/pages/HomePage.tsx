@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Flex, Toggle, Typography, EmptyStateLayout, Field, LinkButton } from '@strapi/design-system';
-import { Clock, Cog, Lightning, Message, PaperPlane, Rocket, Upload, User } from '@strapi/icons';
+import { Clock, Cog, Lightning, Message, PaperPlane, Pencil, Rocket, Upload, User } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC, useAPIErrorHandler } from '@strapi/strapi/admin';
 
@@ -34,6 +34,7 @@ const HomePage = () => {
   const { allowedActions: messagesLog } = useRBAC(PERMISSIONS.readMessages);
   // Asked apart too: `automations.manage` would also be named canManage.
   const { allowedActions: automations } = useRBAC(PERMISSIONS.manageAutomations);
+  const { allowedActions: sending } = useRBAC(PERMISSIONS.sendMessages);
   const [settings, setSettings] = useState<Home | null>(null);
   const [error, setError] = useState(false);
   const readsSettings = allowedActions.canSandbox || allowedActions.canManage;
@@ -79,8 +80,13 @@ const HomePage = () => {
         }
       />
       <Layouts.Content>
-        {contacts.canManage || templates.canManage || automations.canManage || readsSettings || messagesLog.canRead ? (
+        {contacts.canManage || templates.canManage || automations.canManage || readsSettings || messagesLog.canRead || sending.canSend ? (
           <Flex gap={2} marginBottom={6} wrap="wrap">
+            {sending.canSend ? (
+              <LinkButton tag={NavLink} to="messages/new" variant="tertiary" startIcon={<Pencil />}>
+                {t('messages.new', 'New message')}
+              </LinkButton>
+            ) : null}
             {messagesLog.canRead ? (
               <LinkButton tag={NavLink} to="messages" variant="tertiary" startIcon={<Clock />}>
                 {t('messages.home.link', 'Messages')}

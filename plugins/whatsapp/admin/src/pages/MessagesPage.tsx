@@ -7,6 +7,7 @@ import {
   Field,
   Flex,
   Link,
+  LinkButton,
   Modal,
   SingleSelect,
   SingleSelectOption,
@@ -19,7 +20,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowLeft } from '@strapi/icons';
+import { ArrowLeft, Plus } from '@strapi/icons';
 import { NavLink, useSearchParams } from 'react-router-dom';
 import { useIntl } from 'react-intl';
 import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
@@ -95,7 +96,7 @@ const MessagesPage = () => {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState(false);
   const [templates, setTemplates] = useState<Template[]>([]);
-  // `messages?message=12` (a link from an automation run) opens that message.
+  // `messages?message=12` (a link from an automation run, or New message after sending) opens that message.
   const [openId, setOpenId] = useState<number | null>(() => messageIdFromUrl(searchParams));
   const [detail, setDetail] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
@@ -186,6 +187,13 @@ const MessagesPage = () => {
           <Link tag={NavLink} to=".." relative="path" startIcon={<ArrowLeft />}>
             {t('messages.back', 'WhatsApp')}
           </Link>
+        }
+        primaryAction={
+          allowedActions.canSend ? (
+            <LinkButton tag={NavLink} to="new" startIcon={<Plus />}>
+              {t('messages.new', 'New message')}
+            </LinkButton>
+          ) : undefined
         }
       />
       <Layouts.Action

@@ -3,7 +3,12 @@ import { getService, handle } from '../utils';
 import { idempotencyKeyOf } from '../utils/idempotency';
 import { serializeAttempt, serializeMessage } from '../utils/serialize';
 import { filterDate, filterId, filterList, filterOneOf, filtersOf, filterText, pagination, paginationMeta, sendMessageSchema, validateData } from '../validation';
+import { malformed } from '../utils/errors';
 import type { CreateMessageInput } from '../services/messages';
+import type { RecipientCheck } from '../../../shared/contracts';
+
+/** The longest `to` worth reading: a formatted number, or a business-scoped user id. */
+const MAX_TO_LENGTH = 255;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -37,6 +42,27 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     });
     const withFiles = await getService('inboundMedia').withFiles(results);
     ctx.body = { data: withFiles.map((m) => serializeMessage(m)), meta: paginationMeta(page, pageSize, total) };
+  },
+
+  /**
+   * `?to=…`: the recipient a message would reach (the New message form checks the number and the
+   * 24-hour window as it is typed). No `to`: 400; a number that does not read: 422 on `to`.
+   */
+  async recipient(ctx: any) {
+    const to = ctx.query?.to;
+    if (to === undefined || to === '') throw malformed('to', 'required', 'to is required (the recipient phone number)');
+    if (typeof to !== 'string') throw malformed('to', 'type', 'to must be one phone number');
+    if (to.length > MAX_TO_LENGTH) throw malformed('to', 'max-length', `to must be at most ${MAX_TO_LENGTH} characters`);
+    const { to: normalized, contact, window, lastInboundAt } = await handle(() => getService('messages').recipient(to));
+    const { defaultCountry } = await getService('settings').get();
+    const data: RecipientCheck = {
+      to: normalized,
+      defaultCountry,
+      contact: contact ? { id: contact.id, name: contact.name ?? contact.profileName ?? null } : null,
+      marketingConsent: Boolean(contact?.marketingConsent),
+      window: { open: window.open, closesAt: window.closesAt?.toISOString() ?? null, lastInboundAt: lastInboundAt?.toISOString() ?? null },
+    };
+    ctx.body = { data };
   },
 
   async findOne(ctx: any) {

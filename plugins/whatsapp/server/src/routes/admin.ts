@@ -34,6 +34,8 @@ export default {
 
     route('POST', '/messages', 'messages.create', [ACTIONS.send]),
     route('GET', '/messages', 'messages.find', [ACTIONS.readMessages]),
+    // Before `/messages/:id`: the New message form's check of a number and its 24-hour window.
+    route('GET', '/messages/recipient', 'messages.recipient', [ACTIONS.send]),
     route('GET', '/messages/:id', 'messages.findOne', [ACTIONS.readMessages]),
     route('POST', '/messages/:id/cancel', 'messages.cancel', [ACTIONS.send]),
     route('POST', '/messages/:id/retry', 'messages.retry', [ACTIONS.send]),

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { STATUS, UID } from '../constants';
 import { serviceWindow } from '../queue';
+import type { ServiceWindow } from '../queue/window';
 import { M, TABLE } from '../queue/columns';
 import { formatOptionsFor } from '../lib/locale';
 import type { MessageCategory, MessageStatus } from '../constants';
@@ -283,6 +284,20 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!known) throw error;
         return given;
       }
+    },
+
+    /**
+     * Who a message to `input` would reach, read exactly as `create` reads it: the number (or
+     * business-scoped user id), its contact if there is one, and the contact's 24-hour window now.
+     * Writes nothing; an unreadable number is the same 422 on `to` that sending would get.
+     */
+    async recipient(input: string): Promise<{ to: string; contact: Contact | null; window: ServiceWindow; lastInboundAt: Date | null }> {
+      const bsuid = businessScopedUserId(input);
+      const to = bsuid ?? (await this.recipientNumber(input));
+      const contact = bsuid ? await strapi.db.query(UID.contact).findOne({ where: { providerUserId: bsuid } }) : await getService('contacts').findByPhone(to);
+      if (bsuid && !contact) throw new RuleError('to', 'unknown-user', `No contact has the WhatsApp user id ${bsuid}: it only names a customer who wrote to us`);
+      const lastInboundAt = toDate(contact?.lastInboundAt);
+      return { to, contact: contact ?? null, window: serviceWindow(lastInboundAt), lastInboundAt };
     },
 
     async findOne(ref: string | number): Promise<Message | null> {
