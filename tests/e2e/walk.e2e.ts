@@ -56,6 +56,33 @@ it('logs in and opens the WhatsApp home, with sandbox mode shown', async () => {
   });
 });
 
+it('sends a template message with its preview and sees it in the log as sent', async () => {
+  await asStaff(async (page) => {
+    await page.goto(plugin('messages'));
+    await page.getByRole('link', { name: 'New message' }).click();
+    await page.getByRole('textbox', { name: 'To' }).fill('María');
+    await page.getByRole('button', { name: /María González/ }).click();
+    await page.getByRole('combobox', { name: 'Template' }).click();
+    await page.getByRole('option', { name: /vehiculo_listo/ }).click();
+    const values: Record<string, string> = { nombre: 'María', vehiculo: 'Mazda 3', placa: 'XYZ-987', orden: 'OT-2001' };
+    for (const [name, value] of Object.entries(values)) await page.getByRole('textbox', { name, exact: true }).fill(value);
+    // The server renders the preview as the values are typed.
+    await page.getByText(/Mazda 3.*XYZ-987|XYZ-987.*Mazda 3/).first().waitFor();
+    await screenshot(page, 'new-message');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.waitForURL(/messages\?message=\d+/);
+    // The log opens on the message: its text as sent, then (sandbox mode) the dispatcher's `sent`.
+    const dialog = page.getByRole('dialog').filter({ hasText: /Message #\d+/ });
+    await dialog.getByText('Hola María, tu Mazda 3 con placas XYZ-987 ya está listo.', { exact: false }).waitFor();
+    for (let attempt = 0; attempt < 20 && !(await dialog.getByText('Sent', { exact: true }).count()); attempt += 1) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+    await dialog.getByText('Sent', { exact: true }).first().waitFor();
+    await screenshot(page, 'messages');
+  });
+});
+
 it('imports a CSV with one bad row and shows that row’s error', async () => {
   await asStaff(async (page) => {
     await page.goto(plugin('contacts-import'));
@@ -131,6 +158,19 @@ it('marks a work order COMPLETED and sees its WhatsApp message in the record’s
     await page.getByRole('button', { name: 'Save' }).click();
     await panel.getByText('vehiculo_listo').first().waitFor({ timeout: 60000 });
     await screenshot(page, 'record-panel');
+  });
+});
+
+it('lists the automations and opens one in its editor', async () => {
+  await asStaff(async (page) => {
+    await page.goto(plugin('automations'));
+    await page.getByRole('heading', { name: 'Automations', level: 1 }).waitFor();
+    await page.getByText('Vehículo listo').first().waitFor();
+    await page.getByText('Loading the runs…').waitFor({ state: 'detached' });
+    await screenshot(page, 'automations');
+    await page.getByText('Vehículo listo').first().click();
+    await page.getByRole('heading', { name: 'Vehículo listo', level: 1 }).waitFor();
+    await screenshot(page, 'automation-editor');
   });
 });
 
