@@ -12,6 +12,7 @@ import { CostPerCountry } from '../campaigns/CostPerCountry';
 import { POLL_MS } from './CampaignsPage';
 import { download } from '../utils/download';
 import { Progress } from '../components/Progress';
+import { CampaignResults } from '../campaigns/CampaignResults';
 
 const API = '/whatsapp/campaigns';
 
@@ -49,6 +50,8 @@ const CampaignPage = () => {
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions: manage } = useRBAC(PERMISSIONS.manageCampaigns);
   const { allowedActions: launch } = useRBAC(PERMISSIONS.launchCampaigns);
+  // The results table reads the message log: only for roles that may read it.
+  const { allowedActions: messagesLog } = useRBAC(PERMISSIONS.readMessages);
   const [campaign, setCampaign] = useState<Campaign | null>(null);
   const [stats, setStats] = useState<CampaignStats | null>(null);
   const [loadError, setLoadError] = useState(false);
@@ -313,6 +316,8 @@ const CampaignPage = () => {
                   </Flex>
                 </Box>
               ) : null}
+
+              {messagesLog.canRead ? <CampaignResults campaignId={campaign.id} refresh={stats} /> : null}
 
               {stats.cost.perCountry.length ? (
                 <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>

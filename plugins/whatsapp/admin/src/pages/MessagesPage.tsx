@@ -30,23 +30,9 @@ import { PERMISSIONS } from '../constants';
 import { EMPTY_FILTERS, STATUSES, canCancel, canRetry, excerpt, failureText, hasFilters, messageIdFromUrl, queryOf, statusVariant, timelineOf } from '../messages/logic';
 import type { MessageFilters } from '../messages/logic';
 import { useT } from '../utils/useT';
+import { statusLabels } from '../messages/labels';
 
 type T = ReturnType<typeof useT>;
-
-/** Each status's label, written out so every key is a literal the translations test can see. */
-const statusLabels = (t: T): Record<MessageStatus, string> => ({
-  scheduled: t('messages.status.scheduled', 'Scheduled'),
-  queued: t('messages.status.queued', 'Queued'),
-  sending: t('messages.status.sending', 'Sending'),
-  sent: t('messages.status.sent', 'Sent'),
-  delivered: t('messages.status.delivered', 'Delivered'),
-  read: t('messages.status.read', 'Read'),
-  failed: t('messages.status.failed', 'Failed'),
-  cancelled: t('messages.status.cancelled', 'Cancelled'),
-  undeliverable: t('messages.status.undeliverable', 'Undeliverable'),
-  unknown: t('messages.status.unknown', 'Unknown'),
-  received: t('messages.status.received', 'Received'),
-});
 
 const timeLabels = (t: T): Record<keyof StatusTimes, string> => ({
   queued: t('messages.time.queued', 'Queued'),
