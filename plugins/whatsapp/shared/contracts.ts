@@ -570,3 +570,99 @@ export interface SimulateReplyAnswer {
   data: Message | null;
   meta: { applied: boolean; conversation?: Conversation | null };
 }
+
+/** How GET /whatsapp/dashboard cuts its period into points of the chart. */
+export type DashboardBucket = 'day' | 'hour';
+
+/**
+ * Outbound messages counted by where they stand now. `sent` counts the messages the provider
+ * took (sent, delivered or read), `delivered` those delivered or read, `failed` failed or
+ * undeliverable. Rates are fractions (0.25 = 25 %), null when there is nothing to divide by:
+ * delivery = delivered / sent, read = read / delivered, failure = failed / (sent + failed).
+ */
+export interface DashboardCounts {
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  deliveryRate: number | null;
+  readRate: number | null;
+  failureRate: number | null;
+}
+
+/** What the period's delivered template messages cost by the price table (service messages are free). */
+export interface DashboardSpend {
+  amount: number;
+  currency: string;
+  /** effectiveFrom of the price table used. */
+  ratesDate: string;
+  /** Delivered template messages with no rate (unknown country, no `other` row): not in `amount`. */
+  unpricedMessages: number;
+}
+
+/** One point of the chart: the bucket [start, end). */
+export interface DashboardPoint {
+  start: string;
+  end: string;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  /** Messages customers wrote to us. */
+  replies: number;
+}
+
+/** A line of the per-campaign, per-template and per-automation tables. */
+export interface DashboardGroup extends DashboardCounts {
+  /** The campaign or automation id; null for templates (named by `name`). */
+  id: number | null;
+  /** Null when the campaign or automation no longer exists. */
+  name: string | null;
+  /** sent + failed: what the table is ordered by. */
+  messages: number;
+}
+
+/** A failure reason of the period, explained to staff (English, and Spanish under `failure.es`). */
+export interface DashboardFailure {
+  /** Null: the message failed without a code. */
+  code: string | null;
+  provider: string | null;
+  count: number;
+  failure: MessageFailure | null;
+}
+
+/** The queue now (whatever the period). */
+export interface DashboardQueue {
+  /** Waiting messages whose time has come (not those of a paused campaign). */
+  due: number;
+  /** How long the oldest of them has been due; null when none is. */
+  oldestDueAgeSeconds: number | null;
+  /** Sends nobody can confirm: a worker stopped mid-send (lease expired), or held as unknown after that. */
+  inDoubt: number;
+}
+
+/** GET /whatsapp/dashboard?from=&to=&bucket=day|hour&tz= → `{ data: Dashboard }`. */
+export interface Dashboard {
+  period: { from: string; to: string; bucket: DashboardBucket; timeZone: string };
+  totals: DashboardCounts & {
+    /** Inbound messages received in the period. */
+    replies: number;
+    /** People who withdrew marketing consent in the period (the consent ledger). */
+    optOuts: number;
+    spend: DashboardSpend;
+  };
+  series: DashboardPoint[];
+  /** The 10 with the most messages in the period, most first. */
+  byCampaign: DashboardGroup[];
+  byTemplate: DashboardGroup[];
+  byAutomation: DashboardGroup[];
+  /** The 10 most frequent failure codes of the period, most first. */
+  topFailures: DashboardFailure[];
+  /** The `failureRateThreshold` setting (a fraction; 0 = no alert). */
+  failureThreshold: number;
+  /** The period's failure rate is above the threshold. */
+  failureAlert: boolean;
+  sandbox: boolean;
+  queue: DashboardQueue;
+  generatedAt: string;
+}

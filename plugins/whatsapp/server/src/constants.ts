@@ -48,7 +48,7 @@ export type ProviderName = (typeof PROVIDERS)[number];
 
 /**
  * Admin RBAC actions (registered in bootstrap, checked by admin routes and admin pages). Each one
- * guards a route or a screen: campaigns and the dashboard add theirs when they are built.
+ * guards a route or a screen; the dashboard is read with `readMessages`.
  */
 export const ACTIONS = {
   send: 'plugin::whatsapp.messages.send',

@@ -10,6 +10,7 @@ import automations from './automations';
 import campaigns from './campaigns';
 import prices from './prices';
 import senders from './senders';
+import dashboard from './dashboard';
 
 export default {
   health,
@@ -24,4 +25,5 @@ export default {
   campaigns,
   prices,
   senders,
+  dashboard,
 };

@@ -32,6 +32,9 @@ export default {
     route('GET', '/senders', 'senders.find', SETTINGS, true),
     route('POST', '/senders/:id/check', 'senders.check', SETTINGS, true),
 
+    // The dashboard: the period's numbers, for whoever may read the messages.
+    route('GET', '/dashboard', 'dashboard.show', [ACTIONS.readMessages]),
+
     route('POST', '/messages', 'messages.create', [ACTIONS.send]),
     route('GET', '/messages', 'messages.find', [ACTIONS.readMessages]),
     // Before `/messages/:id`: the New message form's check of a number and its 24-hour window.

@@ -24,6 +24,7 @@ import recordPdf from './record-pdf';
 import campaigns from './campaigns';
 import prices from './prices';
 import simulator from './simulator';
+import dashboard from './dashboard';
 
 export default {
   health,
@@ -52,4 +53,5 @@ export default {
   campaigns,
   prices,
   simulator,
+  dashboard,
 };

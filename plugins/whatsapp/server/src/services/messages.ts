@@ -13,6 +13,7 @@ import { notFound, RuleError } from '../utils/errors';
 import type { MediaRef } from './media';
 import type { Contact } from './contacts';
 import type { Sender } from './senders';
+import { countryOfPhone } from '../pricing/market';
 
 /** The longest Body Twilio's Messages API accepts. */
 const TWILIO_MAX_BODY = 1600;
@@ -140,6 +141,8 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         body,
         media,
         category,
+        // The market Meta prices it by, stored once so the dashboard's spend is a grouped query.
+        country: countryOfPhone(to),
         dueAt,
         idempotencyKey: input.idempotencyKey ?? null,
         campaignId: options.campaignId ?? null,
