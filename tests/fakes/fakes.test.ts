@@ -12,6 +12,8 @@ import {
   startFakeTwilio,
   TEST_CREDENTIALS,
   waIdFor,
+  metaTemplateRecord,
+  twilioContentRecord,
   type FakeMeta,
   type FakeSmtp,
   type FakeTwilio,
@@ -748,6 +750,61 @@ describe('fake SMTP', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('the providers\' template listings', () => {
+  let fakes: Awaited<ReturnType<typeof startFakes>>;
+  beforeAll(async () => {
+    fakes = await startFakes();
+  });
+  afterAll(() => fakes.close());
+  afterEach(() => fakes.reset());
+
+  test('Meta: /{waba}/message_templates pages by cursor (Graph links), only the fields asked, 401 without the token', async () => {
+    fakes.meta.setTemplates([metaTemplateRecord({ name: 'a' }), metaTemplateRecord({ name: 'b' }), metaTemplateRecord({ name: 'c' })], { pageSize: 2 });
+    const url = `${fakes.meta.url}/v21.0/${fakes.meta.wabaId}/message_templates?fields=name,status&limit=100`;
+    const first = await call(url, { headers: { authorization: `Bearer ${META_TOKEN}` } });
+    const page = first.json as { data: Array<Record<string, unknown>>; paging: { next?: string; cursors: { after: string } } };
+    expect(first.status).toBe(200);
+    expect(page.data.map((t) => Object.keys(t).sort())).toEqual([['id', 'name', 'status'], ['id', 'name', 'status']]);
+    expect(page.paging.next).toMatch(/^https:\/\/graph\.facebook\.com\/v21\.0\/102290129340398\/message_templates\?.*after=/);
+    const nextUrl = new URL(page.paging.next!);
+    const second = await call(`${fakes.meta.url}${nextUrl.pathname}${nextUrl.search}`, { headers: { authorization: `Bearer ${META_TOKEN}` } });
+    expect((second.json as { data: Array<{ name: string }>; paging: { next?: string } }).data.map((t) => t.name)).toEqual(['c']);
+    expect((second.json as { paging: { next?: string } }).paging.next).toBeUndefined();
+    const refused = await call(url, {});
+    expect(refused.status).toBe(401);
+    expect((refused.json as MetaErrorBody).error.code).toBe(190);
+    const bad = await call(`${url}&after=nonsense`, { headers: { authorization: `Bearer ${META_TOKEN}` } });
+    expect(bad.status).toBe(400);
+  });
+
+  test('Twilio: /v1/Content pages with next_page_url on content.twilio.com, ApprovalRequests per content, 401 without credentials', async () => {
+    const sids = ['HX' + '1'.repeat(32), 'HX' + '2'.repeat(32), 'HX' + '3'.repeat(32)];
+    fakes.twilio.setContents([
+      twilioContentRecord({ sid: sids[0], name: 'uno', body: 'Hola {{1}}' }),
+      twilioContentRecord({ sid: sids[1], name: 'dos', body: 'Adiós', approval: { status: 'rejected', rejection_reason: 'Too short' } }),
+      twilioContentRecord({ sid: sids[2], name: 'tres', body: 'Sin enviar', approval: null }),
+    ], { pageSize: 2 });
+    const auth = { authorization: basic(ACCOUNT_SID, AUTH_TOKEN) };
+    const first = await call(`${fakes.twilio.url}/v1/Content?PageSize=100`, { headers: auth });
+    const page = first.json as { contents: Array<{ sid: string; types: unknown }>; meta: { next_page_url: string | null; key: string } };
+    expect(page.contents.map((c) => c.sid)).toEqual(sids.slice(0, 2));
+    expect(page.meta.key).toBe('contents');
+    expect(page.meta.next_page_url).toMatch(/^https:\/\/content\.twilio\.com\/v1\/Content\?PageSize=100&Page=1&PageToken=/);
+    const next = new URL(page.meta.next_page_url!);
+    const second = await call(`${fakes.twilio.url}${next.pathname}${next.search}`, { headers: auth });
+    expect((second.json as typeof page).contents.map((c) => c.sid)).toEqual([sids[2]]);
+    expect((second.json as typeof page).meta.next_page_url).toBeNull();
+    const approval = await call(`${fakes.twilio.url}/v1/Content/${sids[1]}/ApprovalRequests`, { headers: auth });
+    expect(approval.json).toMatchObject({ sid: sids[1], whatsapp: { name: 'dos', status: 'rejected', rejection_reason: 'Too short', category: 'UTILITY' } });
+    expect((await call(`${fakes.twilio.url}/v1/Content/${sids[2]}/ApprovalRequests`, { headers: auth })).json).toMatchObject({ whatsapp: {} });
+    expect((await call(`${fakes.twilio.url}/v1/Content/HX${'9'.repeat(32)}/ApprovalRequests`, { headers: auth })).status).toBe(404);
+    const refused = await call(`${fakes.twilio.url}/v1/Content`, {});
+    expect(refused.status).toBe(401);
+    expect(refused.json).toMatchObject({ code: 20003, message: 'Authenticate' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 describe('startFakes', () => {
   test('starts all three and gives the environment that points at them', async () => {
     const fakes = await startFakes();
@@ -756,6 +813,7 @@ describe('startFakes', () => {
         TWILIO_ACCOUNT_SID: ACCOUNT_SID,
         TWILIO_AUTH_TOKEN: 'test-twilio-token',
         TWILIO_API_BASE_URL: fakes.twilio.url,
+        TWILIO_CONTENT_BASE_URL: fakes.twilio.url,
         TWILIO_WHATSAPP_FROM: '+14155238886',
         TWILIO_SMS_FROM: '+15005550006',
         META_ACCESS_TOKEN: 'test-meta-token',
@@ -763,6 +821,7 @@ describe('startFakes', () => {
         META_WHATSAPP_NUMBER: '+15550001111',
         META_GRAPH_BASE_URL: fakes.meta.url,
         META_GRAPH_VERSION: 'v21.0',
+        META_WABA_ID: '102290129340398',
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(fakes.smtp.port),
       });

@@ -24,6 +24,7 @@ export const TEST_CREDENTIALS = {
   metaPhoneNumberId: '1234567890',
   metaWhatsAppNumber: '+15550001111',
   metaGraphVersion: 'v21.0',
+  metaWabaId: '102290129340398',
 } as const;
 
 /** The environment variables the app reads to reach the providers (see .env.example). */
@@ -31,6 +32,7 @@ export interface FakesEnv {
   TWILIO_ACCOUNT_SID: string;
   TWILIO_AUTH_TOKEN: string;
   TWILIO_API_BASE_URL: string;
+  TWILIO_CONTENT_BASE_URL: string;
   TWILIO_WHATSAPP_FROM: string;
   TWILIO_SMS_FROM: string;
   META_ACCESS_TOKEN: string;
@@ -38,6 +40,7 @@ export interface FakesEnv {
   META_WHATSAPP_NUMBER: string;
   META_GRAPH_BASE_URL: string;
   META_GRAPH_VERSION: string;
+  META_WABA_ID: string;
   SMTP_HOST: string;
   SMTP_PORT: string;
   // Lets `startStrapi({ env: fakes.env })` take it as a plain string record.
@@ -60,7 +63,7 @@ export async function startFakes(): Promise<Fakes> {
   try {
     const twilio = await startFakeTwilio({ accountSid: c.twilioAccountSid, authToken: c.twilioAuthToken });
     started.push(twilio);
-    const meta = await startFakeMeta({ accessToken: c.metaAccessToken, phoneNumberId: c.metaPhoneNumberId, version: c.metaGraphVersion });
+    const meta = await startFakeMeta({ accessToken: c.metaAccessToken, phoneNumberId: c.metaPhoneNumberId, version: c.metaGraphVersion, wabaId: c.metaWabaId });
     started.push(meta);
     const smtp = await startFakeSmtp();
     started.push(smtp);
@@ -69,6 +72,7 @@ export async function startFakes(): Promise<Fakes> {
       TWILIO_ACCOUNT_SID: c.twilioAccountSid,
       TWILIO_AUTH_TOKEN: c.twilioAuthToken,
       TWILIO_API_BASE_URL: twilio.url,
+      TWILIO_CONTENT_BASE_URL: twilio.url,
       TWILIO_WHATSAPP_FROM: c.twilioWhatsAppFrom,
       TWILIO_SMS_FROM: c.twilioSmsFrom,
       META_ACCESS_TOKEN: c.metaAccessToken,
@@ -76,6 +80,7 @@ export async function startFakes(): Promise<Fakes> {
       META_WHATSAPP_NUMBER: c.metaWhatsAppNumber,
       META_GRAPH_BASE_URL: meta.url,
       META_GRAPH_VERSION: meta.version,
+      META_WABA_ID: meta.wabaId,
       SMTP_HOST: smtp.host,
       SMTP_PORT: String(smtp.port),
     };

@@ -8,6 +8,8 @@
  *   GET  /{version}/{phone-number-id}            (the business number: `{ verified_name, display_phone_number,
  *                                                 quality_rating, id }`, or the `fields` asked for)
  *   GET  /{version}/{media-id}                   (inbound media: `{ url, mime_type, sha256, file_size, id }`)
+ *   GET  /{version}/{waba-id}/message_templates  (the account's templates with their approval, cursor-paged:
+ *                                                 see meta-templates.ts; `setTemplates` fills it)
  *   GET  /lookaside/whatsapp_business/attachments/?mid=…   (the bytes behind `url`, Bearer too)
  *
  * Answers with the real wire format: `{messaging_product, contacts:[{input, wa_id}],
@@ -38,8 +40,10 @@ import {
   type RawAnswer,
 } from './http';
 import { validateMessage, type MetaFailure, type MetaMessageType, type MetaTemplateSpec } from './meta-validation';
+import { templatePage, type MetaTemplateRecord } from './meta-templates';
 
 export type { MetaFailure, MetaMessageType, MetaTemplateSpec } from './meta-validation';
+export { metaTemplateRecord, type MetaTemplateRecord } from './meta-templates';
 
 export interface FakeMetaOptions {
   accessToken: string;
@@ -48,6 +52,8 @@ export interface FakeMetaOptions {
   version?: string;
   /** When given, template sends are checked against these (name, language, body parameter count). */
   templates?: MetaTemplateSpec[];
+  /** The WhatsApp Business Account whose `message_templates` are served (default `102290129340398`). */
+  wabaId?: string;
 }
 
 export interface MetaMediaObject {
@@ -196,7 +202,14 @@ export interface FakeMeta {
    * Scripted answers (failNext, delayNext…) apply to the lookup as to sends.
    */
   addMedia(spec: MetaMediaSpec): string;
-  /** Forgets requests, sent messages, uploads, scripted answers, sticky failures and media. */
+  readonly wabaId: string;
+  /**
+   * The account's message templates, as `GET /{version}/{waba-id}/message_templates` lists them
+   * (in this order), at most `pageSize` a page whatever `limit` asks (default 100).
+   * Scripted answers (failNext, failNextRaw…) apply to the listing as to sends.
+   */
+  setTemplates(records: MetaTemplateRecord[], options?: { pageSize?: number }): void;
+  /** Forgets requests, sent messages, uploads, scripted answers, sticky failures, media and templates. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -273,6 +286,10 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
   /** Issued download URLs: mid → media id and expiry. */
   const downloads = new Map<string, { id: string; expires: number }>();
   let mediaCounter = 0;
+  const wabaId = options.wabaId ?? '102290129340398';
+  const templatesPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/([^/]+)/message_templates$`);
+  let templateRecords: MetaTemplateRecord[] = [];
+  let templatePageSize = 100;
 
   function answer(res: ServerResponse, status: number, body: MetaErrorBody | MetaSendResponse, extra: Record<string, string> = {}): void {
     const traceId = 'error' in body ? body.error.fbtrace_id : fbtraceId();
@@ -312,6 +329,13 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     if (mediaRoute && req.method === 'GET') {
       if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
       describeMedia(req, res, url, mediaRoute[1]);
+      return;
+    }
+
+    const listing = templatesPath.exec(path);
+    if (listing && req.method === 'GET') {
+      if (await playScripted(script.take(), res, server, (failure) => answerFailure(res, failure))) return;
+      listTemplates(req, res, url, decodeURIComponent(listing[1]));
       return;
     }
 
@@ -433,6 +457,21 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     sendJson(res, 200, { id }, CONTENT_TYPE);
   }
 
+  /** `GET /{version}/{waba-id}/message_templates`: one cursor page of the account's templates. */
+  function listTemplates(req: IncomingMessage, res: ServerResponse, url: URL, objectId: string): void {
+    if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
+    if (objectId !== wabaId) {
+      const message =
+        `Unsupported get request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, ` +
+        'or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api';
+      return answer(res, 400, graphError(message, 'GraphMethodException', 100, 33));
+    }
+    // Graph's own links name graph.facebook.com, whatever host the request reached.
+    const page = templatePage(templateRecords, 'https://graph.facebook.com', url.pathname, url.searchParams, templatePageSize);
+    if (!page.ok) return answer(res, 400, graphError(page.message, 'OAuthException', 100));
+    sendJson(res, 200, page.body, CONTENT_TYPE);
+  }
+
   /** `GET /{version}/{phone-number-id}`: the WhatsApp Business phone number, only `fields` when given. */
   function describePhoneNumber(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
@@ -484,6 +523,7 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     port: server.port,
     version,
     phoneNumberId: options.phoneNumberId,
+    wabaId,
     requests,
     sent,
     uploads,
@@ -508,6 +548,12 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
       stickyFailures.clear();
       media.clear();
       downloads.clear();
+      templateRecords = [];
+      templatePageSize = 100;
+    },
+    setTemplates(records, settings = {}) {
+      templateRecords = [...records];
+      templatePageSize = settings.pageSize ?? 100;
     },
     async close() {
       sentWaiters.cancel('fake Meta closed');

@@ -5,6 +5,9 @@
  *   GET  /2010-04-01/Accounts/{AccountSid}.json            (the Account, basic auth: the app's check before live mode)
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{MediaSid}   (an inbound
  *        message's media, basic auth: 307 to a CDN URL that serves the bytes without auth)
+ *   GET  /v1/Content, /v1/Content/{Sid}/ApprovalRequests   (the Content API's templates and their
+ *        WhatsApp approval, basic auth, paged: see twilio-content.ts; `setContents` fills it.
+ *        Point TWILIO_CONTENT_BASE_URL at this fake too)
  *
  * It answers with Twilio's real wire format — the Message resource on 201, Twilio's error
  * JSON `{code, message, more_info, status}` otherwise — so the provider code is tested
@@ -45,6 +48,9 @@ import {
   type LoopbackServer,
   type RawAnswer,
 } from './http';
+import { approvalFetch, contentPage, type TwilioContentRecord } from './twilio-content';
+
+export { twilioContentRecord, type TwilioContentRecord } from './twilio-content';
 
 export interface FakeTwilioOptions {
   accountSid: string;
@@ -157,7 +163,12 @@ export interface FakeTwilio {
    * answers (failNext, delayNext…) apply to the media URL as to sends; the CDN URL is unscripted.
    */
   addMedia(spec: TwilioMediaSpec): { url: string; mediaSid: string; messageSid: string };
-  /** Forgets requests, sent messages, scripted answers, sticky failures and media. */
+  /**
+   * The Content API's templates (in this order) with their WhatsApp approval, at most `pageSize`
+   * a page whatever PageSize asks (default 50). Scripted answers apply to these routes too.
+   */
+  setContents(records: TwilioContentRecord[], options?: { pageSize?: number }): void;
+  /** Forgets requests, sent messages, scripted answers, sticky failures, media and contents. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -167,6 +178,8 @@ const CONTENT_TYPE = 'application/json; charset=utf-8';
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/.]+)\.json$/;
 const MEDIA_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/;
+const CONTENT_LIST_PATH = /^\/v1\/Content$/;
+const APPROVAL_PATH = /^\/v1\/Content\/([^/]+)\/ApprovalRequests$/;
 /** Where the 307 points: like `https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC…/…`. */
 const CDN_PATH = /^\/cdn\/media.twiliocdn.com\/([^/]+)\/([^/]+)$/;
 /** E.164: `+`, a non-zero digit, 8–15 digits in all. */
@@ -197,6 +210,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
   const stickyFailures = new Map<string, TwilioFailure>();
   const credentials = new Map<string, string>([[options.accountSid, options.authToken], ...Object.entries(options.apiKeys ?? {})]);
   const media = new Map<string, TwilioMediaSpec & { messageSid: string }>();
+  let contents: TwilioContentRecord[] = [];
+  let contentPageSize = 50;
 
   function answerError(res: ServerResponse, failure: TwilioFailure): void {
     const headers = { 'twilio-request-id': requestId(), ...retryAfterHeader(failure.retryAfter) };
@@ -245,6 +260,19 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       }
       const cdnBase = `http://${spec.cdnHost ?? '127.0.0.1'}:${server.port}`;
       send(res, 307, '', { location: `${cdnBase}/cdn/media.twiliocdn.com/${options.accountSid}/${mediaRoute[3]}`, 'content-type': 'text/plain' });
+      return;
+    }
+
+    const approval = APPROVAL_PATH.exec(path);
+    if ((approval || CONTENT_LIST_PATH.test(path)) && req.method === 'GET') {
+      if (await playScripted(script.take(), res, server, (failure) => answerError(res, failure))) return;
+      if (!auth || credentials.get(auth.user) !== auth.pass) {
+        answerError(res, AUTHENTICATE);
+        return;
+      }
+      const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
+      const answer = approval ? approvalFetch(options.accountSid, contents, decodeURIComponent(approval[1])) : contentPage(options.accountSid, contents, query, contentPageSize);
+      sendJson(res, answer.status, answer.body, CONTENT_TYPE, { 'twilio-request-id': requestId() });
       return;
     }
 
@@ -324,6 +352,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       script.clear();
       stickyFailures.clear();
       media.clear();
+      contents = [];
+      contentPageSize = 50;
+    },
+    setContents(records, settings = {}) {
+      contents = [...records];
+      contentPageSize = settings.pageSize ?? 50;
     },
     async close() {
       sentWaiters.cancel('fake Twilio closed');

@@ -320,8 +320,79 @@ export interface Template {
   fallbackChannel: 'none' | 'sms' | 'email';
   createsFollowUp: boolean;
   active: boolean;
+  /** What each provider says of the template (filled by the template sync and Meta's template webhooks). */
+  approvals: TemplateApprovals;
+  /** A category the provider changed, until staff dismiss it (null: none). */
+  categoryAlert: TemplateCategoryAlert | null;
   createdAt: string | null;
   updatedAt: string | null;
+}
+
+export type ApprovalProvider = 'meta' | 'twilio';
+
+/** The provider's view of one template, as last read (sync) or told (webhook). Words are the provider's, upper case. */
+export interface TemplateApproval {
+  /** Meta's template id, Twilio's Content SID. */
+  id: string | null;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, NOT_FOUND…; null: not known. */
+  status: string | null;
+  /** Why it was rejected, paused or disabled (`INVALID_FORMAT`, Meta's pause notice…). */
+  reason: string | null;
+  /** Meta's quality score: GREEN, YELLOW, RED, UNKNOWN. */
+  quality: string | null;
+  /** The category as the provider reports it: MARKETING, UTILITY, AUTHENTICATION. */
+  category: string | null;
+  /** The last template webhook event that changed nothing else (FLAGGED, LOCKED…), when there was one. */
+  event?: string | null;
+  /** The last full sync that read this template (ISO), null when only webhooks told us. */
+  syncedAt: string | null;
+  /** The last change from any source (ISO). */
+  updatedAt: string;
+}
+
+export type TemplateApprovals = Partial<Record<ApprovalProvider, TemplateApproval>>;
+
+/**
+ * A category changed by the provider (Meta's `template_category_update`, or a sync that found
+ * another category): it changes the price and, for marketing, the consent a message needs.
+ */
+export interface TemplateCategoryAlert {
+  provider: ApprovalProvider;
+  /** Our category before (lower case). */
+  from: TemplateCategory | null;
+  /** The provider's category (lower case): ours now, or soon when `pending`. */
+  to: TemplateCategory;
+  /** Meta announced it (`correct_category`): it takes effect at `effectiveAt`, ours is unchanged until then. */
+  pending: boolean;
+  effectiveAt: string | null;
+  at: string;
+}
+
+/** POST /whatsapp/templates/sync (and /api/whatsapp/templates/sync): what each provider's sync did. */
+export interface TemplateSyncResult {
+  provider: ApprovalProvider;
+  /** `synced`; `skipped` (not configured, with `detail`); `failed` (the provider refused or could not be reached: `detail`, nothing written). */
+  outcome: 'synced' | 'skipped' | 'failed';
+  detail: string | null;
+  /** Templates the provider listed. */
+  listed: number;
+  /** Local templates created for provider templates nobody had mapped (inactive unless approved). */
+  created: number;
+  /** Local templates whose approval, quality or category changed. */
+  updated: number;
+  /** Mapped local templates the provider no longer lists (now NOT_FOUND). */
+  missing: number;
+  /** Provider templates that could not be created locally, with why. */
+  skipped: { name: string; language: string; reason: string }[];
+  /** Running campaigns paused because their template is now paused or disabled. */
+  campaignsPaused: number;
+  /** Templates whose category the provider changed (each alerts staff). */
+  categoryChanges: number;
+}
+
+export interface TemplateSyncAnswer {
+  at: string;
+  results: TemplateSyncResult[];
 }
 
 export type ConversationStatus = 'open' | 'closed';

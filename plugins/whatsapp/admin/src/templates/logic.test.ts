@@ -1,5 +1,22 @@
 import type { Template } from '../../../shared/contracts';
-import { EMPTY_FORM, fieldErrors, formOf, mappingOf, parseTwilioVariables, previewErrorPlace, samplesFor, toInput, toVariables, apiErrorOf } from './logic';
+import type { TemplateSyncResult } from '../../../shared/contracts';
+import {
+  EMPTY_FORM,
+  approvalRows,
+  fieldErrors,
+  formOf,
+  lastSyncedAt,
+  mappingOf,
+  parseTwilioVariables,
+  previewErrorPlace,
+  qualityVariant,
+  samplesFor,
+  statusVariant,
+  syncSummary,
+  toInput,
+  toVariables,
+  apiErrorOf,
+} from './logic';
 
 const stored: Template = {
   id: 1,
@@ -15,6 +32,8 @@ const stored: Template = {
   fallbackChannel: 'sms',
   createsFollowUp: true,
   active: false,
+  approvals: {},
+  categoryAlert: null,
   createdAt: null,
   updatedAt: null,
 };
@@ -89,5 +108,52 @@ describe('API errors', () => {
     expect(previewErrorPlace({ path: ['variables', 'cliente', 'nombre'], message: '' })).toEqual({ variable: 'cliente.nombre' });
     expect(previewErrorPlace({ path: ['body'], message: '' })).toEqual({ field: 'body' });
     expect(previewErrorPlace({ path: [], message: '' })).toEqual({ field: 'body' });
+  });
+});
+
+describe('approvals in the templates list', () => {
+  const approval = (status: string | null, syncedAt: string | null) => ({ id: '1', status, reason: null, quality: 'GREEN', category: 'UTILITY', syncedAt, updatedAt: '2025-01-01T00:00:00.000Z' });
+
+  it('colours a status by what it means for sending, and Meta’s quality score', () => {
+    expect(statusVariant('APPROVED')).toBe('success');
+    expect(statusVariant('PENDING')).toBe('secondary');
+    expect(statusVariant('PAUSED')).toBe('warning');
+    expect(['REJECTED', 'DISABLED', 'NOT_FOUND', 'PENDING_DELETION'].map(statusVariant)).toEqual(['danger', 'danger', 'danger', 'danger']);
+    expect(statusVariant(null)).toBe('neutral');
+    expect([qualityVariant('GREEN'), qualityVariant('YELLOW'), qualityVariant('RED'), qualityVariant('UNKNOWN')]).toEqual(['success', 'warning', 'danger', 'neutral']);
+  });
+
+  it('lists Meta before Twilio, only providers that said something; the last sync over every template', () => {
+    const meta = approval('APPROVED', '2025-01-02T10:00:00.000Z');
+    const twilio = approval('REJECTED', '2025-01-03T10:00:00.000Z');
+    expect(approvalRows({ approvals: { twilio, meta } })).toEqual([
+      { provider: 'meta', approval: meta },
+      { provider: 'twilio', approval: twilio },
+    ]);
+    expect(approvalRows({ approvals: {} })).toEqual([]);
+    expect(lastSyncedAt([{ approvals: { meta } }, { approvals: { twilio } }, { approvals: { meta: approval('PAUSED', null) } }])).toBe('2025-01-03T10:00:00.000Z');
+    expect(lastSyncedAt([{ approvals: {} }])).toBeNull();
+  });
+
+  it('sums a sync for the notification: synced providers only, changes and templates left out', () => {
+    const result = (over: Partial<TemplateSyncResult>): TemplateSyncResult => ({
+      provider: 'meta',
+      outcome: 'synced',
+      detail: null,
+      listed: 3,
+      created: 1,
+      updated: 1,
+      missing: 1,
+      skipped: [],
+      campaignsPaused: 0,
+      categoryChanges: 0,
+      ...over,
+    });
+    expect(
+      syncSummary({
+        at: '2025-01-01T00:00:00.000Z',
+        results: [result({ campaignsPaused: 2, skipped: [{ name: 'x', language: 'es', reason: 'no body' }] }), result({ provider: 'twilio', outcome: 'skipped', created: 9, detail: 'not configured' })],
+      })
+    ).toEqual({ providers: ['meta'], created: 1, updated: 2, categoryChanges: 0, campaignsPaused: 2, skipped: [{ name: 'x', language: 'es', reason: 'no body' }] });
   });
 });

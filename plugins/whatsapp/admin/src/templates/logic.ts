@@ -1,4 +1,4 @@
-import type { Template, TemplateCategory } from '../../../shared/contracts';
+import type { ApprovalProvider, Template, TemplateApproval, TemplateCategory, TemplateSyncAnswer } from '../../../shared/contracts';
 
 /**
  * The template editor's pure logic: the form and the request it sends, the sample values the
@@ -171,3 +171,51 @@ export const mappingOf = (t: Pick<Template, 'meta' | 'twilio'>) => ({
   meta: t.meta ? `${t.meta.name} (${t.meta.language})` : null,
   twilio: t.twilio?.contentSid ?? null,
 });
+
+export type BadgeVariant = 'success' | 'danger' | 'secondary' | 'neutral' | 'warning' | 'primary';
+
+/** What a provider's status means for sending: approved sends; in review waits; paused warns; the rest cannot be sent. */
+export const statusVariant = (status: string | null): BadgeVariant => {
+  if (!status) return 'neutral';
+  if (status === 'APPROVED') return 'success';
+  if (status === 'PENDING' || status === 'IN_APPEAL' || status === 'RECEIVED') return 'secondary';
+  if (status === 'PAUSED' || status === 'LIMIT_EXCEEDED') return 'warning';
+  return 'danger';
+};
+
+/** Meta's quality score as a colour: GREEN, YELLOW, RED; UNKNOWN (not enough messages yet) is neutral. */
+export const qualityVariant = (quality: string | null): BadgeVariant =>
+  quality === 'GREEN' ? 'success' : quality === 'YELLOW' ? 'warning' : quality === 'RED' ? 'danger' : 'neutral';
+
+/** One provider's approval as the list shows it: Meta first, then Twilio; providers that said nothing left out. */
+export interface ApprovalRow {
+  provider: ApprovalProvider;
+  approval: TemplateApproval;
+}
+
+export const approvalRows = (t: Pick<Template, 'approvals'>): ApprovalRow[] =>
+  (['meta', 'twilio'] as const).flatMap((provider) => {
+    const approval = t.approvals?.[provider];
+    return approval ? [{ provider, approval }] : [];
+  });
+
+/** The last time any provider's listing was read, over all templates (ISO), or null before the first sync. */
+export const lastSyncedAt = (templates: Pick<Template, 'approvals'>[]): string | null =>
+  templates
+    .flatMap((t) => approvalRows(t).map((row) => row.approval.syncedAt))
+    .filter((at): at is string => Boolean(at))
+    .sort()
+    .pop() ?? null;
+
+/** A sync's answer in numbers for the notification: what changed, and which providers failed or were skipped (with why). */
+export const syncSummary = (answer: TemplateSyncAnswer) => {
+  const synced = answer.results.filter((r) => r.outcome === 'synced');
+  return {
+    providers: synced.map((r) => r.provider),
+    created: synced.reduce((n, r) => n + r.created, 0),
+    updated: synced.reduce((n, r) => n + r.updated + r.missing, 0),
+    categoryChanges: synced.reduce((n, r) => n + r.categoryChanges, 0),
+    campaignsPaused: synced.reduce((n, r) => n + r.campaignsPaused, 0),
+    skipped: synced.flatMap((r) => r.skipped),
+  };
+};

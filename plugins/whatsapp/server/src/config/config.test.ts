@@ -28,6 +28,21 @@ describe('the plugin configuration', () => {
     expect(configProblems(c)).toEqual([]);
   });
 
+  it('reads the template sync settings: every 30 minutes, Twilio\'s Content API, the WhatsApp Business Account', () => {
+    const unset = { WHATSAPP_TEMPLATE_SYNC_MINUTES: undefined, TWILIO_CONTENT_BASE_URL: undefined, META_WABA_ID: undefined };
+    const c = withEnv(unset, () => fromEnv(env));
+    expect(c.templateSyncMinutes).toBe(30);
+    expect(c.twilio.contentBaseUrl).toBe('https://content.twilio.com');
+    expect(c.meta.wabaId).toBeNull();
+    const bad = withEnv({ WHATSAPP_TEMPLATE_SYNC_MINUTES: '-5', TWILIO_CONTENT_BASE_URL: 'content.twilio.com', META_WABA_ID: 'my-waba' }, () => fromEnv(env));
+    expect(configProblems(bad)).toEqual([
+      expect.stringMatching(/^WHATSAPP_TEMPLATE_SYNC_MINUTES must be a whole number of minutes from 0 to 10080/),
+      expect.stringMatching(/^TWILIO_CONTENT_BASE_URL must be an http\(s\) URL/),
+      expect.stringMatching(/^META_WABA_ID must be the numeric id of a WhatsApp Business Account/),
+    ]);
+    expect(withEnv({ ...unset, WHATSAPP_TEMPLATE_SYNC_MINUTES: '0', META_WABA_ID: '102290129340398' }, () => configProblems(fromEnv(env)))).toEqual([]);
+  });
+
   it('refuses at boot a bad value, naming the variable and the rule', () => {
     const bad = withEnv(
       { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '0', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon', WHATSAPP_DEFAULT_COUNTRY: 'XX' },

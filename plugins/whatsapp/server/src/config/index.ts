@@ -17,6 +17,8 @@ export interface TwilioConfig {
   authToken: string;
   /** Default https://api.twilio.com; tests point it at a local fake. */
   apiBaseUrl: string;
+  /** The Content API (templates and their WhatsApp approvals), default https://content.twilio.com. */
+  contentBaseUrl: string;
   /** Our WhatsApp number (`whatsapp:+52…` or `+52…`). */
   whatsappFrom: string | null;
   /** The SMS fallback's `From`; without it there is no SMS fallback. */
@@ -29,6 +31,8 @@ export interface MetaConfig {
   /** Default https://graph.facebook.com; tests point it at a local fake. */
   graphBaseUrl: string;
   graphVersion: string;
+  /** The WhatsApp Business Account whose message templates are synchronised (`/{WABA_ID}/message_templates`). */
+  wabaId: string | null;
   /** Signs webhooks (X-Hub-Signature-256). */
   appSecret: string | null;
   /** Echoed in the webhook subscription handshake. */
@@ -67,6 +71,8 @@ export interface PluginConfig {
   webhookRetentionDays: number;
   /** Hours after a campaign message in which a reply or an opt-out counts for the campaign. */
   campaignReplyWindowHours: number;
+  /** Minutes between two template syncs with the providers (0: only on demand). */
+  templateSyncMinutes: number;
   /**
    * Contacts import (CSV/XLSX): the largest file, in megabytes; files larger than
    * `backgroundMegabytes` are imported in the background (202); rows written per batch.
@@ -122,6 +128,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
   },
   webhookRetentionDays: whole(env, 'WHATSAPP_WEBHOOK_RETENTION_DAYS', 30),
   campaignReplyWindowHours: whole(env, 'WHATSAPP_CAMPAIGN_REPLY_WINDOW_HOURS', 72),
+  templateSyncMinutes: whole(env, 'WHATSAPP_TEMPLATE_SYNC_MINUTES', 30),
   contactImport: {
     maxMegabytes: whole(env, 'WHATSAPP_IMPORT_MAX_MB', 20),
     backgroundMegabytes: whole(env, 'WHATSAPP_IMPORT_BACKGROUND_MB', 2),
@@ -131,6 +138,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
     accountSid: text(env, 'TWILIO_ACCOUNT_SID') ?? '',
     authToken: text(env, 'TWILIO_AUTH_TOKEN') ?? '',
     apiBaseUrl: text(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
+    contentBaseUrl: text(env, 'TWILIO_CONTENT_BASE_URL') ?? 'https://content.twilio.com',
     whatsappFrom: text(env, 'TWILIO_WHATSAPP_FROM'),
     smsFrom: text(env, 'TWILIO_SMS_FROM'),
   },
@@ -139,6 +147,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
     phoneNumberId: text(env, 'META_PHONE_NUMBER_ID') ?? '',
     graphBaseUrl: text(env, 'META_GRAPH_BASE_URL') ?? 'https://graph.facebook.com',
     graphVersion: text(env, 'META_GRAPH_VERSION') ?? 'v21.0',
+    wabaId: text(env, 'META_WABA_ID'),
     appSecret: text(env, 'META_APP_SECRET'),
     verifyToken: text(env, 'META_VERIFY_TOKEN'),
     whatsappNumber: text(env, 'META_WHATSAPP_NUMBER'),
@@ -187,11 +196,14 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'media.maxBytes', variable: 'WHATSAPP_MEDIA_MAX_BYTES', rule: 'a whole number of bytes ≥ 1024', ok: wholeAtLeast(1024) },
   { path: 'webhookRetentionDays', variable: 'WHATSAPP_WEBHOOK_RETENTION_DAYS', rule: 'a whole number of days ≥ 0 (0 keeps events forever)', ok: wholeAtLeast(0) },
   { path: 'campaignReplyWindowHours', variable: 'WHATSAPP_CAMPAIGN_REPLY_WINDOW_HOURS', rule: 'a whole number of hours ≥ 1', ok: wholeAtLeast(1) },
+  { path: 'templateSyncMinutes', variable: 'WHATSAPP_TEMPLATE_SYNC_MINUTES', rule: 'a whole number of minutes from 0 to 10080 (0: only on demand)', ok: (v) => wholeAtLeast(0)(v) && (v as number) <= 10_080 },
   { path: 'contactImport.maxMegabytes', variable: 'WHATSAPP_IMPORT_MAX_MB', rule: 'a whole number of megabytes from 1 to 500', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 500 },
   { path: 'contactImport.backgroundMegabytes', variable: 'WHATSAPP_IMPORT_BACKGROUND_MB', rule: 'a whole number of megabytes from 1 to 500', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 500 },
   // SQLite takes at most 32,766 bound values per statement: a batch's insert is 11 per row.
   { path: 'contactImport.batchSize', variable: 'WHATSAPP_IMPORT_BATCH_SIZE', rule: 'a whole number from 1 to 2000', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 2000 },
   { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
+  { path: 'twilio.contentBaseUrl', variable: 'TWILIO_CONTENT_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
+  { path: 'meta.wabaId', variable: 'META_WABA_ID', rule: 'the numeric id of a WhatsApp Business Account', ok: (v) => v === null || /^\d{1,30}$/.test(String(v)) },
   { path: 'meta.graphBaseUrl', variable: 'META_GRAPH_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.graphVersion', variable: 'META_GRAPH_VERSION', rule: 'a Graph API version such as v21.0', ok: (v) => typeof v === 'string' && /^v\d+\.\d+$/.test(v) },
 ];

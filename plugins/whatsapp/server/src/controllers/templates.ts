@@ -89,6 +89,31 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await previewOf(body === undefined ? template : { ...template, body }, variables ?? {}) };
   },
 
+  /**
+   * POST /templates/sync: reads every configured provider's templates now (status, rejection
+   * reason, quality, category) and stores them. 200 with what each provider's sync did; 422
+   * naming `provider` when none can be read; 502 when a provider refused or could not be reached
+   * (that provider changed nothing; `details.results` says what the others did).
+   */
+  async sync(ctx: any) {
+    try {
+      ctx.body = { data: await getService('templateSync').syncNow() };
+    } catch (error) {
+      const http = toHttpError(error);
+      const answer = (error as { answer?: unknown })?.answer;
+      if (answer && http !== error && typeof http === 'object' && http !== null && 'details' in http) {
+        Object.assign((http as { details: object }).details, { results: (answer as { results: unknown }).results });
+      }
+      throw http;
+    }
+  },
+
+  /** DELETE /templates/:id/category-alert: staff read the category change; the badge goes (the audit entry stays). */
+  async dismissCategoryAlert(ctx: any) {
+    const template = await handle(() => getService('templateSync').dismissCategoryAlert(ctx.params.id));
+    ctx.body = { data: serializeTemplate(template) };
+  },
+
   /** The editor's preview of a template not saved yet: `{ body, variables }`, answered like `preview`. */
   async previewDraft(ctx: any) {
     const { variables, body } = await validateData<{ variables?: Record<string, unknown>; body: string }>(draftPreviewSchema, ctx.request.body);

@@ -32,6 +32,8 @@ const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt'
 const MESSAGING_TIERS = [250, 1000, 10_000, 100_000];
 /** Sender fields only the dispatcher writes. */
 const SYSTEM_SENDER_FIELDS = ['nextFreeAt'];
+/** Template fields the template sync and Meta's template webhooks keep: what the provider says. */
+const SYSTEM_TEMPLATE_FIELDS = ['approvals', 'categoryAlert'];
 /** Campaign fields that move only through launch, pause, resume and cancel, and the fan-out's counters. */
 const SYSTEM_CAMPAIGN_FIELDS = ['state', 'launchedAt', 'fannedOutAt', 'completedAt', 'total', 'queuedCount', 'excluded', 'pausedReason', 'resumedAt', 'dailyPlan', 'nextFreeAt', 'audienceCursor'];
 
@@ -136,6 +138,7 @@ const recordConsent = async (strapi: Core.Strapi, result: any, changes: Array<{ 
  * consistent with the body's variables), checked on the template as it will be after the edit.
  */
 const templateRules = async (strapi: Core.Strapi, action: string, data: Record<string, any>, documentId: unknown) => {
+  for (const field of SYSTEM_TEMPLATE_FIELDS) delete data[field];
   await checkLikeRest(updateTemplateSchema, data);
   if (data.body !== undefined && (typeof data.body !== 'string' || data.body.trim() === '')) {
     throw new RuleError('body', 'required', 'A template needs a body');

@@ -1,5 +1,5 @@
 /**
- * A minimal JSON-over-HTTP(S) POST for providers without an SDK, on Node's own http/https with
+ * A minimal JSON-over-HTTP(S) POST and GET for providers without an SDK, on Node's own http/https with
  * keep-alive agents: on loopback it sustains thousands of requests per second on two cores,
  * with no dependency. Each request has a hard deadline (not just a socket idle timeout), so a
  * provider that accepts the connection and never answers cannot hold a send forever.
@@ -16,6 +16,8 @@ export interface HttpResponse {
 
 export interface JsonHttpClient {
   postJson(url: string, body: unknown, headers?: Readonly<Record<string, string>>): Promise<HttpResponse>;
+  /** A GET answered with JSON (a provider's listing: templates, approvals). */
+  getJson(url: string, headers?: Readonly<Record<string, string>>): Promise<HttpResponse>;
   /** Closes idle keep-alive sockets (tests, shutdown). */
   close(): void;
 }
@@ -40,9 +42,17 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
   const httpsAgent = new https.Agent(agentOptions);
 
   function postJson(url: string, body: unknown, headers: Readonly<Record<string, string>> = {}): Promise<HttpResponse> {
+    const payload = Buffer.from(JSON.stringify(body));
+    return send('POST', url, payload, { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers });
+  }
+
+  function getJson(url: string, headers: Readonly<Record<string, string>> = {}): Promise<HttpResponse> {
+    return send('GET', url, undefined, headers);
+  }
+
+  function send(method: 'GET' | 'POST', url: string, payload: Buffer | undefined, headers: Readonly<Record<string, string>>): Promise<HttpResponse> {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
-    const payload = Buffer.from(JSON.stringify(body));
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
       let timedOut = false;
@@ -56,14 +66,9 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
       const request = (secure ? https : http).request(
         target,
         {
-          method: 'POST',
+          method,
           agent: secure ? httpsAgent : httpAgent,
-          headers: {
-            accept: 'application/json',
-            'content-type': 'application/json',
-            'content-length': String(payload.length),
-            ...headers,
-          },
+          headers: { accept: 'application/json', ...headers },
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -97,6 +102,7 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
 
   return {
     postJson,
+    getJson,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();

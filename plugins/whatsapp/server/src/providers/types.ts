@@ -118,6 +118,42 @@ export interface ProviderModule<Settings = unknown> {
   parseWebhook?(request: WebhookRequest): WebhookEvent[];
   /** Downloads a customer's media file (a Meta media id, a Twilio media URL). */
   fetchMedia?(reference: string, options: MediaFetchOptions, settings: Settings): Promise<FetchedMedia>;
+  /**
+   * Why this server cannot read the provider's message templates (a setting missing, in words
+   * for whoever configures it), or null when it can. Providers without templates leave it out.
+   */
+  templateListingProblem?(settings: Settings): string | null;
+  /**
+   * Every message template the provider holds, with its approval (all pages read before anything
+   * is returned). Throws a ProviderError that says what to check when the provider refuses.
+   */
+  listTemplates?(settings: Settings, common: CommonSettings): Promise<ProviderTemplate[]>;
+}
+
+/**
+ * A message template as the provider holds it, read for the template sync
+ * (services/template-sync.ts). Status, category and quality in the provider's own words, upper case.
+ */
+export interface ProviderTemplate {
+  /** Meta's template id; Twilio's Content SID (`HX…`). */
+  id: string;
+  name: string;
+  /** As the provider writes it: `es_MX`, `en_US` (Meta), `es` (Twilio). */
+  language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL…; null when there is none (a Twilio content never submitted to WhatsApp). */
+  status: string | null;
+  /** Why it was rejected or paused, in the provider's words; null when it says nothing (Meta's `NONE`). */
+  reason: string | null;
+  /** Meta's quality score: GREEN, YELLOW, RED or UNKNOWN; null when the provider has none (Twilio). */
+  quality: string | null;
+  /** MARKETING, UTILITY or AUTHENTICATION as the provider reports it (null: not said). */
+  category: string | null;
+  /** The body's text with the provider's own placeholders (`{{1}}`, `{{first_name}}`); null when it has none. */
+  body: string | null;
+  /** How the body's placeholders are named: `{{1}}` (positional) or `{{first_name}}` (named). */
+  parameterFormat: 'positional' | 'named';
+  /** A document or image header the message must carry; `none` otherwise (text and other headers). */
+  header: 'none' | 'document' | 'image';
 }
 
 /** A template row, as the providers' template mappings read it. */

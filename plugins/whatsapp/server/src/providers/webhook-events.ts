@@ -182,6 +182,42 @@ export interface TemplateStatusEvent {
   reason: string | null;
   /** `other_info.description` (why it was paused or unpaused), when Meta says. */
   description: string | null;
+  /** `message_template_category` (MARKETING, UTILITY…), when Meta sends it. */
+  category?: string | null;
+}
+
+/**
+ * Meta's `message_template_quality_update`: a template's quality score changed (GREEN, YELLOW,
+ * RED, UNKNOWN). Stored on the template; a falling score is the warning before a pause.
+ */
+export interface TemplateQualityEvent {
+  kind: 'template-quality';
+  key: string;
+  templateId: string | null;
+  name: string;
+  language: string | null;
+  previous: string | null;
+  quality: string;
+}
+
+/**
+ * Meta's `template_category_update`: Meta changed a template's category (`previous_category` →
+ * `new_category`), or announces it will (`correct_category`, taking effect at
+ * `category_update_timestamp`; `new_category` is then the current one). Either alerts staff: the
+ * category sets the price and, for marketing, the consent a message needs.
+ */
+export interface TemplateCategoryEvent {
+  kind: 'template-category';
+  key: string;
+  templateId: string | null;
+  name: string;
+  language: string | null;
+  previous: string | null;
+  /** `new_category`: the category now. */
+  category: string | null;
+  /** `correct_category`: the category Meta will set at `effectiveAt` (an announcement). */
+  correct: string | null;
+  effectiveAt: string | null;
 }
 
 /**
@@ -202,7 +238,9 @@ export interface PreferenceEvent {
   at: string | null;
 }
 
-export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateStatusEvent | PreferenceEvent;
+export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent;
+
+export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateEvent | PreferenceEvent;
 
 /** Largest part of an unreadable item kept on its row (characters of JSON). */
 export const UNREADABLE_RAW_LIMIT = 64 * 1024;

@@ -44,12 +44,14 @@ export default {
     route('POST', '/messages/:id/retry', 'messages.retry', [ACTIONS.send]),
 
     route('GET', '/templates', 'templates.find', [ACTIONS.manageTemplates]),
+    route('POST', '/templates/sync', 'templates.sync', [ACTIONS.manageTemplates]),
     route('GET', '/templates/:id', 'templates.findOne', [ACTIONS.manageTemplates]),
     route('POST', '/templates', 'templates.create', [ACTIONS.manageTemplates]),
     route('PUT', '/templates/:id', 'templates.update', [ACTIONS.manageTemplates]),
     route('DELETE', '/templates/:id', 'templates.delete', [ACTIONS.manageTemplates]),
     route('POST', '/templates/preview', 'templates.previewDraft', [ACTIONS.manageTemplates]),
     route('POST', '/templates/:id/preview', 'templates.preview', [ACTIONS.manageTemplates]),
+    route('DELETE', '/templates/:id/category-alert', 'templates.dismissCategoryAlert', [ACTIONS.manageTemplates]),
 
     route('GET', '/contacts/import/sample', 'contacts.importSample', [ACTIONS.manageContacts]),
     route('POST', '/contacts/import', 'contacts.import', [ACTIONS.manageContacts]),

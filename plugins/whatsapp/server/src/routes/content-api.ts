@@ -25,6 +25,8 @@ export default {
     route('POST', '/messages/:id/retry', 'messages.retry'),
 
     route('GET', '/templates', 'templates.find'),
+    // Reads the providers' templates and approvals now (the scheduler does it every WHATSAPP_TEMPLATE_SYNC_MINUTES).
+    route('POST', '/templates/sync', 'templates.sync'),
     route('GET', '/templates/:id', 'templates.findOne'),
     route('POST', '/templates', 'templates.create'),
     route('PUT', '/templates/:id', 'templates.update'),

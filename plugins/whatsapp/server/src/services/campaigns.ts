@@ -9,6 +9,7 @@ import { readConfig } from '../config';
 import type { NewMessage } from '../queue';
 import { formatOptionsFor } from '../lib/locale';
 import { explainError } from '../providers/explain';
+import { approvalsOf, notApprovedReason } from '../providers/template-approval';
 import { countryOfPhone } from '../pricing/market';
 import { campaignCost } from '../pricing/cost';
 import { populateFor, resolvePath, valueAt, PathError } from '../automations/paths';
@@ -79,8 +80,11 @@ const BATCH = 2000;
 export const EXCLUSION_REASONS = ['no-consent', 'opted-out', 'invalid-phone', 'duplicate', 'template', 'no-phone'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 const UNSENT = [STATUS.scheduled, STATUS.queued, STATUS.sending];
-/** Template statuses from Meta that stop a campaign sending the template. */
-const STOPPING_TEMPLATE_EVENTS = new Set(['PAUSED', 'DISABLED', 'REJECTED', 'PENDING_DELETION', 'DELETED', 'LOCKED', 'ARCHIVED']);
+/**
+ * Template statuses from Meta that stop a campaign sending the template. LOCKED is not one: a
+ * locked template cannot be edited, and is still sent.
+ */
+const STOPPING_TEMPLATE_EVENTS = new Set(['PAUSED', 'DISABLED', 'REJECTED', 'PENDING_DELETION', 'DELETED', 'ARCHIVED']);
 /** Auto-pause: this many messages waiting on a rate-limit retry; the failure rate once this many have an outcome. */
 const RATE_LIMITED_PAUSE = 10;
 const MIN_OUTCOMES = 20;
@@ -122,6 +126,14 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const campaign = where ? await campaigns().findOne({ where }) : null;
     if (!campaign) throw notFound(`Campaign ${ref} not found`);
     return campaign;
+  };
+
+  /** A template the provider reported not approved (paused, rejected…) is not launched or resumed: 422 naming it. */
+  const assertTemplateApproved = async (campaign: Campaign, provider: string) => {
+    if (!campaign.template) return;
+    const template = await getService('templates').findOne(campaign.template);
+    const reason = template ? notApprovedReason(template.name, approvalsOf(template.approvals), provider) : null;
+    if (reason) throw new RuleError('template', 'not-approved', reason);
   };
 
   /** The value of one mapped variable for one recipient: `contact.…`, `record.…` or `{ value }`. */
@@ -602,7 +614,8 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!stored.template) throw new RuleError('template', 'required', 'A campaign needs a template');
       if (!stored.audience) throw new RuleError('audience', 'required', 'A campaign needs an audience');
       await this.check(stored);
-      await getService('senders').resolve(stored.senderId ?? undefined);
+      const sender = await getService('senders').resolve(stored.senderId ?? undefined);
+      await assertTemplateApproved(stored, sender.provider);
       const changed = await campaigns().updateMany({ where: { id: stored.id, state: 'draft' }, data: { state: 'launching', launchedAt: new Date() } });
       if (!changed?.count) throw conflict('state', 'launched', `Campaign ${stored.id} was already launched`);
       job.wake();
@@ -618,6 +631,11 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async resume(ref: string | number): Promise<Campaign> {
       const stored = await findOrFail(ref);
+      // A campaign Meta's pause stopped starts again only once the template may be sent.
+      if (stored.state === 'paused') {
+        const sender = stored.senderId ? await strapi.db.query(UID.sender).findOne({ where: { id: stored.senderId } }) : await getService('senders').resolve().catch(() => null);
+        if (sender) await assertTemplateApproved(stored, sender.provider);
+      }
       // A fan-out that was paused part-way resumes it; otherwise the queue takes the messages again.
       const next = stored.fannedOutAt ? 'running' : 'launching';
       const changed = await campaigns().updateMany({ where: { id: stored.id, state: 'paused' }, data: { state: next, pausedReason: null, resumedAt: new Date() } });
@@ -679,9 +697,19 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const names = templates.filter((t) => !language || !t.metaLanguage || t.metaLanguage.replace('-', '_').toLowerCase() === language).map((t) => t.name);
       if (!names.length) return 0;
       const why = [update.reason, update.description].filter((part) => part && part !== 'NONE').join(': ');
-      const reason = `Meta ${update.event.toLowerCase().replace(/_/g, ' ')} the template ${update.name}${update.language ? ` (${update.language})` : ''}${why ? `: ${why}` : ''}`.slice(0, 255);
-      const changed = await campaigns().updateMany({ where: { template: { $in: names }, state: { $in: ['launching', 'scheduled', 'running'] } }, data: { state: 'paused', pausedReason: reason } });
-      if (changed?.count) strapi.log.warn(`[whatsapp] ${reason}; ${changed.count} campaign(s) paused`);
+      const reason = `Meta ${update.event.toLowerCase().replace(/_/g, ' ')} the template ${update.name}${update.language ? ` (${update.language})` : ''}${why ? `: ${why}` : ''}`;
+      return this.pauseForTemplates(names, reason);
+    },
+
+    /**
+     * Pauses every campaign still sending one of these templates (by our template name), with
+     * the reason staff read on the campaign. Returns how many paused.
+     */
+    async pauseForTemplates(names: string[], reason: string): Promise<number> {
+      if (!names.length) return 0;
+      const pausedReason = reason.slice(0, 255);
+      const changed = await campaigns().updateMany({ where: { template: { $in: names }, state: { $in: ['launching', 'scheduled', 'running'] } }, data: { state: 'paused', pausedReason } });
+      if (changed?.count) strapi.log.warn(`[whatsapp] ${pausedReason}; ${changed.count} campaign(s) paused`);
       return changed?.count ?? 0;
     },
 

@@ -6,6 +6,7 @@ import contactImport from './contact-import';
 import contactImports from './contact-imports';
 import consent from './consent';
 import templates from './templates';
+import templateSync from './template-sync';
 import senders from './senders';
 import media from './media';
 import messages from './messages';
@@ -35,6 +36,7 @@ export default {
   contactImports,
   consent,
   templates,
+  templateSync,
   senders,
   media,
   messages,

@@ -14,6 +14,7 @@ import type { MediaRef } from './media';
 import type { Contact } from './contacts';
 import type { Sender } from './senders';
 import { countryOfPhone } from '../pricing/market';
+import { approvalsOf, notApprovedReason } from '../providers/template-approval';
 
 /** The longest Body Twilio's Messages API accepts. */
 const TWILIO_MAX_BODY = 1600;
@@ -211,7 +212,11 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       if (input.template !== undefined && input.template !== null) {
         const template = await templates.findOne(input.template);
+        // The provider said it is not approved (rejected, paused, disabled, pending…): it would refuse it.
+        const notApproved = template ? notApprovedReason(template.name, approvalsOf(template.approvals), sender.provider) : null;
         if (!template || template.active === false) {
+          // A template the sync found not approved is inactive too: the provider's reason says more.
+          if (notApproved) throw new RuleError('template', 'not-approved', notApproved);
           throw new RuleError('template', 'unknown', `No active template "${input.template}"`);
         }
         body = templates.render(template, variables, renderOptions);
@@ -230,6 +235,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
             throw new RuleError('template', 'provider-mapping', `Template "${template.name}" has no ${missing}, which ${sender.provider} needs to send it`);
           }
         }
+        if (notApproved) throw new RuleError('template', 'not-approved', notApproved);
         category = template.category;
         templateId = template.id;
         templateName = template.name;

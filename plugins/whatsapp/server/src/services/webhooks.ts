@@ -82,8 +82,11 @@ export const retentionDays = (configured: number): { days: number; warning?: str
   return { days: configured };
 };
 
+/** The kinds of event the applier applies (the others are stored settled, see settledOnArrival). */
+const APPLIED_KINDS = new Set(['status', 'message', 'template-status', 'template-quality', 'template-category', 'preference']);
+
 const isWebhookEvent = (value: unknown): value is WebhookEvent =>
-  isRecord(value) && (value.kind === 'status' || value.kind === 'message' || value.kind === 'template-status' || value.kind === 'preference') && typeof value.key === 'string';
+  isRecord(value) && typeof value.kind === 'string' && APPLIED_KINDS.has(value.kind) && typeof value.key === 'string';
 
 /**
  * Provider webhooks: stored first, applied after the answer.
@@ -370,9 +373,9 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
         await finish(event.id, await getService('inbound').applyPreference(event.payload));
         return;
       }
-      if (event.payload.kind === 'template-status') {
-        const paused = await getService('campaigns').applyTemplateStatus(event.payload);
-        await finish(event.id, { outcome: paused ? 'applied' : 'ignored', ...(paused ? { error: `paused ${paused} campaign(s)` } : {}) });
+      if (event.payload.kind === 'template-status' || event.payload.kind === 'template-quality' || event.payload.kind === 'template-category') {
+        // Stored on the template (status, quality, category alert); a pause also pauses its campaigns.
+        await finish(event.id, await getService('templateSync').applyWebhook(event.payload));
         return;
       }
       await finish(event.id, await applyInbound(event as StoredEvent & { payload: InboundEvent }));

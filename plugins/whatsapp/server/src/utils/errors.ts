@@ -27,7 +27,7 @@ export const malformed = (path: string, rule: string, message: string) =>
 export const notFound = (message: string) => new errors.NotFoundError(message);
 export const conflict = (path: string, rule: string, message: string) => new RuleError(path, rule, message, 409);
 
-const NAMES: Record<number, string> = { 400: 'ValidationError', 404: 'NotFoundError', 409: 'ConflictError', 422: 'UnprocessableEntityError' };
+const NAMES: Record<number, string> = { 400: 'ValidationError', 404: 'NotFoundError', 409: 'ConflictError', 422: 'UnprocessableEntityError', 502: 'BadGatewayError' };
 
 /**
  * Turns a RuleError into the HTTP error Strapi's error middleware formats (an http-errors

@@ -2,6 +2,7 @@ import type { Consent, Contact, ContactImport, Message, MessageAttempt, MessageM
 import { toDate } from '.';
 import { explainFailure } from '../providers/failure';
 import { DELETED_PREVIEW } from './serialize-inbox';
+import { approvalsOf } from '../providers/template-approval';
 
 /** The public shape of plugin records: no lease internals, dates as ISO strings. */
 const iso = (value: unknown) => toDate(value)?.toISOString() ?? null;
@@ -139,6 +140,8 @@ export const serializeTemplate = (t: Record<string, any>): Template => ({
   fallbackChannel: t.fallbackChannel ?? 'none',
   createsFollowUp: Boolean(t.createsFollowUp),
   active: t.active !== false,
+  approvals: approvalsOf(t.approvals),
+  categoryAlert: json(t.categoryAlert) ?? null,
   createdAt: iso(t.createdAt),
   updatedAt: iso(t.updatedAt),
 });

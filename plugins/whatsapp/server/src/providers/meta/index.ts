@@ -8,6 +8,7 @@
  * - signature.ts: X-Hub-Signature-256 and the subscription handshake;
  * - webhook.ts: status and inbound-message webhooks → events;
  * - media.ts: a customer's media file;
+ * - templates.ts: the account's message templates with their approval (the template sync);
  * - settings.ts: every META_* setting, read once.
  */
 import type { ProviderModule } from '../types';
@@ -17,6 +18,7 @@ import { fetchMetaMedia } from './media';
 import { verifyMetaSignature } from './signature';
 import { metaTemplate } from './template';
 import { metaSettings, type MetaSettings } from './settings';
+import { listMetaTemplates, metaTemplateListingProblem } from './templates';
 import { parseMetaWebhook } from './webhook';
 
 export const metaProvider: ProviderModule<MetaSettings> = {
@@ -42,6 +44,8 @@ export const metaProvider: ProviderModule<MetaSettings> = {
   verifySignature: verifyMetaSignature,
   parseWebhook: (request) => parseMetaWebhook(request.body),
   fetchMedia: (mediaId, options, settings) => fetchMetaMedia(mediaId, options, settings),
+  templateListingProblem: metaTemplateListingProblem,
+  listTemplates: (settings, common) => listMetaTemplates(settings, common),
 };
 
 export default metaProvider;

@@ -7,6 +7,8 @@ export interface MetaSettings {
   /** Default https://graph.facebook.com; tests point it at a local fake. */
   graphBaseUrl: string | undefined;
   graphVersion: string | undefined;
+  /** The WhatsApp Business Account whose message templates are synchronised. */
+  wabaId: string | undefined;
   /** Signs webhooks (X-Hub-Signature-256). */
   appSecret: string | undefined;
   /** Echoed in the webhook subscription handshake. */
@@ -16,12 +18,13 @@ export interface MetaSettings {
 }
 
 export function metaSettings(): MetaSettings {
-  const { accessToken, phoneNumberId, graphBaseUrl, graphVersion, appSecret, verifyToken, whatsappNumber } = readConfig().meta;
+  const { accessToken, phoneNumberId, graphBaseUrl, graphVersion, wabaId, appSecret, verifyToken, whatsappNumber } = readConfig().meta;
   return {
     accessToken,
     phoneNumberId,
     graphBaseUrl,
     graphVersion,
+    wabaId: wabaId ?? undefined,
     appSecret: appSecret ?? undefined,
     verifyToken: verifyToken ?? undefined,
     whatsappNumber: whatsappNumber ?? undefined,

@@ -121,20 +121,77 @@ describe('parseMetaWebhook', () => {
 
   it('skips changes of other fields and other objects', () => {
     expect(parseMetaWebhook({ object: 'page', entry: [{ id: '1', changes: [] }] })).toEqual([]);
-    const qualityUpdate = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'message_template_quality_update', value: { new_quality_score: 'RED' } }] }] };
-    expect(parseMetaWebhook(qualityUpdate)).toEqual([]);
+    const accountUpdate = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } }] }] };
+    expect(parseMetaWebhook(accountUpdate)).toEqual([]);
+  });
+
+  const templateChange = (field: string, value: Record<string, unknown>) => ({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', time: 1739321024, changes: [{ field, value }] }],
   });
 
   it('reads a template status update; one without its name is kept as unreadable', () => {
-    const update = (value: Record<string, unknown>) => ({ object: 'whatsapp_business_account', entry: [{ id: '1', time: 1739321024, changes: [{ field: 'message_template_status_update', value }] }] });
+    const update = (value: Record<string, unknown>) => templateChange('message_template_status_update', value);
     expect(
       parseMetaWebhook(
         update({ event: 'DISABLED', message_template_id: 806312974732579, message_template_name: 'promo', message_template_language: 'es_MX', reason: 'INCORRECT_CATEGORY', disable_info: { disable_date: 1751234563 } })
       )
     ).toEqual([
-      { kind: 'template-status', key: 'template:806312974732579:es_MX:DISABLED:1739321024', event: 'DISABLED', templateId: '806312974732579', name: 'promo', language: 'es_MX', reason: 'INCORRECT_CATEGORY', description: null },
+      { kind: 'template-status', key: 'template:806312974732579:es_MX:DISABLED:1739321024', event: 'DISABLED', templateId: '806312974732579', name: 'promo', language: 'es_MX', reason: 'INCORRECT_CATEGORY', description: null, category: null },
     ]);
+    // Meta's reference: the category travels along, and a rejection for INVALID_FORMAT says why in rejection_info.
+    expect(
+      parseMetaWebhook(
+        update({
+          event: 'REJECTED',
+          message_template_id: 1689556908129835,
+          message_template_name: 'abandoned_cart',
+          message_template_language: 'en',
+          reason: 'INVALID_FORMAT',
+          message_template_category: 'MARKETING',
+          rejection_info: { reason: 'Variable parameters are not formatted correctly.', recommendation: 'Use {{1}}' },
+        })
+      )
+    ).toEqual([expect.objectContaining({ event: 'REJECTED', reason: 'INVALID_FORMAT', description: 'Variable parameters are not formatted correctly.', category: 'MARKETING' })]);
     expect(parseMetaWebhook(update({ event: 'APPROVED' }))).toEqual([expect.objectContaining({ kind: 'unreadable', path: 'entry[0].changes[0].value' })]);
+  });
+
+  it('reads a template quality update (message_template_quality_update), as Meta documents it', () => {
+    const value = { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', message_template_id: 806312974732579, message_template_name: 'welcome_template', message_template_language: 'en-US' };
+    expect(parseMetaWebhook(templateChange('message_template_quality_update', value))).toEqual([
+      {
+        kind: 'template-quality',
+        key: 'template-quality:806312974732579:en-US:YELLOW:1739321024',
+        templateId: '806312974732579',
+        name: 'welcome_template',
+        language: 'en-US',
+        previous: 'GREEN',
+        quality: 'YELLOW',
+      },
+    ]);
+    expect(parseMetaWebhook(templateChange('message_template_quality_update', { new_quality_score: 'RED' }))).toEqual([expect.objectContaining({ kind: 'unreadable' })]);
+  });
+
+  it('reads a template category update: a change done, and one announced 24 hours ahead (correct_category)', () => {
+    const done = { message_template_id: 278077987957091, message_template_name: 'welcome_template', message_template_language: 'en-US', previous_category: 'UTILITY', new_category: 'MARKETING' };
+    expect(parseMetaWebhook(templateChange('template_category_update', done))).toEqual([
+      {
+        kind: 'template-category',
+        key: 'template-category:278077987957091:en-US:UTILITY:MARKETING::1739321024',
+        templateId: '278077987957091',
+        name: 'welcome_template',
+        language: 'en-US',
+        previous: 'UTILITY',
+        category: 'MARKETING',
+        correct: null,
+        effectiveAt: null,
+      },
+    ]);
+    const announced = { message_template_id: 278077987957091, message_template_name: 'welcome_template', message_template_language: 'en-US', correct_category: 'MARKETING', new_category: 'UTILITY', category_update_timestamp: 1760711433 };
+    expect(parseMetaWebhook(templateChange('template_category_update', announced))).toEqual([
+      expect.objectContaining({ kind: 'template-category', previous: null, category: 'UTILITY', correct: 'MARKETING', effectiveAt: '2025-10-17T14:30:33.000Z' }),
+    ]);
+    expect(parseMetaWebhook(templateChange('template_category_update', { message_template_name: 'x' }))).toEqual([expect.objectContaining({ kind: 'unreadable' })]);
   });
 
   describe('item by item: what does not read is kept as unreadable, the rest still reads', () => {

@@ -16,8 +16,10 @@
  * Read item by item: a status or message that does not read as documented becomes an
  * UnreadableEvent (stored with its reason and the item as delivered) and the rest of the request
  * is still read, stored and applied. A value holding `errors[]` (Meta's system, app or account
- * errors) becomes one ProviderErrorEvent. Changes of other fields (template status, account
- * updates…) are not about messages and are skipped.
+ * errors) becomes one ProviderErrorEvent. The template fields (`message_template_status_update`,
+ * `message_template_quality_update`, `template_category_update`) and `user_preferences` become
+ * their own events; changes of other fields (account updates…) are not about messages and are
+ * skipped.
  */
 import type {
   InboundAction,
@@ -376,7 +378,8 @@ function readValue(value: Json, path: string, events: WebhookEvent[]) {
 
 /**
  * `{ event, message_template_id, message_template_name, message_template_language, reason,
- * other_info: { title, description } }` (WhatsApp Business Account webhooks,
+ * message_template_category, other_info: { title, description }, rejection_info: { reason,
+ * recommendation } }` (WhatsApp Business Account webhooks,
  * `message_template_status_update`). Keyed by the template, the event and the entry's time, so a
  * repeated delivery is stored once and a later pause of the same template is a new event.
  */
@@ -384,7 +387,6 @@ function readTemplateStatus(value: Record<string, unknown>, path: string, time: 
   const name = typeof value.message_template_name === 'string' ? value.message_template_name.trim() : '';
   const event = typeof value.event === 'string' ? value.event.trim().toUpperCase() : '';
   if (!name || !event) return unreadable(path, 'a template status update needs event and message_template_name', value);
-  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null);
   const other = isRecord(value.other_info) ? value.other_info : {};
   const templateId = text(value.message_template_id);
   return {
@@ -395,7 +397,62 @@ function readTemplateStatus(value: Record<string, unknown>, path: string, time: 
     name,
     language: text(value.message_template_language),
     reason: text(value.reason),
-    description: text(other.description),
+    // A pause or lock says why in other_info; a rejection for INVALID_FORMAT in rejection_info.
+    description: text(other.description) ?? (isRecord(value.rejection_info) ? text(value.rejection_info.reason) : null),
+    category: text(value.message_template_category)?.toUpperCase() ?? null,
+  };
+}
+
+/** A template field's text: trimmed, numbers as text (Meta sends template ids as numbers), else null. */
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
+const upperText = (v: unknown) => text(v)?.toUpperCase() ?? null;
+
+/**
+ * `{ previous_quality_score, new_quality_score, message_template_id, message_template_name,
+ * message_template_language }` (`message_template_quality_update`). Keyed by the template, the
+ * new score and the entry's time.
+ */
+function readTemplateQuality(value: Record<string, unknown>, path: string, time: unknown): WebhookEvent {
+  const name = text(value.message_template_name);
+  const quality = upperText(value.new_quality_score);
+  if (!name || !quality) return unreadable(path, 'a template quality update needs message_template_name and new_quality_score', value);
+  const templateId = text(value.message_template_id);
+  const language = text(value.message_template_language);
+  return {
+    kind: 'template-quality',
+    key: `template-quality:${templateId ?? name}:${language ?? ''}:${quality}:${text(time) ?? ''}`,
+    templateId,
+    name,
+    language,
+    previous: upperText(value.previous_quality_score),
+    quality,
+  };
+}
+
+/**
+ * `template_category_update`: `{ message_template_id, message_template_name,
+ * message_template_language, previous_category, new_category }` once Meta changed the category,
+ * or `{ …, correct_category, new_category (the current one), category_update_timestamp }` when it
+ * announces the change 24 hours ahead. Keyed by the template, what it says and the entry's time.
+ */
+function readTemplateCategory(value: Record<string, unknown>, path: string, time: unknown): WebhookEvent {
+  const name = text(value.message_template_name);
+  const category = upperText(value.new_category);
+  const correct = upperText(value.correct_category);
+  if (!name || (!category && !correct)) return unreadable(path, 'a template category update needs message_template_name and new_category or correct_category', value);
+  const templateId = text(value.message_template_id);
+  const language = text(value.message_template_language);
+  const seconds = Number(value.category_update_timestamp);
+  return {
+    kind: 'template-category',
+    key: `template-category:${templateId ?? name}:${language ?? ''}:${upperText(value.previous_category) ?? ''}:${category ?? ''}:${correct ?? ''}:${text(time) ?? ''}`,
+    templateId,
+    name,
+    language,
+    previous: upperText(value.previous_category),
+    category,
+    correct,
+    effectiveAt: Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null,
   };
 }
 
@@ -442,6 +499,14 @@ export function parseMetaWebhook(body: unknown): WebhookEvent[] {
       const change = requireRecord(rawChange, path);
       if (change.field === 'message_template_status_update') {
         events.push(readTemplateStatus(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
+        return null;
+      }
+      if (change.field === 'message_template_quality_update') {
+        events.push(readTemplateQuality(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
+        return null;
+      }
+      if (change.field === 'template_category_update') {
+        events.push(readTemplateCategory(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
         return null;
       }
       if (change.field === 'user_preferences') {

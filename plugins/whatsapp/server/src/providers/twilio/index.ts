@@ -7,6 +7,7 @@
  * - signature.ts: X-Twilio-Signature;
  * - webhook.ts: status callbacks and inbound messages → events;
  * - media.ts: a customer's media file (MediaUrl0);
+ * - templates.ts: the Content templates with their WhatsApp approval (the template sync);
  * - settings.ts: every TWILIO_* setting, read once.
  */
 import type { ProviderModule } from '../types';
@@ -16,6 +17,7 @@ import { fetchTwilioMedia } from './media';
 import { verifyTwilioSignature } from './signature';
 import { twilioTemplate } from './template';
 import { twilioSettings, type TwilioSettings } from './settings';
+import { listTwilioTemplates, twilioTemplateListingProblem } from './templates';
 import { parseForm, parseTwilioWebhook } from './webhook';
 
 export const twilioProvider: ProviderModule<TwilioSettings> = {
@@ -42,6 +44,8 @@ export const twilioProvider: ProviderModule<TwilioSettings> = {
   verifySignature: verifyTwilioSignature,
   parseWebhook: (request) => parseTwilioWebhook(request.rawBody ? parseForm(request.rawBody.toString('utf8')) : {}, request.query.get('message')),
   fetchMedia: (url, options, settings) => fetchTwilioMedia(url, options, settings),
+  templateListingProblem: twilioTemplateListingProblem,
+  listTemplates: (settings, common) => listTwilioTemplates(settings, common),
 };
 
 /** Twilio's SMS client, for the SMS fallback channel (channels/sms.ts). */

@@ -6,6 +6,8 @@ export interface TwilioSettings {
   authToken: string;
   /** Default https://api.twilio.com; tests point it at a local fake. */
   apiBaseUrl: string | undefined;
+  /** Default https://content.twilio.com (templates and their WhatsApp approvals); tests point it at a local fake. */
+  contentBaseUrl: string | undefined;
   /** Our WhatsApp number (`whatsapp:+52…` or `+52…`). */
   whatsappFrom: string | undefined;
   /** The SMS fallback's `From`; without it there is no SMS fallback. */
@@ -13,6 +15,6 @@ export interface TwilioSettings {
 }
 
 export function twilioSettings(): TwilioSettings {
-  const { accountSid, authToken, apiBaseUrl, whatsappFrom, smsFrom } = readConfig().twilio;
-  return { accountSid, authToken, apiBaseUrl, whatsappFrom: whatsappFrom ?? undefined, smsFrom: smsFrom ?? undefined };
+  const { accountSid, authToken, apiBaseUrl, contentBaseUrl, whatsappFrom, smsFrom } = readConfig().twilio;
+  return { accountSid, authToken, apiBaseUrl, contentBaseUrl, whatsappFrom: whatsappFrom ?? undefined, smsFrom: smsFrom ?? undefined };
 }
