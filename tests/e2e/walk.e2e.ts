@@ -46,12 +46,17 @@ async function api<T>(page: Page, method: string, path: string, body?: unknown):
   return (text ? JSON.parse(text) : null) as T;
 }
 
-it('logs in and opens the WhatsApp home, with sandbox mode shown', async () => {
+it('logs in and opens the dashboard, with sandbox mode shown', async () => {
   await asStaff(async (page) => {
     await page.getByRole('link', { name: 'WhatsApp' }).first().click();
     await page.waitForURL(/\/admin\/plugins\/whatsapp$/);
     await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
-    await page.getByText(/sandbox/i).first().waitFor();
+    await page.getByText('Sandbox', { exact: true }).first().waitFor();
+    await page.getByText('Sandbox mode is on: nothing leaves this machine and no customer receives anything.').waitFor();
+    // The numbers of the last 7 days (the demo conversations' messages among them).
+    await page.getByText('Loading the numbers…').waitFor({ state: 'detached' });
+    await page.getByText('Sent', { exact: true }).first().waitFor();
+    await page.getByText('Delivered', { exact: true }).first().waitFor();
     await screenshot(page, 'dashboard');
   });
 });
