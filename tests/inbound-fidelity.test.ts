@@ -278,14 +278,14 @@ describe('inbound fidelity', () => {
   });
 
   describe('5. body limits: webhooks up to 5 MB, every other route 1 MB', () => {
-    /** Changes of a field Meta batches with messages that the parser skips (template quality), to make a body big. */
+    /** Changes of a field Meta sends to the same webhook that the parser skips (a display-name review), to make a body big. */
     const padding = (bytes: number) =>
       Array.from({ length: Math.ceil(bytes / 10_000) }, (_, i) => ({
         id: '102290129340398',
         changes: [
           {
-            field: 'message_template_quality_update',
-            value: { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', message_template_id: i, message_template_name: 'x'.repeat(9_900), message_template_language: 'es_MX' },
+            field: 'phone_number_name_update',
+            value: { display_phone_number: '15550001111', decision: 'APPROVED', requested_verified_name: 'x'.repeat(9_900), rejection_reason: null, sequence: i },
           },
         ],
       }));
