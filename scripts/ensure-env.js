@@ -23,6 +23,7 @@ const generated = {
   JWT_SECRET: secret,
   ENCRYPTION_KEY: secret,
   WHATSAPP_MEDIA_SECRET: secret,
+  WHATSAPP_PSEUDONYM_SECRET: secret,
   META_VERIFY_TOKEN: () => crypto.randomBytes(12).toString('hex'),
 };
 

@@ -148,6 +148,11 @@ export interface Message {
   deletedAt?: string | null;
   /** The customer's reaction to this message (one per person; the latest counts). */
   reaction?: MessageReaction | null;
+  /**
+   * When its text, variables and content were removed (retention `messageBodyDays`, or the
+   * contact's personal data erased): the row, its status and its times stay. Null: kept.
+   */
+  redactedAt?: string | null;
   createdAt: string | null;
   updatedAt: string | null;
   /** Only in GET /messages/:id. */
@@ -226,6 +231,11 @@ export interface Contact {
   optedOutAt: string | null;
   lastInboundAt: string | null;
   related: Related | null;
+  /**
+   * When the contact's personal data was erased (POST /contacts/:id/erase): name, number and
+   * the rest are gone, `phone` holds a pseudonym (`erased-…`), and nothing is sent to the number.
+   */
+  erasedAt: string | null;
   createdAt: string | null;
   updatedAt: string | null;
 }
@@ -501,6 +511,19 @@ export interface Settings {
    * `PUT /whatsapp/settings`.
    */
   priceTable: PriceTable | null;
+  /** How long personal data is kept (the daily retention job). */
+  retention: RetentionSettings;
+}
+
+/**
+ * `messageBodyDays`: message texts, variables and structured content older than this many days
+ * are blanked (rows, statuses and times stay); 0 keeps them. `webhookEventDays`: applied
+ * webhook events older than this are deleted; 0 keeps them; at least 7 otherwise (Meta repeats
+ * a delivery for up to 7 days). Until an administrator sets it, WHATSAPP_WEBHOOK_RETENTION_DAYS.
+ */
+export interface RetentionSettings {
+  messageBodyDays: number;
+  webhookEventDays: number;
 }
 
 /** Template categories Meta charges for (service messages are free). */
@@ -736,4 +759,91 @@ export interface Dashboard {
   sandbox: boolean;
   queue: DashboardQueue;
   generatedAt: string;
+}
+
+/** A webhook event as a contact's export shows it: what the provider sent, as stored. */
+export interface ExportedWebhookEvent {
+  id: number;
+  provider: string;
+  kind: string;
+  eventKey: string;
+  receivedAt: string | null;
+  appliedAt: string | null;
+  outcome: string | null;
+  messageId: number | null;
+  payload: unknown;
+}
+
+/** A file of the contact's messages: one they sent (downloaded into the media library) or one sent to them. */
+export interface ExportedMedia {
+  messageId: number;
+  direction: MessageDirection;
+  kind: string | null;
+  fileId: number | null;
+  name: string | null;
+  mime: string | null;
+  sizeKb: number | null;
+  url: string | null;
+  status: string | null;
+}
+
+export interface ExportedAutomationRun {
+  id: number;
+  automationId: number;
+  contentType: string;
+  recordId: string;
+  trigger: string | null;
+  state: string;
+  reason: string | null;
+  messageId: number | null;
+  dueAt: string | null;
+  createdAt: string | null;
+}
+
+/** An earlier export or erasure of this contact (the audit entries about them). */
+export interface PrivacyLogEntry {
+  action: string;
+  at: string | null;
+  actorEmail: string | null;
+}
+
+/**
+ * GET /contacts/:id/export: everything the plugin holds about one person, as one JSON document
+ * (downloaded as a file). Messages carry their status times; `attempts` are every try of the
+ * messages sent to them; `webhookEvents` the provider's reports that concern them.
+ */
+export interface ContactExport {
+  format: 'whatsapp-contact-export';
+  version: 1;
+  exportedAt: string;
+  contact: Contact;
+  consent: Consent[];
+  conversations: Conversation[];
+  messages: Message[];
+  attempts: Array<MessageAttempt & { messageId: number }>;
+  followUps: FollowUp[];
+  webhookEvents: ExportedWebhookEvent[];
+  media: ExportedMedia[];
+  automationRuns: ExportedAutomationRun[];
+  privacyLog: PrivacyLogEntry[];
+}
+
+/** POST /contacts/:id/erase: what was removed or anonymised. */
+export interface ContactErasure {
+  contact: Contact;
+  /** The contact had been erased before: this run only finished what was left (files, new rows). */
+  alreadyErased: boolean;
+  counts: {
+    messages: number;
+    cancelled: number;
+    attempts: number;
+    conversations: number;
+    followUps: number;
+    consents: number;
+    webhookEvents: number;
+    automationRuns: number;
+    files: number;
+  };
+  /** Files of the media library that could not be deleted now (an erasure run again retries them). */
+  filesLeft: number;
 }

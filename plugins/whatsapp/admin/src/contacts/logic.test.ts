@@ -1,5 +1,5 @@
 import type { Consent } from '../../../shared/contracts';
-import { consentBody, conversationOf, displayName, displayPhone, listParams, pageRange, PAGE_SIZE, sortHistory } from './logic';
+import { consentBody, conversationOf, displayName, displayPhone, eraseBody, erasureConfirmed, exportFileName, listParams, pageRange, PAGE_SIZE, sortHistory } from './logic';
 
 const entry = (id: number, at: string | null): Consent => ({ id, purpose: 'marketing', granted: true, method: 'admin', evidence: null, actor: null, at });
 
@@ -38,5 +38,19 @@ describe('contacts screen logic', () => {
   it('finds the contact conversation', () => {
     expect(conversationOf([{ id: 7, contactId: 2 }, { id: 8, contactId: 3 }], 3)).toEqual({ id: 8, contactId: 3 });
     expect(conversationOf([{ id: 7, contactId: 2 }], 5)).toBeNull();
+  });
+
+  it('names the data export without the person in it', () => {
+    expect(exportFileName(12, new Date('2026-05-04T23:30:00Z'))).toBe('contacto-12-2026-05-04.json');
+  });
+
+  it('enables the erasure only once the number (or the id) is typed', () => {
+    const contact = { id: 12, phone: '+525512345678', providerUserId: null };
+    for (const typed of ['+525512345678', '55 1234 5678', '+52 55-1234-5678', '(55) 1234 5678', ' 12 ']) expect({ typed, ok: erasureConfirmed(contact, typed) }).toEqual({ typed, ok: true });
+    for (const typed of ['', '5678', '1234 5678', '55 1234 5679', 'Ana', '13']) expect({ typed, ok: erasureConfirmed(contact, typed) }).toEqual({ typed, ok: false });
+    const byUserId = { id: 7, phone: null, providerUserId: 'MX.123456789' };
+    expect(erasureConfirmed(byUserId, 'MX.123456789')).toBe(true);
+    expect(erasureConfirmed(byUserId, '123456789')).toBe(false);
+    expect(eraseBody(' 55 1234 5678 ')).toEqual({ data: { confirm: '55 1234 5678' } });
   });
 });

@@ -58,3 +58,25 @@ export const pageRange = (pagination: Pick<Pagination, 'page' | 'pageSize' | 'to
 export const conversationOf = <T extends { id: number; contactId: number }>(conversations: T[], contactId: number): T | null =>
   conversations.find((c) => c.contactId === contactId) ?? null;
 
+
+/** The data export's file name: `contacto-12-2026-05-04.json` (no number or name in it), the date in UTC as the server writes it. */
+export const exportFileName = (contactId: number, now: Date): string => `contacto-${contactId}-${now.toISOString().slice(0, 10)}.json`;
+
+/**
+ * Whether what was typed in the erase dialog names this contact: its number (with or without the
+ * country code, spaces and dashes allowed), its WhatsApp user id, or its id. The server checks it
+ * again (400 naming `confirm`); this only enables the button.
+ */
+export const erasureConfirmed = (contact: Pick<Contact, 'id' | 'phone' | 'providerUserId'>, typed: string): boolean => {
+  const given = typed.trim();
+  if (!given) return false;
+  if (given === String(contact.id) || given === contact.phone || given === contact.providerUserId) return true;
+  if (!contact.phone || !/^\+?[\d\s().-]+$/.test(given)) return false;
+  const digits = given.replace(/\D/g, '');
+  const phone = contact.phone.replace(/\D/g, '');
+  // The national number at least: country codes have 1 to 3 digits.
+  return digits.length >= phone.length - 3 && phone.endsWith(digits);
+};
+
+/** The body of POST /whatsapp/contacts/:id/erase. */
+export const eraseBody = (typed: string) => ({ data: { confirm: typed.trim() } });

@@ -30,6 +30,8 @@ describe('messages actions and display', () => {
   it('allows cancel while waiting and retry after failing', () => {
     expect(['scheduled', 'queued', 'sending', 'sent'].map((s) => canCancel(s as never))).toEqual([true, true, false, false]);
     expect(['failed', 'cancelled', 'unknown', 'sent', 'queued'].map((s) => canRetry(s as never))).toEqual([true, true, true, false, false]);
+    // A message whose text was removed (retention, erasure) is never sent again.
+    expect(canRetry('failed', '2026-05-04T03:17:00.000Z')).toBe(false);
   });
 
   it('colours statuses', () => {

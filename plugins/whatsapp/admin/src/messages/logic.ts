@@ -64,8 +64,8 @@ export const hasFilters = (filters: MessageFilters) => Object.values(filters).so
 /** Cancel: only while the message waits (POST /cancel answers 409 once it is being sent). */
 export const canCancel = (status: MessageStatus) => status === 'scheduled' || status === 'queued';
 
-/** Retry: a failed, cancelled or unknown message may be queued again. */
-export const canRetry = (status: MessageStatus) => status === 'failed' || status === 'cancelled' || status === 'unknown';
+/** Retry: a failed, cancelled or unknown message may be queued again, unless its text was removed (retention, erasure). */
+export const canRetry = (status: MessageStatus, redactedAt?: string | null) => !redactedAt && (status === 'failed' || status === 'cancelled' || status === 'unknown');
 
 export type BadgeVariant = 'success' | 'danger' | 'warning' | 'secondary' | 'neutral' | 'primary';
 

@@ -3,6 +3,7 @@ import {
   Badge,
   Box,
   Button,
+  Dialog,
   EmptyStateLayout,
   Field,
   Flex,
@@ -21,14 +22,15 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowLeft, Message, Upload } from '@strapi/icons';
+import { ArrowLeft, Download, Message, Trash, Upload } from '@strapi/icons';
 import { NavLink } from 'react-router-dom';
 import { useIntl } from 'react-intl';
 import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 
-import type { Consent, Contact, Conversation, ListAnswer, Pagination } from '../../../shared/contracts';
+import type { Consent, Contact, ContactErasure, Conversation, ListAnswer, Pagination } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
-import { consentBody, conversationOf, displayName, displayPhone, EVIDENCE_MAX, listParams, pageRange, sortHistory } from '../contacts/logic';
+import { consentBody, conversationOf, displayName, displayPhone, eraseBody, erasureConfirmed, EVIDENCE_MAX, exportFileName, listParams, pageRange, sortHistory } from '../contacts/logic';
+import { download } from '../utils/download';
 import { useT } from '../utils/useT';
 
 const API = '/whatsapp/contacts';
@@ -179,7 +181,10 @@ const ContactsPage = () => {
                 {contacts.map((contact) => (
                   <Tr key={contact.id} onClick={() => setOpenId(contact.documentId)} style={{ cursor: 'pointer' }}>
                     <Td>
-                      <Typography fontWeight="bold">{displayName(contact) ?? t('contacts.noName', 'No name')}</Typography>
+                      <Flex gap={2}>
+                        <Typography fontWeight="bold">{displayName(contact) ?? t('contacts.noName', 'No name')}</Typography>
+                        {contact.erasedAt ? <Badge variant="neutral">{t('contacts.erased.badge', 'Erased')}</Badge> : null}
+                      </Flex>
                     </Td>
                     <Td>
                       <Typography>{displayPhone(contact)}</Typography>
@@ -237,7 +242,10 @@ interface ModalProps {
   onChanged: () => void;
 }
 
-/** One contact: its details, its consent ledger, and recording or revoking marketing consent. */
+/**
+ * One contact: its details, its consent ledger, recording or revoking marketing consent, and the
+ * person's data: downloaded as a JSON file, or erased after typing their number.
+ */
 const ContactModal = ({ documentId, onClose, onChanged }: ModalProps) => {
   const t = useT();
   const { formatDate } = useIntl();
@@ -245,6 +253,13 @@ const ContactModal = ({ documentId, onClose, onChanged }: ModalProps) => {
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions: inbox } = useRBAC(PERMISSIONS.readInbox);
+  // useRBAC names it after the action's last segment: `contacts.manage` → canManage.
+  const { allowedActions: manage } = useRBAC(PERMISSIONS.manageContacts);
+  const canManage = Boolean(manage.canManage);
+  const [exporting, setExporting] = useState(false);
+  const [eraseOpen, setEraseOpen] = useState(false);
+  const [eraseTyped, setEraseTyped] = useState('');
+  const [erasing, setErasing] = useState(false);
   const [contact, setContact] = useState<ContactDetail | null>(null);
   const [error, setError] = useState(false);
   const [conversationId, setConversationId] = useState<number | null>(null);
@@ -301,6 +316,53 @@ const ContactModal = ({ documentId, onClose, onChanged }: ModalProps) => {
     }
   };
 
+  const exportData = async () => {
+    if (!contact) return;
+    setExporting(true);
+    try {
+      const { data } = await get(`${API}/${contact.documentId}/export`, { responseType: 'blob' });
+      download(data, exportFileName(contact.id, new Date()));
+      toggleNotification({ type: 'success', message: t('contacts.privacy.exported', 'The contact’s data was downloaded. The download is recorded in the audit log.') });
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: formatAPIError(e as Parameters<typeof formatAPIError>[0]) });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const closeErase = () => {
+    setEraseOpen(false);
+    setEraseTyped('');
+  };
+
+  const erase = async () => {
+    if (!contact || !erasureConfirmed(contact, eraseTyped)) return;
+    setErasing(true);
+    try {
+      const { data } = await post<{ data: ContactErasure }>(`${API}/${contact.documentId}/erase`, eraseBody(eraseTyped));
+      toggleNotification({
+        type: 'success',
+        message: t('contacts.privacy.erased', 'Personal data erased: {messages, plural, one {# message} other {# messages}} anonymised, {files, plural, one {# file} other {# files}} deleted.', {
+          messages: data.data.counts.messages,
+          files: data.data.counts.files,
+        }),
+      });
+      if (data.data.filesLeft > 0) {
+        toggleNotification({
+          type: 'warning',
+          message: t('contacts.privacy.filesLeft', '{count, plural, one {# file} other {# files}} could not be deleted from the media library now. Erase again later to retry.', { count: data.data.filesLeft }),
+        });
+      }
+      closeErase();
+      await load();
+      onChanged();
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: formatAPIError(e as Parameters<typeof formatAPIError>[0]) });
+    } finally {
+      setErasing(false);
+    }
+  };
+
   const purposeLabel = (c: Consent) =>
     c.purpose === 'marketing' ? t('contacts.consent.purpose.marketing', 'Marketing') : t('contacts.consent.purpose.transactional', 'Transactional');
 
@@ -339,6 +401,15 @@ const ContactModal = ({ documentId, onClose, onChanged }: ModalProps) => {
                 {row(t('contacts.column.optedOut', 'Opted out'), date(contact.optedOutAt))}
                 {row(t('contacts.column.lastInbound', 'Last message from them'), date(contact.lastInboundAt))}
               </Flex>
+              {contact.erasedAt ? (
+                <Box background="neutral100" padding={3} hasRadius>
+                  <Typography>
+                    {t('contacts.erased.notice', 'Personal data erased on {date}. The counts stay; the number stays blocked: nothing is sent to it until the person gives consent again.', {
+                      date: date(contact.erasedAt),
+                    })}
+                  </Typography>
+                </Box>
+              ) : null}
               {conversationId !== null ? (
                 <Box>
                   <LinkButton tag={NavLink} to={`../inbox?conversation=${conversationId}`} relative="path" variant="secondary" startIcon={<Message />}>
@@ -404,30 +475,85 @@ const ContactModal = ({ documentId, onClose, onChanged }: ModalProps) => {
                 )}
               </Flex>
 
-              <Field.Root name="evidence" required hint={t('contacts.consent.evidence.hint', 'How the customer agreed or asked to stop (required).')}>
-                <Field.Label>{t('contacts.consent.evidence', 'Evidence')}</Field.Label>
-                <Textarea
-                  value={evidence}
-                  maxLength={EVIDENCE_MAX}
-                  onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setEvidence(e.target.value)}
-                />
-                <Field.Hint />
-              </Field.Root>
+              {contact.erasedAt ? null : (
+                <Field.Root name="evidence" required hint={t('contacts.consent.evidence.hint', 'How the customer agreed or asked to stop (required).')}>
+                  <Field.Label>{t('contacts.consent.evidence', 'Evidence')}</Field.Label>
+                  <Textarea
+                    value={evidence}
+                    maxLength={EVIDENCE_MAX}
+                    onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setEvidence(e.target.value)}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              )}
+
+              {canManage ? (
+                <Flex direction="column" alignItems="stretch" gap={2}>
+                  <Typography variant="delta" tag="h3">
+                    {t('contacts.privacy.title', 'Personal data')}
+                  </Typography>
+                  <Typography textColor="neutral600">
+                    {t('contacts.privacy.hint', 'Everything held about this person (messages, consent, conversations, files), for a request to see or take their data, or to erase it.')}
+                  </Typography>
+                  <Flex gap={2} wrap="wrap">
+                    <Button variant="secondary" startIcon={<Download />} onClick={exportData} loading={exporting}>
+                      {t('contacts.privacy.export', 'Download data (JSON)')}
+                    </Button>
+                    {contact.erasedAt ? null : (
+                      <Button variant="danger-light" startIcon={<Trash />} onClick={() => setEraseOpen(true)}>
+                        {t('contacts.privacy.erase', 'Erase personal data')}
+                      </Button>
+                    )}
+                  </Flex>
+                </Flex>
+              ) : null}
             </Flex>
           )}
+          {contact && canManage ? (
+            <Dialog.Root open={eraseOpen} onOpenChange={(open: boolean) => (open ? undefined : closeErase())}>
+              <Dialog.Content>
+                <Dialog.Header>{t('contacts.privacy.confirmTitle', 'Erase this person’s data?')}</Dialog.Header>
+                <Dialog.Body>
+                  <Flex direction="column" alignItems="stretch" gap={3}>
+                    <Typography>
+                      {t(
+                        'contacts.privacy.confirmText',
+                        'Their name, number, e-mail, what they wrote, their files and their consent evidence are removed for good; messages and counts stay, anonymised. Nothing will be sent to this number again unless they give consent again. This cannot be undone.'
+                      )}
+                    </Typography>
+                    <Field.Root name="confirm" hint={t('contacts.privacy.confirmHint', 'Type {phone} to confirm.', { phone: displayPhone(contact) || String(contact.id) })}>
+                      <Field.Label>{t('contacts.privacy.confirmLabel', 'The contact’s phone number')}</Field.Label>
+                      <TextInput value={eraseTyped} autoComplete="off" onChange={(e: React.ChangeEvent<HTMLInputElement>) => setEraseTyped(e.target.value)} />
+                      <Field.Hint />
+                    </Field.Root>
+                  </Flex>
+                </Dialog.Body>
+                <Dialog.Footer>
+                  <Dialog.Cancel>
+                    <Button variant="tertiary">{t('contacts.privacy.cancel', 'Cancel')}</Button>
+                  </Dialog.Cancel>
+                  <Button variant="danger" startIcon={<Trash />} onClick={erase} loading={erasing} disabled={!erasureConfirmed(contact, eraseTyped) || erasing}>
+                    {t('contacts.privacy.confirm', 'Erase for good')}
+                  </Button>
+                </Dialog.Footer>
+              </Dialog.Content>
+            </Dialog.Root>
+          ) : null}
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>
             <Button variant="tertiary">{t('contacts.detail.close', 'Close')}</Button>
           </Modal.Close>
-          <Flex gap={2}>
-            <Button variant="danger-light" onClick={() => record(false)} loading={busy} disabled={!contact || !valid || busy}>
-              {t('contacts.consent.revoke', 'Revoke')}
-            </Button>
-            <Button onClick={() => record(true)} loading={busy} disabled={!contact || !valid || busy}>
-              {t('contacts.consent.record', 'Record marketing consent')}
-            </Button>
-          </Flex>
+          {contact?.erasedAt ? null : (
+            <Flex gap={2}>
+              <Button variant="danger-light" onClick={() => record(false)} loading={busy} disabled={!contact || !valid || busy}>
+                {t('contacts.consent.revoke', 'Revoke')}
+              </Button>
+              <Button onClick={() => record(true)} loading={busy} disabled={!contact || !valid || busy}>
+                {t('contacts.consent.record', 'Record marketing consent')}
+              </Button>
+            </Flex>
+          )}
         </Modal.Footer>
       </Modal.Content>
     </Modal.Root>

@@ -373,6 +373,10 @@ const MessagesPage = () => {
                     <Box background="neutral100" padding={3} hasRadius>
                       <Typography style={{ whiteSpace: 'pre-wrap' }}>{detail.body}</Typography>
                     </Box>
+                  ) : detail.redactedAt ? (
+                    <Typography textColor="neutral600" style={{ fontStyle: 'italic' }}>
+                      {t('messages.detail.redacted', 'Text removed on {date} (data retention or the contact’s erasure).', { date: when(detail.redactedAt) })}
+                    </Typography>
                   ) : null}
                   {detail.status === 'scheduled' && detail.dueAt ? (
                     <Typography>{t('messages.detail.due', 'Due {date}', { date: when(detail.dueAt) })}</Typography>
@@ -449,7 +453,7 @@ const MessagesPage = () => {
                       {t('messages.cancel', 'Cancel sending')}
                     </Button>
                   ) : null}
-                  {canRetry(detail.status) ? (
+                  {canRetry(detail.status, detail.redactedAt) ? (
                     <Button loading={busy} onClick={() => act(detail, 'retry')}>
                       {t('messages.retry', 'Retry')}
                     </Button>

@@ -28,13 +28,20 @@ import { ConfirmDialog, Layouts, Page, useAPIErrorHandler, useFetchClient, useNo
 
 import type { AuditEntry, PriceTableAnswer, Sender, SenderCheck, Settings } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
-import { auditChanges, changedOnly, emptyRow, generalFormOf, generalPatch, PRICED, ratesOf, rowsOf, type GeneralForm, type PriceRow } from '../settings/logic';
+import { auditChanges, emptyRow, errorsByField, generalChanges, generalFormOf, PRICED, ratesOf, rowsOf, type GeneralForm, type PriceRow } from '../settings/logic';
 import { apiErrorOf, fieldErrors } from '../templates/logic';
 import { useT } from '../utils/useT';
 
 const API = '/whatsapp/settings';
 /** useRBAC names them canSandbox (settings.sandbox) and canManage (settings.manage). */
 const SETTINGS_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.manageSettings];
+
+/** The API's name of a form field, where its errors are filed. */
+const API_FIELD: Partial<Record<keyof GeneralForm, string>> = {
+  failureRatePercent: 'failureRateThreshold',
+  retentionMessageBodyDays: 'retention.messageBodyDays',
+  retentionWebhookEventDays: 'retention.webhookEventDays',
+};
 
 type ApiError = Parameters<ReturnType<typeof useAPIErrorHandler>['formatAPIError']>[0];
 
@@ -135,7 +142,7 @@ const SettingsPage = () => {
   };
 
   const saveGeneral = async () => {
-    const patch = changedOnly(generalPatch(general), generalPatch(generalFormOf(settings)));
+    const patch = generalChanges(general, settings);
     if (Object.keys(patch).length === 0) {
       toggleNotification({ type: 'info', message: t('settings.general.nothing', 'Nothing changed.') });
       return;
@@ -149,7 +156,8 @@ const SettingsPage = () => {
       toggleNotification({ type: 'success', message: t('settings.general.saved', 'Settings saved.') });
       loadAudit();
     } catch (error) {
-      const found = fieldErrors(apiErrorOf(error));
+      const body = apiErrorOf(error);
+      const found = { ...fieldErrors(body), ...errorsByField(body?.details?.errors ?? []) };
       setGeneralErrors(found);
       toggleNotification({ type: 'danger', message: Object.values(found)[0] || formatAPIError(error as ApiError) });
     } finally {
@@ -199,7 +207,7 @@ const SettingsPage = () => {
 
   const setField = (key: keyof GeneralForm, value: string | boolean) => setGeneral({ ...general, [key]: value });
   const input = (key: keyof GeneralForm, label: string, hint?: string) => (
-    <Field.Root name={key} hint={hint} error={generalErrors[key === 'failureRatePercent' ? 'failureRateThreshold' : key] || undefined}>
+    <Field.Root name={key} hint={hint} error={generalErrors[API_FIELD[key] ?? key] || undefined}>
       <Field.Label>{label}</Field.Label>
       <TextInput value={String(general[key])} disabled={!canManage} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setField(key, e.target.value)} />
       <Field.Hint />
@@ -402,6 +410,20 @@ const SettingsPage = () => {
                 </Grid.Item>
                 <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                   {input('failureRatePercent', t('settings.general.failure', 'Failure threshold (%)'), t('settings.general.failureHint', 'A campaign pauses when more than this share of its messages fail.'))}
+                </Grid.Item>
+                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  {input(
+                    'retentionMessageBodyDays',
+                    t('settings.general.retentionMessages', 'Keep message texts (days)'),
+                    t('settings.general.retentionMessagesHint', 'Older texts are blanked every night; the messages, their statuses and the counts stay. 0: keep them.')
+                  )}
+                </Grid.Item>
+                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  {input(
+                    'retentionWebhookEventDays',
+                    t('settings.general.retentionEvents', 'Keep provider webhook events (days)'),
+                    t('settings.general.retentionEventsHint', 'What Twilio and Meta reported, deleted every night after this many days (at least 7). 0: keep them.')
+                  )}
                 </Grid.Item>
                 <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                   {input('businessName', t('settings.general.businessName', 'Business name (PDF documents)'))}

@@ -1,5 +1,5 @@
 import type { Settings } from '../../../shared/contracts';
-import { auditChanges, changedOnly, emptyRow, generalFormOf, generalPatch, parseDecimal, parseKeywords, ratesOf, rowsOf } from './logic';
+import { auditChanges, changedOnly, emptyRow, errorsByField, generalChanges, generalFormOf, generalPatch, parseDecimal, parseKeywords, ratesOf, rowsOf } from './logic';
 
 const settings: Settings = {
   sandbox: true,
@@ -19,6 +19,7 @@ const settings: Settings = {
   currency: 'MXN',
   taxRate: null,
   priceTable: null,
+  retention: { messageBodyDays: 0, webhookEventDays: 30 },
 };
 
 describe('general settings form', () => {
@@ -44,6 +45,34 @@ describe('general settings form', () => {
     expect([parseDecimal(''), parseDecimal('0,5'), parseDecimal('12.25'), parseDecimal('-1')]).toEqual([null, 0.5, 12.25, -1]);
     expect(parseDecimal('1.2.3')).toBeNaN();
     expect(parseKeywords(' , ')).toEqual([]);
+  });
+});
+
+describe('retention settings', () => {
+  it('shows the periods as days and sends only the one that changed', () => {
+    const form = generalFormOf(settings);
+    expect([form.retentionMessageBodyDays, form.retentionWebhookEventDays]).toEqual(['0', '30']);
+    expect(generalChanges(form, settings)).toEqual({});
+    expect(generalChanges({ ...form, retentionMessageBodyDays: ' 90 ' }, settings)).toEqual({ retention: { messageBodyDays: 90 } });
+    expect(generalChanges({ ...form, retentionWebhookEventDays: '', businessName: 'Taller Ruiz' }, settings)).toEqual({ businessName: 'Taller Ruiz', retention: { webhookEventDays: 0 } });
+  });
+
+  it('sends what is not a whole number as typed, for the server to name', () => {
+    expect(generalChanges({ ...generalFormOf(settings), retentionMessageBodyDays: '1,5' }, settings)).toEqual({ retention: { messageBodyDays: '1,5' } });
+  });
+
+  it('reads the server’s errors by field and by nested path', () => {
+    expect(errorsByField([{ path: ['retention', 'webhookEventDays'], message: 'at least 7' }, { path: ['taxRate'], message: 'max 100' }, { message: 'no path' }])).toEqual({
+      retention: 'at least 7',
+      'retention.webhookEventDays': 'at least 7',
+      taxRate: 'max 100',
+    });
+  });
+
+  it('audits a retention change as its own line, without the period that did not move', () => {
+    expect(auditChanges({ before: { retention: { messageBodyDays: 0, webhookEventDays: 30 } }, after: { retention: { messageBodyDays: 90, webhookEventDays: 30 } } })).toEqual([
+      { field: 'retention.messageBodyDays', before: '0', after: '90' },
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AuditEntry, CountryRates, PriceTable, PricedCategory, Settings } from '../../../shared/contracts';
+import type { AuditEntry, CountryRates, PriceTable, PricedCategory, RetentionSettings, Settings } from '../../../shared/contracts';
 
 /** The settings page's pure logic: the general form, the price table's rows, the audit's words. */
 
@@ -24,6 +24,9 @@ export interface GeneralForm {
   businessLogo: string;
   currency: string;
   taxRate: string;
+  /** Days, as typed (retention.messageBodyDays / retention.webhookEventDays); 0 keeps forever. */
+  retentionMessageBodyDays: string;
+  retentionWebhookEventDays: string;
 }
 
 /** Keywords typed one a line or separated by commas; upper-cased, each once. */
@@ -55,9 +58,18 @@ export const generalFormOf = (s: Settings): GeneralForm => ({
   businessLogo: s.businessLogo === null ? '' : String(s.businessLogo),
   currency: s.currency,
   taxRate: s.taxRate === null ? '' : String(s.taxRate),
+  retentionMessageBodyDays: String(s.retention.messageBodyDays),
+  retentionWebhookEventDays: String(s.retention.webhookEventDays),
 });
 
 type Patch = Partial<Omit<Settings, 'sandbox' | 'priceTable'>>;
+
+/** Whole days as typed; empty is 0 (keep forever); anything else is sent as typed for the server to name. */
+const days = (text: string): number | string => {
+  const trimmed = text.trim();
+  if (trimmed === '') return 0;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+};
 
 /**
  * The form as PUT /whatsapp/settings takes it. What cannot be read as a number is sent as typed
@@ -83,7 +95,38 @@ export const generalPatch = (f: GeneralForm): Record<keyof Patch, unknown> => {
     businessLogo: logo === '' ? null : /^\d+$/.test(logo) ? Number(logo) : logo,
     currency: f.currency.trim().toUpperCase(),
     taxRate: tax === null ? null : Number.isNaN(tax) ? f.taxRate : tax,
+    retention: { messageBodyDays: days(f.retentionMessageBodyDays), webhookEventDays: days(f.retentionWebhookEventDays) },
   };
+};
+
+/**
+ * What a save of the general form sends: only the settings that changed, and inside `retention`
+ * only the period that changed (the other keeps following its default on the server).
+ */
+export const generalChanges = (form: GeneralForm, settings: Settings): Record<string, unknown> => {
+  const before = generalPatch(generalFormOf(settings));
+  const patch: Record<string, unknown> = changedOnly(generalPatch(form), before);
+  if (patch.retention) {
+    const next = patch.retention as Record<keyof RetentionSettings, unknown>;
+    const was = before.retention as Record<keyof RetentionSettings, unknown>;
+    patch.retention = Object.fromEntries(Object.entries(next).filter(([key, value]) => value !== was[key as keyof RetentionSettings]));
+  }
+  return patch;
+};
+
+/**
+ * The API's field errors by field: the first segment of the path (`taxRate`), and for the nested
+ * retention settings the whole path too (`retention.messageBodyDays`).
+ */
+export const errorsByField = (errors: Array<{ path?: Array<string | number>; message: string }>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const e of errors) {
+    const path = (e.path ?? []).map(String);
+    if (!path.length) continue;
+    out[path[0]] ??= e.message;
+    if (path.length > 1) out[path.join('.')] ??= e.message;
+  }
+  return out;
 };
 
 /** Only what changed, so a save writes (and audits) just that. */
@@ -153,5 +196,17 @@ export const auditChanges = (entry: Pick<AuditEntry, 'before' | 'after'>): Array
     if (typeof value === 'object') return '{…}';
     return String(value);
   };
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({ field, before: show(before[field]), after: show(after[field]) }));
+  // A change of a nested setting (retention) reads as its own lines: `retention.messageBodyDays: 0 → 90`.
+  const flat = (record: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(record).flatMap(([key, value]) =>
+        key === 'retention' && value && typeof value === 'object' && !Array.isArray(value)
+          ? Object.entries(value as Record<string, unknown>).map(([sub, v]) => [`${key}.${sub}`, v])
+          : [[key, value]]
+      )
+    );
+  const [b, a] = [flat(before), flat(after)];
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .map((field) => ({ field, before: show(b[field]), after: show(a[field]) }))
+    .filter((change) => change.before !== change.after || !(change.field.startsWith('retention.')));
 };

@@ -54,6 +54,11 @@ export interface PluginConfig {
   leadContentType: string | null;
   /** Signs the expiring media links handed to providers. */
   mediaSecret: string;
+  /**
+   * Keys the pseudonyms and the blocked-number keys of erased contacts (services/privacy.ts).
+   * Must never change once a contact was erased: it is what recognises an erased number again.
+   */
+  pseudonymSecret: string;
   dispatcher: {
     batchSize: number;
     concurrency: number;
@@ -111,6 +116,8 @@ export const fromEnv = (env: Env): PluginConfig => ({
   defaultTimeZone: text(env, 'WHATSAPP_DEFAULT_TIME_ZONE') ?? 'America/Mexico_City',
   leadContentType: text(env, 'WHATSAPP_LEAD_CONTENT_TYPE'),
   mediaSecret: text(env, 'WHATSAPP_MEDIA_SECRET') ?? text(env, 'APP_KEYS') ?? 'whatsapp-media',
+  // Installs from before it existed keep working: the media secret keys the pseudonyms then.
+  pseudonymSecret: text(env, 'WHATSAPP_PSEUDONYM_SECRET') ?? text(env, 'WHATSAPP_MEDIA_SECRET') ?? text(env, 'APP_KEYS') ?? 'whatsapp-media',
   dispatcher: {
     batchSize: whole(env, 'WHATSAPP_BATCH_SIZE', 200),
     concurrency: whole(env, 'WHATSAPP_CONCURRENCY', 64),
@@ -192,6 +199,7 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'dispatcher.providerTimeoutMs', variable: 'WHATSAPP_PROVIDER_TIMEOUT_MS', rule: 'a whole number of milliseconds ≥ 100', ok: wholeAtLeast(100) },
   { path: 'dispatcher.inDoubt', variable: 'WHATSAPP_IN_DOUBT', rule: '"hold" or "resend"', ok: (v) => v === 'hold' || v === 'resend' },
   { path: 'dispatcher.inDoubtGraceSeconds', variable: 'WHATSAPP_IN_DOUBT_GRACE_SECONDS', rule: 'a whole number of seconds ≥ 0', ok: wholeAtLeast(0) },
+  { path: 'pseudonymSecret', variable: 'WHATSAPP_PSEUDONYM_SECRET', rule: 'a secret of at least 8 characters', ok: (v) => typeof v === 'string' && v.length >= 8 },
   { path: 'media.download', variable: 'WHATSAPP_MEDIA_DOWNLOAD', rule: 'true or false', ok: (v) => typeof v === 'boolean' },
   { path: 'media.maxBytes', variable: 'WHATSAPP_MEDIA_MAX_BYTES', rule: 'a whole number of bytes ≥ 1024', ok: wholeAtLeast(1024) },
   { path: 'webhookRetentionDays', variable: 'WHATSAPP_WEBHOOK_RETENTION_DAYS', rule: 'a whole number of days ≥ 0 (0 keeps events forever)', ok: wholeAtLeast(0) },

@@ -5,12 +5,22 @@ import { readConfig } from '../config';
 import { getService, handle } from '../utils';
 import { malformed } from '../utils/errors';
 import { serializeConsent, serializeContact, serializeContactImport } from '../utils/serialize';
-import { consentSchema, createContactSchema, filterBool, filtersOf, filterText, pagination, paginationMeta, updateContactSchema, validateData } from '../validation';
-import type { ContactInput } from '../services/contacts';
+import { consentSchema, createContactSchema, eraseSchema, filterBool, filtersOf, filterText, pagination, paginationMeta, updateContactSchema, validateData } from '../validation';
+import { assertNotErased, type ContactInput } from '../services/contacts';
 import type { ConsentChange } from '../services/consent';
+import type { PrivacyActor } from '../services/privacy';
 
 const actorOf = (ctx: any) =>
   ctx.state?.user?.email ? `user:${ctx.state.user.email}` : ctx.state?.auth?.credentials?.name ? `token:${ctx.state.auth.credentials.name}` : 'api';
+
+/** Who exports or erases, for the audit: the administrator (admin API), else the API caller. */
+const privacyActorOf = (ctx: any): PrivacyActor =>
+  ctx.state?.auth?.strategy?.name === 'admin'
+    ? { method: 'admin', id: ctx.state.user?.id ?? null, email: ctx.state.user?.email ?? null }
+    : { method: 'api', id: null, email: actorOf(ctx) };
+
+/** `contacto-12-2026-05-04.json`: the download's name (no number or name in it). */
+const exportFileName = (contactId: number, at: string) => `contacto-${contactId}-${at.slice(0, 10)}.json`;
 
 interface UploadedFile {
   filepath: string;
@@ -135,10 +145,36 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = SAMPLE_CSV;
   },
 
+  /**
+   * Everything held about the contact, as a JSON file (services/privacy.ts). Audited: who
+   * exported whom, when.
+   */
+  async export(ctx: any) {
+    const document = await handle(() => getService('privacy').exportContact(ctx.params.id, privacyActorOf(ctx)));
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.set('Content-Disposition', `attachment; filename="${exportFileName(document.contact.id, document.exportedAt)}"`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = JSON.stringify(document, null, 2);
+  },
+
+  /**
+   * Erases the contact's personal data (services/privacy.ts). The body must confirm it:
+   * `{ "data": { "confirm": "<the contact's phone number or id>" } }` (a bare `{ "confirm": … }`
+   * is read too); anything else is a 400 naming `confirm`, and nothing changes.
+   */
+  async erase(ctx: any) {
+    const body = ctx.request.body;
+    const data = body && typeof body === 'object' && 'data' in body ? body : { data: body && typeof body === 'object' ? body : {} };
+    const { confirm } = await validateData<{ confirm?: string | number }>(eraseSchema, data);
+    const result = await handle(() => getService('privacy').erase(ctx.params.id, confirm, privacyActorOf(ctx)));
+    ctx.body = { data: result };
+  },
+
   /** Grants or revokes consent: appended to the ledger, current state on the contact. */
   async consent(ctx: any) {
     const data = await validateData<ConsentChange>(consentSchema, ctx.request.body);
     const contact = await getService('contacts').findOneOrFail(ctx.params.id);
+    await handle(async () => assertNotErased(contact));
     const { entry, contact: updated } = await getService('consent').record(contact, { ...data, actor: actorOf(ctx) });
     ctx.status = 201;
     ctx.body = { data: { consent: serializeConsent(entry), contact: serializeContact(updated) } };

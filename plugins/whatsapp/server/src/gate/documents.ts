@@ -27,7 +27,7 @@ const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpub
  * number is one our phone check knows, the numbers they moved from).
  */
 const CONSENT_FIELDS = { marketingConsent: 'marketing', transactionalConsent: 'transactional' } as const;
-const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt', 'phoneUnverified', 'providerUserId', 'username', 'phoneHistory'];
+const SYSTEM_CONTACT_FIELDS = ['consentUpdatedAt', 'optedOutAt', 'lastInboundAt', 'phoneUnverified', 'providerUserId', 'username', 'phoneHistory', 'erasedAt', 'erasedPhoneKey', 'erasedUserIdKey'];
 /** WhatsApp's messaging limits: unique people a number may start conversations with in 24 hours. */
 const MESSAGING_TIERS = [250, 1000, 10_000, 100_000];
 /** Sender fields only the dispatcher writes. */
@@ -86,6 +86,8 @@ const currentRow = async (strapi: Core.Strapi, uid: string, documentId: unknown)
  */
 const contactRules = async (strapi: Core.Strapi, action: string, data: Record<string, any>, documentId: unknown) => {
   const stored = action === 'update' ? await currentRow(strapi, UID.contact, documentId) : null;
+  // An erased contact is a tombstone (services/privacy.ts): typing a number back in would undo the erasure.
+  if (stored?.erasedAt) throw new RuleError('id', 'erased', 'This contact’s personal data was erased: it can no longer be changed');
   for (const field of SYSTEM_CONTACT_FIELDS) {
     if (!sameValue(data[field], stored?.[field])) {
       throw new RuleError(field, 'read-only', `${field} is kept by the WhatsApp plugin and cannot be set`);

@@ -73,6 +73,8 @@ export const M = {
   editHistory: 'edit_history',
   deletedAt: 'deleted_at',
   reaction: 'reaction',
+  /** When the text, variables and content were removed (retention, or the contact erased). */
+  redactedAt: 'redacted_at',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const;

@@ -183,6 +183,7 @@ export function createLifecycle(knex: () => Knex) {
       const changed = await knex()(t)
         .where({ [M.id]: id, [M.direction]: 'out' })
         .whereIn(M.status, RETRYABLE)
+        .whereNull(M.redactedAt)
         .update(messageColumns({ status: STATUS.queued, dueAt: now, queuedAt: now, nextAttemptAt: null, errorCode: null, errorText: null, channel: 'whatsapp', updatedAt: now }));
       return Number(changed) > 0;
     },
@@ -199,6 +200,8 @@ export function createLifecycle(knex: () => Knex) {
       const changed = await db(t)
         .where({ [M.id]: id, [M.direction]: 'out', [M.channel]: 'whatsapp' })
         .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+        // A message whose text was removed (retention, erasure) is never sent again.
+        .whereNull(M.redactedAt)
         .update(messageColumns({ status: STATUS.queued, dueAt, nextAttemptAt: dueAt, failedAt: null, leaseOwner: null, leaseUntil: null, updatedAt: now }));
       return Number(changed) > 0;
     },
@@ -213,6 +216,7 @@ export function createLifecycle(knex: () => Knex) {
       const changed = await db(t)
         .where({ [M.id]: id, [M.direction]: 'out', [M.channel]: 'whatsapp' })
         .whereIn(M.status, [STATUS.failed, STATUS.undeliverable])
+        .whereNull(M.redactedAt)
         .update(messageColumns({ status: STATUS.queued, channel, dueAt: now, nextAttemptAt: null, failedAt: null, leaseOwner: null, leaseUntil: null, updatedAt: now }));
       return Number(changed) > 0;
     },

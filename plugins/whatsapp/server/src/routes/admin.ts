@@ -60,6 +60,9 @@ export default {
     route('GET', '/contacts', 'contacts.find', [ACTIONS.manageContacts]),
     route('GET', '/contacts/:id', 'contacts.findOne', [ACTIONS.manageContacts]),
     route('POST', '/contacts/:id/consent', 'contacts.consent', [ACTIONS.manageContacts]),
+    // Data protection: everything held about a person (a JSON file), and erasing it. Audited.
+    route('GET', '/contacts/:id/export', 'contacts.export', [ACTIONS.manageContacts]),
+    route('POST', '/contacts/:id/erase', 'contacts.erase', [ACTIONS.manageContacts]),
 
     route('GET', '/automations', 'automations.find', [ACTIONS.manageAutomations]),
     route('GET', '/automations/runs', 'automations.runs', [ACTIONS.manageAutomations]),

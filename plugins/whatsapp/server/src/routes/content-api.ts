@@ -45,6 +45,8 @@ export default {
     route('PUT', '/contacts/:id', 'contacts.update'),
     route('DELETE', '/contacts/:id', 'contacts.delete'),
     route('POST', '/contacts/:id/consent', 'contacts.consent'),
+    route('GET', '/contacts/:id/export', 'contacts.export'),
+    route('POST', '/contacts/:id/erase', 'contacts.erase'),
 
     route('GET', '/automations', 'automations.find'),
     route('GET', '/automations/runs', 'automations.runs'),

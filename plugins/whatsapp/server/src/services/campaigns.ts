@@ -196,6 +196,8 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const filters = { $and: [audience.filters ?? {}, { id: { $gt: cursor } }] };
         const records: any[] = await strapi.documents(audience.contentType as any).findMany({ filters: filters as any, populate: populate as any, limit: BATCH, sort: 'id:asc' } as any);
         const found = await contactsForPhones(records.map((record) => valueAt(record, audience.phonePath)));
+        // An erased person's number does not become a contact again (preparePage excludes it).
+        const blocked = await getService('privacy').blockedAmong(found.map((f) => f.phone));
         const recipients: Recipient[] = [];
         for (const [index, record] of records.entries()) {
           const { phone } = found[index];
@@ -207,6 +209,10 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           }
           // A customer of the business who is not a contact yet becomes one (no consent given);
           // an estimate counts them as such without writing them.
+          if (!contact && blocked.has(phone)) {
+            recipients.push({ contact: null, phone, record });
+            continue;
+          }
           if (!contact) contact = estimate ? estimate.newContact(phone) : (await getService('contacts').findOrCreate(phone, { source: 'api' })).contact;
           recipients.push({ contact, phone, record });
         }
@@ -271,12 +277,18 @@ const createCampaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         (created > lastRound ? resumed : already).add(contactId);
       }
     }
+    // Numbers (and user ids) of people whose data was erased: never messaged by a campaign.
+    const blocked = await getService('privacy').blockedAmong(page.flatMap((r) => [r.phone, r.contact?.phone, r.contact?.providerUserId]));
     let counted = 0;
     let resumedCount = 0;
     for (const recipient of page) {
       counted += 1;
       if (audience.kind === 'tags' && !recipient.contact) continue; // not in the audience at all
       const contact = recipient.contact;
+      if (contact?.erasedAt || [recipient.phone, contact?.phone, contact?.providerUserId].some((v) => typeof v === 'string' && blocked.has(v))) {
+        exclude('opted-out');
+        continue;
+      }
       if (!recipient.phone && !contact) {
         exclude(recipient.noPhone ? 'no-phone' : 'invalid-phone');
         continue;

@@ -48,6 +48,9 @@ const createConsentService = ({ strapi }: { strapi: Core.Strapi }) => ({
           updatedAt: at,
         },
       });
+      // The person agreed to hear from the business again: a block left by an earlier erasure of
+      // their number is lifted (imports never get here for a blocked number: they skip it).
+      if (change.granted) await getService('privacy').unblock(updated as Contact, change.actor ?? null);
       return { entry, contact: updated as Contact };
     });
   },

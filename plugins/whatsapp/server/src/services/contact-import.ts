@@ -58,10 +58,14 @@ export class ImportStopped extends Error {
 }
 
 /** The pending write for one phone in a batch; later rows of the same phone are applied over it. */
-type Pending = Omit<ImportRow, 'row' | 'consentEvidence'> & { consentRow?: number; consentEvidence?: string };
+type Pending = Omit<ImportRow, 'row' | 'consentEvidence'> & { consentRow?: number; consentEvidence?: string; rows: number[] };
+
+/** Why a row of a number whose owner's data was erased is not imported (the number is not repeated). */
+export const ERASED_ROW_REASON = 'this number belongs to a person whose data was erased at their request: it is not imported, and stays blocked until they give consent again';
 
 const merge = (into: Pending | undefined, row: ImportRow, fileName: string): Pending => {
-  const next: Pending = { ...(into ?? { phone: row.phone }) };
+  const next: Pending = { ...(into ?? { phone: row.phone, rows: [] }) };
+  next.rows = [...next.rows, row.row];
   for (const key of ['name', 'email', 'locale', 'timeZone'] as const) if (row[key] !== undefined) next[key] = row[key];
   if (row.tags) next.tags = [...new Set([...(next.tags ?? []), ...row.tags])];
   if (row.fields) next.fields = { ...(next.fields ?? {}), ...row.fields };
@@ -110,10 +114,19 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     };
 
+    const phoneHeader = () => header?.columns.find((c) => c?.known === 'phone')?.header ?? 'phone';
+
     const flush = async () => {
       if (!batch.size) return;
       const pending = batch;
       batch = new Map();
+      // An erased person is not brought back by a file: their rows are skipped, and reported.
+      for (const phone of await getService('privacy').blockedAmong([...pending.keys()])) {
+        const rows = pending.get(phone)?.rows ?? [];
+        pending.delete(phone);
+        result.skipped += rows.length;
+        report(rows.map((row) => ({ row, column: phoneHeader(), reason: ERASED_ROW_REASON })));
+      }
       await this.writeBatch(pending, written, result, options.actor ?? null);
       await options.onProgress?.(result);
       if (options.shouldStop?.()) throw new ImportStopped();

@@ -28,6 +28,16 @@ export type Contact = Record<string, any> & { id: number; documentId: string; ph
 const phoneTaken = (phone: string) => new RuleError('phone', 'unique', `A contact with phone ${phone} already exists`, 409);
 
 /**
+ * An erased contact is a tombstone: it keeps the counts and the block on the number, and takes
+ * no new data, no consent and no deletion (which would lift the block).
+ */
+export const assertNotErased = (contact: Contact) => {
+  if (contact.erasedAt) {
+    throw new RuleError('id', 'erased', `Contact ${contact.id}'s personal data was erased: it can no longer be changed, given consent or deleted`, 409);
+  }
+};
+
+/**
  * Contacts: one per WhatsApp number (E.164, unique). Consent fields on the row are the current
  * state; the ledger lives in the `consent` service.
  */
@@ -91,6 +101,7 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async update(idOrDocumentId: string | number, input: Partial<ContactInput>): Promise<Contact> {
     const contact = await this.findOneOrFail(idOrDocumentId);
+    assertNotErased(contact);
     const data: Record<string, unknown> = { ...input };
     if (input.fields) {
       // Merged into the contact's fields; a name given null is removed.
@@ -114,6 +125,7 @@ const createContactsService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async delete(idOrDocumentId: string | number) {
     const contact = await this.findOneOrFail(idOrDocumentId);
+    assertNotErased(contact);
     await assertDeletable(UID.contact, contact.id);
     await strapi.db.query(UID.contact).delete({ where: { id: contact.id } });
     return contact;

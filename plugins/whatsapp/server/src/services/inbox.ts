@@ -172,6 +172,7 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       const contact = await getService('contacts').findOneOrFail(conversation.contactId);
+      if (contact.erasedAt) throw new RuleError('to', 'erased', `Contact ${contact.id}'s personal data was erased: this conversation cannot be answered`, 409);
       const { message, created } = await getService('messages').create(
         {
           ...input,

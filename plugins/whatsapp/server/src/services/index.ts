@@ -26,6 +26,8 @@ import campaigns from './campaigns';
 import prices from './prices';
 import simulator from './simulator';
 import dashboard from './dashboard';
+import privacy from './privacy';
+import retention from './retention';
 
 export default {
   health,
@@ -56,4 +58,6 @@ export default {
   prices,
   simulator,
   dashboard,
+  privacy,
+  retention,
 };

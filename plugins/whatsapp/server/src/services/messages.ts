@@ -274,6 +274,12 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const consent = await getService('consent').allows(contact, category);
       if (!consent.ok) throw new RuleError('to', 'consent', consent.reason!);
+      // A person whose data was erased is not messaged again by the business (templates,
+      // campaigns, automations): only an answer to them inside the window they opened by writing.
+      if (category !== 'service' && (await getService('privacy').isBlocked(to))) {
+        // The number is not repeated: this reason is kept (an automation run's), and must not bring it back.
+        throw new RuleError('to', 'erased', "This recipient's personal data was erased at their request: nothing is sent to them until they give consent again");
+      }
 
       if (input.media !== undefined && input.media !== null) media = await getService('media').resolve(input.media, 'media');
       return { to, contact, sender, body, category, templateId, templateName, media, variables, dueAt };
@@ -375,6 +381,9 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Puts a failed, cancelled or unknown message back in the queue, due now. */
     async retry(ref: string | number): Promise<Message> {
       const message = await this.findOneOrFail(ref);
+      if (message.redactedAt) {
+        throw new RuleError('status', 'redacted', `Message ${message.id}'s text was removed (data retention or an erasure): it cannot be sent again`, 409);
+      }
       if (!(await getService('queue').requeue(message.id))) {
         throw new RuleError('status', 'not-retryable', `Message ${message.id} is ${message.deliveryStatus}; only failed, undeliverable, unknown or cancelled messages can be retried`, 409);
       }

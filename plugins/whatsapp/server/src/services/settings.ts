@@ -5,7 +5,8 @@ import { readConfig } from '../config';
 import { RuleError } from '../utils/errors';
 import { checkAttributes } from '../validation/attributes';
 import { hasRealProvider, MISSING_PROVIDER } from './senders';
-import type { Settings as WireSettings } from '../../../shared/contracts';
+import type { RetentionSettings, Settings as WireSettings } from '../../../shared/contracts';
+import { retentionDays } from './webhooks';
 
 /** The administrators' runtime settings: the wire contract is the stored shape. */
 export type Settings = WireSettings;
@@ -34,7 +35,17 @@ const EDITABLE: (keyof Settings)[] = [
   'taxRate',
   // Only through PUT …/settings/prices (validation/prices.ts); settingsSchema does not take it.
   'priceTable',
+  'retention',
 ];
+
+/** Audit actions about contacts (services/privacy.ts), kept apart from the settings' history. */
+export const CONTACT_AUDIT_ACTIONS = ['contact.export', 'contact.erase', 'contact.unblock'] as const;
+
+/**
+ * Retention until an administrator sets it: message texts kept, webhook events for
+ * WHATSAPP_WEBHOOK_RETENTION_DAYS (raised to 7 when lower, as the webhooks service does).
+ */
+export const defaultRetention = (): RetentionSettings => ({ messageBodyDays: 0, webhookEventDays: retentionDays(readConfig().webhookRetentionDays).days });
 
 /** The documents' defaults: Mexican pesos with 16 % IVA, the plugin's most common users. */
 export const DEFAULT_CURRENCY = 'MXN';
@@ -76,6 +87,7 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     currency: DEFAULT_CURRENCY,
     taxRate: DEFAULT_TAX_RATE,
     priceTable: null,
+    retention: defaultRetention(),
   });
 
   /**
@@ -93,6 +105,24 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     } catch {
       return null;
     }
+  };
+  /** What an administrator set (stored), each period on its own; the rest follows the defaults. */
+  const storedRetention = (value: unknown): Partial<RetentionSettings> => {
+    let parsed = value;
+    if (typeof value === 'string') {
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        return {};
+      }
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    const out: Partial<RetentionSettings> = {};
+    for (const key of ['messageBodyDays', 'webhookEventDays'] as const) {
+      const n = (parsed as Record<string, unknown>)[key];
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out[key] = n;
+    }
+    return out;
   };
   const nullable = (value: unknown) => (value === null || value === undefined || value === '' ? null : String(value));
 
@@ -119,6 +149,7 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       currency: (row.currency as string) || d.currency,
       taxRate: predatesBusiness(row) ? d.taxRate : row.taxRate === null || row.taxRate === undefined ? null : Number(row.taxRate),
       priceTable: priceTableOf(row.priceTable),
+      retention: { ...d.retention, ...storedRetention(row.retention) },
     };
   };
 
@@ -156,8 +187,11 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       } else if (stored === false && !hasRealProvider()) {
         strapi.log.warn(`[whatsapp] Live mode is on, but ${MISSING_PROVIDER}. Messages fail with "no-provider" until then (or switch sandbox mode on).`);
       }
+      const webhookRetention = retentionDays(readConfig().webhookRetentionDays);
+      if (webhookRetention.warning) strapi.log.warn(`[whatsapp] ${webhookRetention.warning}`);
       if (!row) {
-        const d = defaults();
+        // Retention is stored only once an administrator sets it: until then it follows the environment.
+        const { retention: _retention, ...d } = defaults();
         await strapi.db.query(UID.setting).create({ data: { ...d, sandbox: keepSandbox ? true : d.sandbox } });
       } else {
         // The first boot with the business settings stores their defaults once (see predatesBusiness).
@@ -210,11 +244,21 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const row = await (strapi.db.dialect.client === 'postgres' ? query.forUpdate() : query).execute<Record<string, unknown> | undefined>();
         if (!row) throw new Error('The settings row is missing (it is created at boot)');
         const before = fromRow(row);
+        // A retention change names one period or both; the other keeps following its default, and
+        // a period set to null goes back to it.
+        let retentionPatch: Partial<RetentionSettings> | null = null;
+        if (editable.retention) {
+          const merged: Record<string, unknown> = { ...storedRetention(row.retention), ...editable.retention };
+          retentionPatch = storedRetention(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null)));
+          editable.retention = { ...defaultRetention(), ...retentionPatch };
+        }
         changes = Object.fromEntries(
           Object.entries(editable).filter(([key, value]) => JSON.stringify(before[key as keyof Settings]) !== JSON.stringify(value))
         ) as Partial<Settings>;
         if (Object.keys(changes).length === 0) return;
-        await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: changes });
+        const write: Record<string, unknown> = { ...changes };
+        if (changes.retention) write.retention = retentionPatch;
+        await strapi.db.query(UID.setting).update({ where: { id: row.id }, data: write });
         await strapi.db.query(UID.auditEntry).create({
           data: {
             actorId: actor.id ?? null,
@@ -232,8 +276,9 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return this.get();
     },
 
+    /** The settings' history (the contacts' exports and erasures are not settings: left out). */
     async audit(params: { limit?: number } = {}) {
-      return strapi.db.query(UID.auditEntry).findMany({ orderBy: { id: 'desc' }, limit: params.limit ?? 50 });
+      return strapi.db.query(UID.auditEntry).findMany({ where: { action: { $notIn: [...CONTACT_AUDIT_ACTIONS] } }, orderBy: { id: 'desc' }, limit: params.limit ?? 50 });
     },
 
     clearCache() {

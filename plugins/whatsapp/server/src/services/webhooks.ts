@@ -7,7 +7,6 @@ import type { ErrorTable } from '../providers/classify';
 import { PROVIDERS } from '../providers/registry';
 import { coalesce } from '../lib/coalesce';
 import { getService, toDate } from '../utils';
-import { readConfig } from '../config';
 import { createJob, workerOwner } from '../workers/runner';
 import { columnOf, fromColumns, isPostgres, tableOf, toColumns } from '../utils/sql';
 import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '../providers/webhook-events';
@@ -418,15 +417,6 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const applier = createJob({ name: 'webhook applier', work: applyBatch, intervalMs: RETRY_LOOK_MS, log: strapi.log });
 
-  const retention = createJob({
-    name: 'webhook retention',
-    work: async () => {
-      await service.prune();
-      return 0;
-    },
-    log: strapi.log,
-  });
-
   /**
    * What is only kept, never applied, is stored finished: an unreadable item (outcome
    * `unreadable`, its reason as the error) and the provider's own errors (outcome `recorded`).
@@ -522,17 +512,14 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** Retention, in the background (hourly from the scheduler). */
-    pruneSoon() {
-      retention.wake();
-    },
-
     /**
      * Deletes applied events older than the retention period, a chunk at a time so no statement
-     * holds the table for long. Events not applied yet are never deleted. Hourly from the scheduler.
+     * holds the table for long. Events not applied yet are never deleted. The period is the
+     * `retention.webhookEventDays` setting (WHATSAPP_WEBHOOK_RETENTION_DAYS until an administrator
+     * sets it). Daily, from the retention job (services/retention.ts).
      */
-    async prune(now = new Date(), configured = readConfig().webhookRetentionDays): Promise<{ deleted: number; days: number }> {
-      const { days, warning } = retentionDays(configured);
+    async prune(now = new Date(), configured?: number): Promise<{ deleted: number; days: number }> {
+      const { days, warning } = retentionDays(configured ?? (await getService('settings').get()).retention.webhookEventDays);
       if (warning) strapi.log.warn(`[whatsapp] ${warning}`);
       if (days === 0) return { deleted: 0, days };
       const cutoff = new Date(now.getTime() - days * DAY_MS);
@@ -551,16 +538,15 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** At startup: apply whatever was stored and not applied before the last stop. */
     start() {
       applier.start();
-      retention.start();
     },
 
     async stop() {
-      await Promise.all([applier.stop(), retention.stop()]);
+      await applier.stop();
       await this.idle();
     },
 
     stats() {
-      return [applier.stats(), retention.stats()];
+      return [applier.stats()];
     },
   };
   return service;

@@ -7,7 +7,7 @@ import { RuleError } from './errors';
  * are not Strapi relations). Deleting one while something still points at it is refused, through
  * every door: the plugin's REST DELETE (409), the Content Manager and the Document Service (400),
  * any `strapi.db.query(...).delete` (a database lifecycle). The history stays whole: a contact's
- * messages and consent ledger are never orphaned (erasure will anonymise instead). See docs/data.md.
+ * messages and consent ledger are never orphaned (erasure anonymises instead: services/privacy.ts). See docs/data.md.
  */
 export const REFERENCES: Record<string, { label: string; from: { uid: string; attribute: string; what: string }[] }> = {
   [UID.contact]: {

@@ -79,6 +79,7 @@ export const serializeMessage = (m: Record<string, any>, extra: Pick<Message, 'a
   editHistory: json(m.editHistory),
   deletedAt: iso(m.deletedAt),
   reaction: json(m.reaction),
+  redactedAt: iso(m.redactedAt),
   createdAt: iso(m.createdAt),
   updatedAt: iso(m.updatedAt),
   ...deletedFields(m),
@@ -120,6 +121,7 @@ export const serializeContact = (c: Record<string, any>): Contact => ({
   optedOutAt: iso(c.optedOutAt),
   lastInboundAt: iso(c.lastInboundAt),
   related: c.relatedType ? { type: c.relatedType, id: c.relatedId } : null,
+  erasedAt: iso(c.erasedAt),
   createdAt: iso(c.createdAt),
   updatedAt: iso(c.updatedAt),
 });

@@ -204,6 +204,36 @@ const optionalText = (field: string, max: number) =>
 const clock = (field: string) =>
   text().nullable().matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: `${field} must be HH:MM (24 h)`, excludeEmptyString: true });
 
+/**
+ * POST /contacts/:id/erase: `confirm` names the contact (its phone number, user id, id or
+ * documentId); whether it does is the privacy service's to say (400 naming `confirm` too).
+ */
+export const eraseSchema = yup
+  .object({
+    confirm: yup
+      .mixed()
+      .test('confirm', 'confirm must be the contact’s phone number or id (text or a number)', (v) => v === undefined || v === null || typeof v === 'string' || typeof v === 'number'),
+  })
+  .noUnknown(true, 'unknown field: ${unknown}');
+
+/** The longest retention period taken (a century): anything longer is a typo. */
+export const MAX_RETENTION_DAYS = 36_500;
+/** Providers repeat a webhook delivery for up to 7 days (services/webhooks.ts MIN_RETENTION_DAYS). */
+const MIN_WEBHOOK_RETENTION_DAYS = 7;
+
+/** Whole days: 0 keeps forever, else from `min` to MAX_RETENTION_DAYS; null goes back to the default. */
+const retentionDaysField = (field: string, min: number, why = '') => {
+  const rule = `${field} must be 0 (keep forever) or a whole number of days from ${min} to ${MAX_RETENTION_DAYS}${why}`;
+  return yup
+    .number()
+    .strict()
+    .typeError(rule)
+    .integer(rule)
+    .test('range', rule, (n) => n === undefined || n === null || n === 0 || (n >= min && n <= MAX_RETENTION_DAYS))
+    // null: back to the default (WHATSAPP_WEBHOOK_RETENTION_DAYS; message texts kept).
+    .nullable();
+};
+
 export const settingsSchema = yup
   .object({
     sandbox: yup.boolean().strict(),
@@ -242,6 +272,14 @@ export const settingsSchema = yup
       // Stored as decimal(10, 2): a third decimal would be rounded away silently.
       .test('decimals', 'taxRate must have at most 2 decimal places', (n) => n === null || n === undefined || Number.isInteger(Number((n * 100).toFixed(6))))
       .nullable(),
+    // How long personal data is kept (services/retention.ts): each period on its own.
+    retention: yup
+      .object({
+        messageBodyDays: retentionDaysField('retention.messageBodyDays', 1),
+        webhookEventDays: retentionDaysField('retention.webhookEventDays', MIN_WEBHOOK_RETENTION_DAYS, ' (Meta repeats a delivery for up to 7 days)'),
+      })
+      .noUnknown(true, 'unknown field: ${unknown}')
+      .default(undefined),
   })
   .noUnknown(true, 'unknown field: ${unknown}');
 

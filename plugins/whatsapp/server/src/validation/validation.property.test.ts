@@ -10,6 +10,7 @@ import {
   consentSchema,
   createContactSchema,
   createTemplateSchema,
+  eraseSchema,
   filterBool,
   filterDate,
   filterId,
@@ -51,6 +52,7 @@ const SCHEMAS = {
   updateContact: updateContactSchema,
   consent: consentSchema,
   settings: settingsSchema,
+  erase: eraseSchema,
   inboxReply: inboxReplySchema,
   assign: assignSchema,
 };

@@ -89,6 +89,10 @@ export const MessageBubble = ({ message, now }: { message: Message; now: number 
             >
               {body}
             </Typography>
+          ) : message.redactedAt && !deleted ? (
+            <Typography textColor="neutral500" style={{ fontStyle: 'italic' }}>
+              {t('inbox.message.redacted', 'Text removed (data retention or the contact’s erasure)')}
+            </Typography>
           ) : null}
           <Flex justifyContent="flex-end" gap={2}>
             {message.reaction?.emoji ? (
