@@ -9,6 +9,10 @@ import { waitFor } from './helpers/wait';
 import { startWorker, type Worker } from './helpers/worker';
 import { UID } from './helpers/whatsapp';
 
+// Each test boots extra app processes (workers) besides this one: on a busy 2-core machine that
+// alone can take half a minute, so these tests get more time than the suite's 60 s.
+jest.setTimeout(180_000);
+
 // Three fan-out rounds (2,000 a round): killed after the first, resumed for the other two.
 const RECIPIENTS = 5000;
 

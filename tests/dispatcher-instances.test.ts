@@ -9,6 +9,10 @@ import { waitFor } from './helpers/wait';
 import { startWorker as start, type Worker } from './helpers/worker';
 import { startFakes, type Fakes } from './fakes';
 
+// Each test boots extra app processes (workers) besides this one: on a busy 2-core machine that
+// alone can take half a minute, so these tests get more time than the suite's 60 s.
+jest.setTimeout(180_000);
+
 const opaqueId = (payload: unknown) => Number((payload as { biz_opaque_callback_data?: string }).biz_opaque_callback_data);
 
 const countPerMessage = (fakes: Fakes) => {

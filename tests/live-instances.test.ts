@@ -11,6 +11,10 @@ import { openEventStream } from './helpers/sse';
 import { metaPayload, metaText, postMeta, settleWebhooks } from './helpers/webhooks';
 import { startWorker, type Worker } from './helpers/worker';
 
+// Each test boots extra app processes (workers) besides this one: on a busy 2-core machine that
+// alone can take half a minute, so these tests get more time than the suite's 60 s.
+jest.setTimeout(180_000);
+
 const env = { WHATSAPP_SANDBOX: 'true', WHATSAPP_WORKER: 'false' };
 
 describe('live events between instances', () => {
