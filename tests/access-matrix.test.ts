@@ -159,10 +159,10 @@ describe('access matrix (generated from the route table)', () => {
 
   /**
    * Routes open to anyone (`auth: false`), each with what it answers whoever calls, given no
-   * secret: the health check answers, a media link with a made-up token and Meta's handshake
+   * secret: the health check answers, the metrics do not exist without their token, a media link with a made-up token and Meta's handshake
    * without the verify token are refused. A new open route fails the matrix until listed here.
    */
-  const OPEN: Record<string, number[]> = { 'health.show': [200], 'media.download': [403, 404], 'webhooks.metaVerify': [403] };
+  const OPEN: Record<string, number[]> = { 'health.show': [200], 'metrics.show': [404], 'media.download': [403, 404], 'webhooks.metaVerify': [403] };
 
   /** What a route's declaration says a caller gets: 'allowed', 401, 403, 'signed' (401/403 unsigned) or the open route's answers. */
   const expected = (route: Route & { type: string }, caller: Caller): 'allowed' | 401 | 403 | 'signed' | number[] => {

@@ -7,6 +7,7 @@ import { startStrapi, type TestApp } from './helpers/strapi';
 import { createAdminJwt } from './helpers/auth';
 import { uniqueMexicanNumber } from './helpers/factories';
 import { UID } from './helpers/whatsapp';
+import { waitFor } from './helpers/wait';
 
 const RUN = 'plugin::whatsapp.automation-run';
 const AUTOMATION = 'plugin::whatsapp.automation';
@@ -179,6 +180,12 @@ describe('automations admin API', () => {
     const order = await workOrder(uniqueMexicanNumber().e164);
     const sent = await post(`/${rule.id}/send`, { documentId: order.documentId, idempotencyKey: 'admin-list-1' });
     expect(sent.status).toBe(201);
+    // The run moves on (queued → sent) as the dispatcher works: list once every run has settled.
+    const settled = ['sent', 'failed', 'skipped'];
+    await waitFor(async () => {
+      const all = await app.strapi.db.query(RUN as any).findMany({ where: { automationId: rule.id } });
+      return all.length > 0 && all.every((run: { state: string }) => settled.includes(run.state));
+    });
     const res = await app.http().get('/whatsapp/automations').set('Authorization', admin).expect(200);
     const listed = res.body.data.find((r: any) => r.id === rule.id);
     const runs = await app.strapi.db.query(RUN as any).findMany({ where: { automationId: rule.id }, orderBy: { id: 'desc' } });

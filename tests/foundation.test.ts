@@ -21,7 +21,13 @@ describe('foundation', () => {
   it('GET /api/whatsapp/health says the plugin is loaded, on which database, in which mode', async () => {
     const res = await app.http().get('/api/whatsapp/health').expect(200);
     expect(res.body).toEqual({
-      data: { plugin: 'whatsapp', sandbox: true, database: isPostgres() ? 'postgres' : 'sqlite' },
+      data: {
+        plugin: 'whatsapp',
+        sandbox: true,
+        database: isPostgres() ? 'postgres' : 'sqlite',
+        queue: { due: 0, oldestDueAgeSeconds: null, inDoubt: 0 },
+        lastWebhookAt: null,
+      },
     });
   });
 

@@ -505,6 +505,12 @@ export interface Settings {
   currency: string;
   /** Tax percent added to the documents' subtotal (16, Mexico's IVA, by default); null = no tax line. */
   taxRate: number | null;
+  /** Where the alert channel writes when a threshold is passed; null = the admin banner only. */
+  alertEmail: string | null;
+  /** Alert when the oldest due message has waited this many minutes (0 = never). */
+  alertQueueAgeMinutes: number;
+  /** Alert when no webhook came this many minutes after a message a real provider accepted (0 = never; not in sandbox mode). */
+  alertWebhookSilenceMinutes: number;
   /**
    * The campaign price table as administrators replaced it (`PUT /whatsapp/settings/prices`);
    * null = Meta's published rates (server/src/pricing/meta-rates.ts). Not writable through
@@ -846,4 +852,35 @@ export interface ContactErasure {
   };
   /** Files of the media library that could not be deleted now (an erasure run again retries them). */
   filesLeft: number;
+}
+
+/** GET /api/whatsapp/health (public) → `{ data: Health }`. */
+export interface Health {
+  plugin: string;
+  sandbox: boolean;
+  database: string;
+  /** Due messages, the oldest one's wait, the sends in doubt (as the dashboard shows them). */
+  queue: DashboardQueue;
+  /** When the latest webhook event was stored (ISO 8601); null when none ever came. */
+  lastWebhookAt: string | null;
+}
+
+export type AlertKind = 'failure-rate' | 'queue-age' | 'webhook-silence';
+
+/** A threshold passed and not yet cleared: the admin's banner, and one email when it began. */
+export interface ActiveAlert {
+  kind: AlertKind;
+  /** When it began (ISO 8601). */
+  since: string;
+  /** What was measured at the latest check: a fraction (failure-rate) or minutes (the others). */
+  value: number;
+  /** The setting it passed: a fraction (failure-rate) or minutes. */
+  threshold: number;
+  /** When the email went out (ISO 8601); null when there is no address or it could not be sent. */
+  emailedAt: string | null;
+}
+
+/** GET /whatsapp/health (administrators) → `{ data: AdminHealth }`. */
+export interface AdminHealth extends Health {
+  alerts: ActiveAlert[];
 }

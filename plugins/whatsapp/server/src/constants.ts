@@ -17,6 +17,7 @@ export const UID = {
   automation: 'plugin::whatsapp.automation',
   automationRun: 'plugin::whatsapp.automation-run',
   contactImport: 'plugin::whatsapp.contact-import',
+  alert: 'plugin::whatsapp.alert',
 } as const;
 
 /** Message life cycle. Outbound: scheduled → queued → sending → sent → delivered → read. */

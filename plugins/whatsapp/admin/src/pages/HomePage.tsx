@@ -6,6 +6,7 @@ import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
 
 import type { Dashboard, Settings } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
+import { AlertsBanner } from '../alerts/AlertsBanner';
 import { DashboardChart } from '../dashboard/DashboardChart';
 import { FailuresTable, GroupTable, Panel } from '../dashboard/DashboardTables';
 import { PRESETS, dayOf, isEmptyPeriod, isPeriod, periodOf, queryOf, queueNeedsAttention, viewerTimeZone } from '../dashboard/logic';
@@ -155,6 +156,7 @@ const HomePage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
+          <AlertsBanner />
           {contacts.canManage || templates.canManage || automations.canManage || readsSettings || messagesLog.canRead || readsCampaigns || sending.canSend ? (
             <Flex gap={2} wrap="wrap">
               {sending.canSend ? (

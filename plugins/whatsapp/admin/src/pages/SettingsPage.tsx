@@ -411,6 +411,15 @@ const SettingsPage = () => {
                 <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                   {input('failureRatePercent', t('settings.general.failure', 'Failure threshold (%)'), t('settings.general.failureHint', 'A campaign pauses when more than this share of its messages fail.'))}
                 </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  {input('alertEmail', t('settings.general.alertEmail', 'Alert email'), t('settings.general.alertEmailHint', 'Written to once when an alert begins. Empty: the banner on the dashboard only.'))}
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  {input('alertQueueAgeMinutes', t('settings.general.alertQueueAge', 'Alert when a message waits (minutes)'), t('settings.general.alertQueueAgeHint', 'The oldest due message has waited this long. 0: no alert.'))}
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  {input('alertWebhookSilenceMinutes', t('settings.general.alertSilence', 'Alert when no webhooks arrive (minutes)'), t('settings.general.alertSilenceHint', 'Messages were sent and the provider has said nothing for this long. Live mode only. 0: no alert.'))}
+                </Grid.Item>
                 <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                   {input(
                     'retentionMessageBodyDays',

@@ -18,6 +18,9 @@ const settings: Settings = {
   businessLogo: 3,
   currency: 'MXN',
   taxRate: null,
+  alertEmail: null,
+  alertQueueAgeMinutes: 15,
+  alertWebhookSilenceMinutes: 60,
   priceTable: null,
   retention: { messageBodyDays: 0, webhookEventDays: 30 },
 };
@@ -39,6 +42,14 @@ describe('general settings form', () => {
   it('sends what is not a number as typed, for the server to name', () => {
     const patch = generalPatch({ ...generalFormOf(settings), failureRatePercent: 'diez', taxRate: '1e3', businessLogo: 'logo.png' });
     expect(patch).toMatchObject({ failureRateThreshold: 'diez', taxRate: '1e3', businessLogo: 'logo.png' });
+  });
+
+  it('sends the alert settings: an empty address as null, minutes as numbers, anything else as typed', () => {
+    const form = generalFormOf(settings);
+    expect(form).toMatchObject({ alertEmail: '', alertQueueAgeMinutes: '15', alertWebhookSilenceMinutes: '60' });
+    const patch = generalPatch({ ...form, alertEmail: ' ops@taller.mx ', alertQueueAgeMinutes: ' 30 ', alertWebhookSilenceMinutes: 'una hora' });
+    expect(patch).toMatchObject({ alertEmail: 'ops@taller.mx', alertQueueAgeMinutes: 30, alertWebhookSilenceMinutes: 'una hora' });
+    expect(generalPatch(form).alertEmail).toBeNull();
   });
 
   it('reads decimals with a comma or a point', () => {

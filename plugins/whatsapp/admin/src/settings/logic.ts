@@ -27,7 +27,14 @@ export interface GeneralForm {
   /** Days, as typed (retention.messageBodyDays / retention.webhookEventDays); 0 keeps forever. */
   retentionMessageBodyDays: string;
   retentionWebhookEventDays: string;
+  /** The alert channel: an address (empty: banner only) and minutes as typed (0: no alert). */
+  alertEmail: string;
+  alertQueueAgeMinutes: string;
+  alertWebhookSilenceMinutes: string;
 }
+
+/** Whole minutes as typed: a number when it reads as one, else the text for the server to name. */
+const minutesOf = (text: string): number | string => (/^\s*\d+\s*$/.test(text) ? Number(text) : text.trim());
 
 /** Keywords typed one a line or separated by commas; upper-cased, each once. */
 export const parseKeywords = (text: string): string[] => [...new Set(text.split(/\r?\n|,/).map((k) => k.trim().toUpperCase()).filter(Boolean))];
@@ -60,6 +67,9 @@ export const generalFormOf = (s: Settings): GeneralForm => ({
   taxRate: s.taxRate === null ? '' : String(s.taxRate),
   retentionMessageBodyDays: String(s.retention.messageBodyDays),
   retentionWebhookEventDays: String(s.retention.webhookEventDays),
+  alertEmail: s.alertEmail ?? '',
+  alertQueueAgeMinutes: String(s.alertQueueAgeMinutes),
+  alertWebhookSilenceMinutes: String(s.alertWebhookSilenceMinutes),
 });
 
 type Patch = Partial<Omit<Settings, 'sandbox' | 'priceTable'>>;
@@ -96,6 +106,9 @@ export const generalPatch = (f: GeneralForm): Record<keyof Patch, unknown> => {
     currency: f.currency.trim().toUpperCase(),
     taxRate: tax === null ? null : Number.isNaN(tax) ? f.taxRate : tax,
     retention: { messageBodyDays: days(f.retentionMessageBodyDays), webhookEventDays: days(f.retentionWebhookEventDays) },
+    alertEmail: f.alertEmail.trim() || null,
+    alertQueueAgeMinutes: minutesOf(f.alertQueueAgeMinutes),
+    alertWebhookSilenceMinutes: minutesOf(f.alertWebhookSilenceMinutes),
   };
 };
 

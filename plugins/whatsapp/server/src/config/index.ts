@@ -59,6 +59,8 @@ export interface PluginConfig {
    * Must never change once a contact was erased: it is what recognises an erased number again.
    */
   pseudonymSecret: string;
+  /** Bearer token of GET /api/whatsapp/metrics; null: the endpoint does not exist (404). */
+  metricsToken: string | null;
   dispatcher: {
     batchSize: number;
     concurrency: number;
@@ -118,6 +120,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
   mediaSecret: text(env, 'WHATSAPP_MEDIA_SECRET') ?? text(env, 'APP_KEYS') ?? 'whatsapp-media',
   // Installs from before it existed keep working: the media secret keys the pseudonyms then.
   pseudonymSecret: text(env, 'WHATSAPP_PSEUDONYM_SECRET') ?? text(env, 'WHATSAPP_MEDIA_SECRET') ?? text(env, 'APP_KEYS') ?? 'whatsapp-media',
+  metricsToken: text(env, 'WHATSAPP_METRICS_TOKEN'),
   dispatcher: {
     batchSize: whole(env, 'WHATSAPP_BATCH_SIZE', 200),
     concurrency: whole(env, 'WHATSAPP_CONCURRENCY', 64),

@@ -13,6 +13,7 @@ import followUp from './follow-up';
 import automation from './automation';
 import automationRun from './automation-run';
 import contactImport from './contact-import';
+import alert from './alert';
 
 export default {
   'contact': contact,
@@ -30,4 +31,5 @@ export default {
   automation,
   'automation-run': automationRun,
   'contact-import': contactImport,
+  alert,
 };

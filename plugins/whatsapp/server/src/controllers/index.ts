@@ -11,6 +11,7 @@ import campaigns from './campaigns';
 import prices from './prices';
 import senders from './senders';
 import dashboard from './dashboard';
+import metrics from './metrics';
 
 export default {
   health,
@@ -26,4 +27,5 @@ export default {
   prices,
   senders,
   dashboard,
+  metrics,
 };

@@ -17,7 +17,8 @@ const SETTINGS = [ACTIONS.toggleSandbox, ACTIONS.manageSettings];
 export default {
   type: 'admin',
   routes: [
-    route('GET', '/health', 'health.show'),
+    // Any administrator: the health and the alerts that stand (the home page's banner).
+    route('GET', '/health', 'health.admin'),
 
     // Settings: read with either settings permission; on write the controller checks
     // toggle-sandbox vs manage-settings per field.

@@ -17,6 +17,8 @@ export default {
   routes: [
     // Liveness of the plugin itself: public, answers without touching providers.
     route('GET', '/health', 'health.show', { auth: false }),
+    // Prometheus: no users-permissions role reaches it; its own bearer token (WHATSAPP_METRICS_TOKEN), 404 without one.
+    route('GET', '/metrics', 'metrics.show', { auth: false }),
 
     route('POST', '/messages', 'messages.create'),
     route('GET', '/messages', 'messages.find'),

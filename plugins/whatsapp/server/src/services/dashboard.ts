@@ -242,7 +242,39 @@ const createDashboardService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  /**
+   * Outbound messages that left or failed since `from`: how many, how many failed (the alert
+   * channel's failure rate, services/alerts.ts).
+   */
+  const outcomesSince = async (from: Date, to: Date): Promise<{ sent: number; failed: number }> => {
+    const row: Row | undefined = await outbound({ from, to } as DashboardPeriod)
+      .select(knex().raw(COUNTS))
+      .first();
+    const counts = countsOf(row ?? {});
+    return { sent: counts.sent, failed: counts.failed };
+  };
+
+  /**
+   * The oldest message a real provider (not the sandbox) accepted after `after` and before
+   * `before`: a status webhook should have come back for it (the webhook-silence alert).
+   */
+  const oldestSentSince = async (after: Date | null, before: Date): Promise<Date | null> => {
+    const query = knex()(`${TABLE.message} as m`)
+      .where(`m.${M.direction}`, 'out')
+      .where(`m.${M.channel}`, 'whatsapp')
+      .whereNotIn(`m.${M.provider}`, ['sandbox'])
+      .whereNotNull(`m.${M.sentAt}`)
+      .where(`m.${M.sentAt}`, '<=', before);
+    if (after) query.where(`m.${M.sentAt}`, '>', after);
+    const row = await query.min({ oldest: `m.${M.sentAt}` }).first();
+    return toDate(row?.oldest);
+  };
+
   return {
+    queue,
+    outcomesSince,
+    oldestSentSince,
+
     async summary(period: DashboardPeriod, now = new Date()): Promise<Dashboard> {
       const [chart, campaigns, templates, automations, topFailures, spent, optedOut, waiting, settings] = await Promise.all([
         series(period),

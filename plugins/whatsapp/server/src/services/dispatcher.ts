@@ -10,6 +10,7 @@ import { fallbackRoute } from '../providers/channels/route';
 import { planFailure } from '../providers/failure';
 import { createJob, workerOwner } from '../workers/runner';
 import pLimit from 'p-limit';
+import { logLine, maskPhone } from '../observability/mask';
 import type { Contact } from './contacts';
 import type { QueuedMessage as Message } from '../queue';
 import type { Sender } from './senders';
@@ -28,6 +29,7 @@ interface Batch {
 
 interface Outcome {
   message: Message;
+  /** The attempt log's rows; `kind` (the failure's class, for the metrics) is not stored. */
   attempts: Record<string, unknown>[];
   update: Record<string, unknown>;
   revokeConsent?: boolean;
@@ -120,7 +122,15 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       const text = (error as Error)?.message ?? String(error);
       return {
         ...failed,
-        attempts: [...failed.attempts, attemptRow(message, channel === 'sms' ? 'twilio-sms' : 'email', channel, started, { outcome: 'failed', errorText: text.slice(0, 1000), providerCode: (error as ProviderError)?.code ?? null })],
+        attempts: [
+          ...failed.attempts,
+          attemptRow(message, channel === 'sms' ? 'twilio-sms' : 'email', channel, started, {
+            outcome: 'failed',
+            errorText: text.slice(0, 1000),
+            providerCode: (error as ProviderError)?.code ?? null,
+            kind: 'permanent',
+          }),
+        ],
       };
     }
   };
@@ -150,13 +160,13 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       const next = new Date(now.getTime() + plan.delaySeconds * 1000);
       return {
         message,
-        attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: 'retry' })],
+        attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: 'retry', kind: verdict.kind })],
         update: { status: STATUS.queued, dueAt: next, nextAttemptAt: next, errorCode: code, errorText: text, provider: provider.name },
       };
     }
     const failed: Outcome = {
       message,
-      attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: plan.outcome })],
+      attempts: [attemptRow(message, provider.name, 'whatsapp', started, { ...base, outcome: plan.outcome, kind: verdict.kind })],
       update: { status: STATUS.failed, failedAt: now, errorCode: code, errorText: text, provider: provider.name, nextAttemptAt: null },
       revokeConsent: plan.revokeConsent,
     };
@@ -199,12 +209,44 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * The metrics (counters in memory) and, at debug level, one line per attempt: the message, the
+   * provider, the outcome and code, the masked number; never the text or the whole number.
+   */
+  const observe = (outcomes: Outcome[]) => {
+    const metrics = getService('metrics');
+    const debug = strapi.log.isLevelEnabled?.('debug') ?? false;
+    for (const { message, attempts } of outcomes) {
+      for (const attempt of attempts) {
+        const provider = String(attempt.provider);
+        metrics.attempt(provider, String(attempt.channel), attempt.outcome === 'sent' ? null : String(attempt.kind ?? 'permanent'), Number(attempt.durationMs));
+        if (debug) {
+          strapi.log.debug(
+            logLine('send', {
+              message: message.id,
+              attempt: Number(attempt.number),
+              provider,
+              channel: String(attempt.channel),
+              outcome: String(attempt.outcome),
+              kind: (attempt.kind as string | undefined) ?? null,
+              code: (attempt.providerCode as string | undefined) ?? null,
+              http: (attempt.httpStatus as number | undefined) ?? null,
+              ms: Number(attempt.durationMs),
+              to: maskPhone(message.to),
+            })
+          );
+        }
+      }
+    }
+  };
+
   const record = async (outcomes: Outcome[]) => {
     if (!outcomes.length) return;
     const queue = getService('queue');
-    await queue.logAttempts(outcomes.flatMap((o) => o.attempts));
+    await queue.logAttempts(outcomes.flatMap((o) => o.attempts.map(({ kind: _kind, ...row }) => row)));
     // The rows as the statement left them (a webhook may have moved one on first): after the commit, live to the inbox.
     const moved = await queue.complete(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
+    observe(outcomes);
     getService('live').publishStatuses(moved);
     for (const outcome of outcomes.filter((o) => o.revokeConsent)) {
       const contact = outcome.message.contactId ? await getService('contacts').findOne(outcome.message.contactId) : null;

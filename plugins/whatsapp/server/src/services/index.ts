@@ -28,6 +28,8 @@ import simulator from './simulator';
 import dashboard from './dashboard';
 import privacy from './privacy';
 import retention from './retention';
+import metrics from './metrics';
+import alerts from './alerts';
 
 export default {
   health,
@@ -60,4 +62,6 @@ export default {
   dashboard,
   privacy,
   retention,
+  metrics,
+  alerts,
 };

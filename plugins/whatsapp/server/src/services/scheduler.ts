@@ -6,11 +6,11 @@ import { readConfig } from '../config';
 /**
  * Starts and stops this instance's background work (each job runs on workers/runner.ts):
  * the dispatcher and its in-doubt sweep; the template sync with the providers (every
- * WHATSAPP_TEMPLATE_SYNC_MINUTES, outside sandbox mode); once an hour (node-cron) a sweep of
- * inbound files still waiting for download; once a day, and at start, retention
- * (services/retention.ts: old message texts blanked, old webhook events deleted).
- * `WHATSAPP_WORKER=false` keeps an instance API-only: it never sends, and leaves retention to the
- * workers. Started in bootstrap, stopped in destroy.
+ * WHATSAPP_TEMPLATE_SYNC_MINUTES, outside sandbox mode); the alert channel's check (every few
+ * minutes, services/alerts.ts); once an hour (node-cron) a sweep of inbound files still waiting
+ * for download; once a day, and at start, retention (services/retention.ts: old message texts
+ * blanked, old webhook events deleted). `WHATSAPP_WORKER=false` keeps an instance API-only: it
+ * never sends, and leaves retention to the workers. Started in bootstrap, stopped in destroy.
  */
 const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let hourly: cron.ScheduledTask | null = null;
@@ -30,6 +30,7 @@ const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (hourly || !this.enabled()) return;
       getService('dispatcher').start();
       getService('templateSync').start();
+      getService('alerts').start();
       // At a minute past the hour, off the round minute other jobs like.
       hourly = cron.schedule('7 * * * *', hourlyWork, { scheduled: true });
       // Retention runs now (an instance that was down at the hour catches up), then at 03:17 each
@@ -46,6 +47,7 @@ const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       await getService('templateSync').stop();
       daily = null;
       await getService('retention').stop();
+      await getService('alerts').stop();
       await getService('dispatcher').stop();
     },
 

@@ -33,6 +33,9 @@ const EDITABLE: (keyof Settings)[] = [
   'businessLogo',
   'currency',
   'taxRate',
+  'alertEmail',
+  'alertQueueAgeMinutes',
+  'alertWebhookSilenceMinutes',
   // Only through PUT …/settings/prices (validation/prices.ts); settingsSchema does not take it.
   'priceTable',
   'retention',
@@ -50,6 +53,9 @@ export const defaultRetention = (): RetentionSettings => ({ messageBodyDays: 0, 
 /** The documents' defaults: Mexican pesos with 16 % IVA, the plugin's most common users. */
 export const DEFAULT_CURRENCY = 'MXN';
 export const DEFAULT_TAX_RATE = 16;
+/** The alert channel's defaults: a queue late by 15 minutes, no status webhook for an hour. */
+export const DEFAULT_ALERT_QUEUE_AGE_MINUTES = 15;
+export const DEFAULT_ALERT_WEBHOOK_SILENCE_MINUTES = 60;
 /** Logo formats pdfkit draws (services/record-pdf.ts). */
 export const LOGO_MIMES = ['image/png', 'image/jpeg'];
 
@@ -86,6 +92,9 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     businessLogo: null,
     currency: DEFAULT_CURRENCY,
     taxRate: DEFAULT_TAX_RATE,
+    alertEmail: null,
+    alertQueueAgeMinutes: DEFAULT_ALERT_QUEUE_AGE_MINUTES,
+    alertWebhookSilenceMinutes: DEFAULT_ALERT_WEBHOOK_SILENCE_MINUTES,
     priceTable: null,
     retention: defaultRetention(),
   });
@@ -148,6 +157,11 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       businessLogo: row.businessLogo === null || row.businessLogo === undefined ? null : Number(row.businessLogo),
       currency: (row.currency as string) || d.currency,
       taxRate: predatesBusiness(row) ? d.taxRate : row.taxRate === null || row.taxRate === undefined ? null : Number(row.taxRate),
+      alertEmail: nullable(row.alertEmail),
+      // A row from before the alert settings existed: their defaults.
+      alertQueueAgeMinutes: row.alertQueueAgeMinutes === null || row.alertQueueAgeMinutes === undefined ? d.alertQueueAgeMinutes : Number(row.alertQueueAgeMinutes),
+      alertWebhookSilenceMinutes:
+        row.alertWebhookSilenceMinutes === null || row.alertWebhookSilenceMinutes === undefined ? d.alertWebhookSilenceMinutes : Number(row.alertWebhookSilenceMinutes),
       priceTable: priceTableOf(row.priceTable),
       retention: { ...d.retention, ...storedRetention(row.retention) },
     };

@@ -13,6 +13,7 @@ import type { InboundEvent, StatusEvent, WebhookEvent, WebhookProvider } from '.
 import { describeErrors, isRecord } from '../providers/webhook-events';
 import { newlyFailed, settleReportedFailures, type ReportedFailure } from './reported-failures';
 import type { Settings } from './settings';
+import { logLine, maskPhone } from '../observability/mask';
 
 /**
  * `unreadable`: a part of a request that did not read as the provider documents (stored with its
@@ -109,6 +110,29 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   let scheduled = false;
 
+  /**
+   * An event settled: the metrics' counter and, at debug level, one line with the event, the
+   * provider, the outcome, the message it moved, the provider's code and the masked number.
+   */
+  const observe = (provider: string, payload: WebhookEvent | null, eventId: number, result: Applied) => {
+    getService('metrics').webhook(provider, result.outcome);
+    if (!(strapi.log.isLevelEnabled?.('debug') ?? false)) return;
+    const status = payload?.kind === 'status' ? (payload as StatusEvent) : null;
+    const inbound = payload?.kind === 'message' ? (payload as InboundEvent) : null;
+    strapi.log.debug(
+      logLine('webhook', {
+        event: eventId,
+        provider,
+        kind: payload?.kind ?? null,
+        outcome: result.outcome,
+        message: result.messageId ?? null,
+        status: status?.status ?? null,
+        code: status?.error?.code ?? null,
+        number: maskPhone(status?.recipient ?? inbound?.from ?? null),
+      })
+    );
+  };
+
   const readEvent = (row: Record<string, unknown>): StoredEvent | null => {
     const event = fromColumns<Record<string, unknown>>(UID.webhookEvent, row);
     let payload: unknown = event.payload;
@@ -152,7 +176,11 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const row of rows) {
       const event = readEvent(row);
       if (event) claimed.push(event);
-      else await finish(Number(row.id), { outcome: 'failed', error: 'The stored payload is not a webhook event' });
+      else {
+        const result: Applied = { outcome: 'failed', error: 'The stored payload is not a webhook event' };
+        await finish(Number(row.id), result);
+        observe(String(row.provider), null, Number(row.id), result);
+      }
     }
     return claimed;
   };
@@ -201,6 +229,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     const lastTry = event.attempts >= MAX_ATTEMPTS;
     const delayMs = RETRY_BASE_MS * 2 ** (event.attempts - 1);
     strapi.log.warn(`[whatsapp] ${event.provider} webhook event ${event.id} (${event.eventKey}) not applied${lastTry ? ', giving up' : ''}: ${message}`);
+    if (lastTry) observe(event.provider, event.payload, event.id, { outcome: 'failed', error: message });
     await knex()(events())
       .where({ id: event.id })
       .update(
@@ -352,34 +381,45 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const applyStatuses = async (run: StoredEvent[]) => {
     const after: AfterCommit = [];
+    let outcomes: [number, Applied][] = [];
     try {
       // Read before the transaction: a failure's fallback channel depends on sandbox mode.
       const settings = run.some(isFailureEvent) ? await getService('settings').get() : null;
       await knex().transaction(async (trx) => {
-        await finishMany(trx, await applyStatusRun(trx, run, after, settings));
+        outcomes = await applyStatusRun(trx, run, after, settings);
+        await finishMany(trx, outcomes);
       });
     } catch (error) {
       if (run.length === 1) return postpone(run[0], error);
       for (const event of run) await applyStatuses([event]);
       return;
     }
+    const byId = new Map(run.map((event) => [event.id, event]));
+    for (const [id, result] of outcomes) {
+      const event = byId.get(id);
+      if (event) observe(event.provider, event.payload, id, result);
+    }
     await runAfterCommit(after);
   };
 
   const applyOne = async (event: StoredEvent) => {
+    const settle = async (result: Applied) => {
+      await finish(event.id, result);
+      observe(event.provider, event.payload, event.id, result);
+    };
     try {
       if (event.payload.kind === 'preference') {
-        await finish(event.id, await getService('inbound').applyPreference(event.payload));
+        await settle(await getService('inbound').applyPreference(event.payload));
         return;
       }
       if (event.payload.kind === 'template-status' || event.payload.kind === 'template-quality' || event.payload.kind === 'template-category') {
         // Stored on the template (status, quality, category alert); a pause also pauses its campaigns.
-        await finish(event.id, await getService('templateSync').applyWebhook(event.payload));
+        await settle(await getService('templateSync').applyWebhook(event.payload));
         return;
       }
-      await finish(event.id, await applyInbound(event as StoredEvent & { payload: InboundEvent }));
+      await settle(await applyInbound(event as StoredEvent & { payload: InboundEvent }));
     } catch (error) {
-      if (error instanceof UnappliableEventError) await finish(event.id, { outcome: 'failed', error: error.message });
+      if (error instanceof UnappliableEventError) await settle({ outcome: 'failed', error: error.message });
       else await postpone(event, error);
     }
   };
@@ -487,7 +527,12 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const event of unique) {
         if (event.kind === 'error') strapi.log.warn(`[whatsapp] ${provider} reported errors${event.phoneNumberId ? ` for phone number ${event.phoneNumberId}` : ''}: ${describeErrors(event.errors)}`);
       }
-      return storeRows({ provider, events: unique });
+      const stored = await storeRows({ provider, events: unique });
+      // Settled on arrival (never applied): counted now. A repeat of one is counted again; rare.
+      for (const event of unique) {
+        if (event.kind === 'unreadable' || event.kind === 'error') getService('metrics').webhook(provider, event.kind === 'error' ? 'recorded' : 'unreadable');
+      }
+      return stored;
     },
 
     /** Applies pending events once the current request has been answered. */

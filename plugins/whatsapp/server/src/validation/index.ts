@@ -233,6 +233,14 @@ const retentionDaysField = (field: string, min: number, why = '') => {
     // null: back to the default (WHATSAPP_WEBHOOK_RETENTION_DAYS; message texts kept).
     .nullable();
 };
+/** An alert threshold in minutes: a whole number up to a week; 0 switches the alert off. */
+const alertMinutes = (field: string) =>
+  yup
+    .number()
+    .typeError(`${field} must be a whole number of minutes from 0 to 10080 (0: no alert)`)
+    .integer(`${field} must be a whole number of minutes from 0 to 10080 (0: no alert)`)
+    .min(0, `${field} must be a whole number of minutes from 0 to 10080 (0: no alert)`)
+    .max(10_080, `${field} must be a whole number of minutes from 0 to 10080 (0: no alert)`);
 
 export const settingsSchema = yup
   .object({
@@ -280,6 +288,14 @@ export const settingsSchema = yup
       })
       .noUnknown(true, 'unknown field: ${unknown}')
       .default(undefined),
+    // The alert channel (services/alerts.ts): '' or null = no email, the admin banner only.
+    alertEmail: text()
+      .nullable()
+      .transform((value: unknown) => (value === '' ? null : value))
+      .max(255, 'alertEmail must be at most 255 characters')
+      .email('alertEmail must be an email address such as ops@example.com, or empty'),
+    alertQueueAgeMinutes: alertMinutes('alertQueueAgeMinutes'),
+    alertWebhookSilenceMinutes: alertMinutes('alertWebhookSilenceMinutes'),
   })
   .noUnknown(true, 'unknown field: ${unknown}');
 
