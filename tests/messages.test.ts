@@ -302,6 +302,34 @@ describe('messages (sandbox provider)', () => {
     await app.http().get('/api/whatsapp/messages?filters[from]=yesterday').set('Authorization', token).expect(400);
   });
 
+  it('filters by automation (REST and admin), and refuses an automation that is not an id', async () => {
+    // Two messages as two automations would make them (the service the runs use), each tied to a record.
+    const messages = app.strapi.plugin('whatsapp').service('messages');
+    const variables = { nombre: 'a', producto: 'b', fecha: 'c' };
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const related = { type: 'api::work-order.work-order', id: 'wo-filter-1' };
+    const { message: first } = await messages.create({ to: '+525512345678', template: 'entrega', variables, sendAt, related }, { source: 'automation', automationId: 987001 });
+    const { message: second } = await messages.create({ to: '+525512345678', template: 'entrega', variables, sendAt, related }, { source: 'automation', automationId: 987002 });
+
+    const rest = await app.http().get('/api/whatsapp/messages?filters[automation]=987001').set('Authorization', token).expect(200);
+    expect(rest.body.data.map((m: any) => m.id)).toEqual([first.id]);
+    expect(rest.body.meta.pagination.total).toBe(1);
+    const adminList = await app.http().get('/whatsapp/messages').query({ filters: { automation: '987002' } }).set('Authorization', admin).expect(200);
+    expect(adminList.body.data.map((m: any) => m.id)).toEqual([second.id]);
+
+    // With the record filter too: both belong to the record, only one to the automation.
+    const byRecord = await app.http().get(`/whatsapp/messages?filters[relatedType]=${related.type}&filters[relatedId]=${related.id}`).set('Authorization', admin).expect(200);
+    expect(byRecord.body.data.map((m: any) => m.id).sort((a: number, b: number) => a - b)).toEqual([first.id, second.id]);
+    const both = await app.http().get(`/whatsapp/messages?filters[relatedType]=${related.type}&filters[relatedId]=${related.id}&filters[automation]=987002`).set('Authorization', admin).expect(200);
+    expect(both.body.data.map((m: any) => m.id)).toEqual([second.id]);
+    const none = await app.http().get('/api/whatsapp/messages?filters[automation]=987003').set('Authorization', token).expect(200);
+    expect(none.body.data).toEqual([]);
+
+    const bad = await app.http().get('/api/whatsapp/messages?filters[automation]=abc').set('Authorization', token).expect(400);
+    expect(bad.body.error.details.errors).toEqual([expect.objectContaining({ path: ['filters', 'automation'], rule: 'integer' })]);
+    await app.http().get('/whatsapp/messages?filters[automation]=-1').set('Authorization', admin).expect(400);
+  });
+
   it('messages and attempts cannot be edited through the Document Service (the Content Manager)', async () => {
     const created = await post({ to: '+525512345678', template: 'entrega', variables: { nombre: 'a', producto: 'b', fecha: 'c' }, sendAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201);
     const any = await messageRow(app.strapi, created.body.data.id);

@@ -8,6 +8,7 @@ import type { ListAnswer } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
 import { PLUGIN_ID } from '../pluginId';
 import { When } from '../components/inbox/When';
+import { messagesPath } from '../messages/logic';
 import { recordPath, runBadgeVariant, runsQuery, RUNS_PAGE_SIZE } from './logic';
 import { useAutomationText } from './useAutomationText';
 
@@ -164,13 +165,19 @@ export const RunsTable = ({ automationId, names, refresh = 0 }: Props) => {
           })}
         </Tbody>
       </Table>
-      {total > runs.length && shown < MAX_SHOWN ? (
-        <Box>
+      <Flex gap={4} wrap="wrap" alignItems="center">
+        {total > runs.length && shown < MAX_SHOWN ? (
           <Button variant="tertiary" onClick={() => setShown(Math.min(MAX_SHOWN, shown + RUNS_PAGE_SIZE))}>
             {t('automations.runs.more', 'Show more ({left} left)', { left: number(total - runs.length) })}
           </Button>
-        </Box>
-      ) : null}
+        ) : null}
+        {/* Every message this rule sent, in the log (its own filter), for whoever may read messages. */}
+        {automationId && allowedActions.canRead ? (
+          <Link tag={NavLink} to={messagesPath({ automation: String(automationId) })}>
+            {t('automations.runs.allMessages', 'See all in Messages')}
+          </Link>
+        ) : null}
+      </Flex>
     </Flex>
   );
 };

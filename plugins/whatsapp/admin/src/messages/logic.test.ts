@@ -1,4 +1,4 @@
-import { EMPTY_FILTERS, canCancel, canRetry, dayBound, excerpt, failureText, hasFilters, messageIdFromUrl, queryOf, statusVariant, timelineOf } from './logic';
+import { EMPTY_FILTERS, canCancel, canRetry, dayBound, excerpt, failureText, filtersFromUrl, hasFilters, messageIdFromUrl, messagesPath, queryOf, statusVariant, timelineOf } from './logic';
 
 describe('messages query', () => {
   it('sends only pagination without filters', () => {
@@ -6,10 +6,18 @@ describe('messages query', () => {
   });
 
   it('sends the filters the API accepts and drops malformed ones', () => {
-    const q = queryOf({ status: 'failed', template: '3', campaign: 'abc', contact: ' 7 ', from: '2026-11-01', until: 'nope' }, 2, 50);
+    const q = queryOf({ ...EMPTY_FILTERS, status: 'failed', template: '3', campaign: 'abc', contact: ' 7 ', from: '2026-11-01', until: 'nope' }, 2, 50);
     expect(q.pagination).toEqual({ page: 2, pageSize: 50 });
     expect(q.filters).toEqual({ status: 'failed', template: '3', contact: '7', from: dayBound('2026-11-01') });
     expect(queryOf(EMPTY_FILTERS, 0).pagination.page).toBe(1);
+  });
+
+  it('sends the automation as an id and the record as its type and id', () => {
+    const q = queryOf({ ...EMPTY_FILTERS, automation: ' 4 ', relatedType: ' api::work-order.work-order ', relatedId: 'abc123' }, 1);
+    expect(q.filters).toEqual({ automation: '4', relatedType: 'api::work-order.work-order', relatedId: 'abc123' });
+    // An automation the API would refuse (not a positive id) is left out; blank record fields too.
+    expect(queryOf({ ...EMPTY_FILTERS, automation: 'abc', relatedType: '  ', relatedId: '' }, 1).filters).toBeUndefined();
+    expect(queryOf({ ...EMPTY_FILTERS, automation: '0' }, 1).filters).toBeUndefined();
   });
 
   it('turns days into the start and end instants of the local day', () => {
@@ -23,6 +31,26 @@ describe('messages query', () => {
   it('knows when filters are set', () => {
     expect(hasFilters(EMPTY_FILTERS)).toBe(false);
     expect(hasFilters({ ...EMPTY_FILTERS, contact: '1' })).toBe(true);
+    expect(hasFilters({ ...EMPTY_FILTERS, automation: '2' })).toBe(true);
+    expect(hasFilters({ ...EMPTY_FILTERS, relatedId: 'abc' })).toBe(true);
+  });
+
+  it('reads the filters a link carries', () => {
+    expect(filtersFromUrl(new URLSearchParams('automation=2'))).toEqual({ ...EMPTY_FILTERS, automation: '2' });
+    expect(filtersFromUrl(new URLSearchParams('relatedType=api::work-order.work-order&relatedId=abc123'))).toEqual({
+      ...EMPTY_FILTERS,
+      relatedType: 'api::work-order.work-order',
+      relatedId: 'abc123',
+    });
+    expect(filtersFromUrl(new URLSearchParams('status=failed&campaign=3&message=9'))).toEqual({ ...EMPTY_FILTERS, status: 'failed', campaign: '3' });
+    expect(filtersFromUrl(new URLSearchParams('status=bogus')).status).toBe('');
+  });
+
+  it('builds links to the log that open filtered, and read back the same', () => {
+    expect(messagesPath({})).toBe('/plugins/whatsapp/messages');
+    expect(messagesPath({ automation: '2' })).toBe('/plugins/whatsapp/messages?automation=2');
+    const path = messagesPath({ relatedType: 'api::work-order.work-order', relatedId: 'abc 1&x' });
+    expect(filtersFromUrl(new URLSearchParams(path.split('?')[1]))).toEqual({ ...EMPTY_FILTERS, relatedType: 'api::work-order.work-order', relatedId: 'abc 1&x' });
   });
 });
 

@@ -1,16 +1,22 @@
 import type { Message, MessageStatus, StatusTimes } from '../../../shared/contracts';
+import { PLUGIN_ID } from '../pluginId';
 
 /** What the filters bar holds; empty strings mean "any". Dates are `YYYY-MM-DD` (local days). */
 export interface MessageFilters {
   status: MessageStatus | '';
   template: string;
   campaign: string;
+  /** An automation's id: the messages that rule sent. */
+  automation: string;
   contact: string;
+  /** The business record the messages were sent for: its content type uid and its documentId (or id). */
+  relatedType: string;
+  relatedId: string;
   from: string;
   until: string;
 }
 
-export const EMPTY_FILTERS: MessageFilters = { status: '', template: '', campaign: '', contact: '', from: '', until: '' };
+export const EMPTY_FILTERS: MessageFilters = { status: '', template: '', campaign: '', automation: '', contact: '', relatedType: '', relatedId: '', from: '', until: '' };
 
 /** The statuses a message may have, in the order the filter offers them. */
 export const STATUSES: MessageStatus[] = ['scheduled', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'cancelled', 'undeliverable', 'unknown', 'received'];
@@ -34,8 +40,9 @@ export const dayBound = (day: string, end = false): string | undefined => {
 
 /**
  * The query string GET /whatsapp/messages takes: only the filters it accepts (`status`, `contact`,
- * `template`, `campaign` as ids, `from` / `until` as ISO dates) and `pagination[page|pageSize]`.
- * Values it would refuse (a non-numeric id, a malformed day) are left out rather than sent.
+ * `template`, `campaign`, `automation` as ids, `relatedType` / `relatedId` as text, `from` /
+ * `until` as ISO dates) and `pagination[page|pageSize]`. Values it would refuse (a non-numeric id,
+ * a malformed day) are left out rather than sent.
  */
 export const queryOf = (filters: MessageFilters, page: number, pageSize = PAGE_SIZE) => {
   const f: Record<string, string> = {};
@@ -46,11 +53,43 @@ export const queryOf = (filters: MessageFilters, page: number, pageSize = PAGE_S
   if (template) f.template = template;
   const campaign = positiveId(filters.campaign);
   if (campaign) f.campaign = campaign;
+  const automation = positiveId(filters.automation);
+  if (automation) f.automation = automation;
+  const relatedType = filters.relatedType.trim();
+  if (relatedType) f.relatedType = relatedType;
+  const relatedId = filters.relatedId.trim();
+  if (relatedId) f.relatedId = relatedId;
   const from = dayBound(filters.from);
   if (from) f.from = from;
   const until = dayBound(filters.until, true);
   if (until) f.until = until;
   return { ...(Object.keys(f).length ? { filters: f } : {}), pagination: { page: Math.max(1, Math.floor(page) || 1), pageSize } };
+};
+
+/** The filters a link may carry, as the query keys of the messages page. */
+const URL_FILTERS = ['template', 'campaign', 'automation', 'contact', 'relatedType', 'relatedId'] as const;
+
+/**
+ * The filters a link opens the log with (`messages?campaign=3`, `messages?automation=2`,
+ * `messages?relatedType=api::work-order.work-order&relatedId=<documentId>`), so other screens can
+ * point here. An unknown status is dropped; the rest is checked as the filters bar checks it.
+ */
+export const filtersFromUrl = (params: URLSearchParams): MessageFilters => {
+  const status = params.get('status') ?? '';
+  const filters: MessageFilters = { ...EMPTY_FILTERS, status: (STATUSES as string[]).includes(status) ? (status as MessageStatus) : '' };
+  for (const key of URL_FILTERS) filters[key] = params.get(key) ?? '';
+  return filters;
+};
+
+/** The admin path of the log opened with these filters (for links from automations and records). */
+export const messagesPath = (filters: Partial<Pick<MessageFilters, (typeof URL_FILTERS)[number]>>): string => {
+  const params = new URLSearchParams();
+  for (const key of URL_FILTERS) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+  }
+  const query = params.toString();
+  return `/plugins/${PLUGIN_ID}/messages${query ? `?${query}` : ''}`;
 };
 
 /** The message a link opens (`messages?message=12`, from an automation's run), if it names one. */

@@ -26,8 +26,22 @@ import { useIntl } from 'react-intl';
 import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 
 import type { ListAnswer, Message, MessageAttempt, MessageStatus, StatusTimes, Template } from '../../../shared/contracts';
+import type { Automation, AutomationContentType } from '../../../shared/automations';
 import { PERMISSIONS } from '../constants';
-import { EMPTY_FILTERS, STATUSES, canCancel, canRetry, excerpt, failureText, hasFilters, messageIdFromUrl, queryOf, statusVariant, timelineOf } from '../messages/logic';
+import {
+  EMPTY_FILTERS,
+  STATUSES,
+  canCancel,
+  canRetry,
+  excerpt,
+  failureText,
+  filtersFromUrl,
+  hasFilters,
+  messageIdFromUrl,
+  queryOf,
+  statusVariant,
+  timelineOf,
+} from '../messages/logic';
 import type { MessageFilters } from '../messages/logic';
 import { useT } from '../utils/useT';
 import { statusLabels } from '../messages/labels';
@@ -52,14 +66,16 @@ const outcomeLabels = (t: T): Record<MessageAttempt['outcome'], string> => ({
   'outside-window': t('messages.outcome.outsideWindow', 'outside the 24-hour window'),
 });
 
-/** The filters a link may carry (`messages?campaign=3`), so other screens can point here. */
-const filtersFromUrl = (params: URLSearchParams): MessageFilters => ({
-  ...EMPTY_FILTERS,
-  status: (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as MessageStatus) : '',
-  template: params.get('template') ?? '',
-  campaign: params.get('campaign') ?? '',
-  contact: params.get('contact') ?? '',
-});
+/**
+ * The automations the filter offers; one a link names that is not among them (deleted, or past
+ * the first hundred) is offered by its number, so the select still shows what filters the log.
+ */
+const automationOptions = (automations: Pick<Automation, 'id' | 'name'>[], selected: string): { id: number; name: string | null }[] =>
+  selected && /^\d+$/.test(selected) && !automations.some((a) => String(a.id) === selected) ? [...automations, { id: Number(selected), name: null }] : automations;
+
+/** The business types the filter offers, plus one a link names that is not among them (shown by its uid). */
+const typeOptions = (types: Pick<AutomationContentType, 'uid' | 'displayName'>[], selected: string) =>
+  selected && !types.some((type) => type.uid === selected) ? [...types, { uid: selected, displayName: selected }] : types;
 
 /**
  * The message log (GET /whatsapp/messages): every message sent, scheduled or received, filtered
@@ -74,6 +90,9 @@ const MessagesPage = () => {
   const { formatAPIError } = useAPIErrorHandler();
   // useRBAC names the answer after the action's last segment: `messages.send` → canSend.
   const { allowedActions } = useRBAC(PERMISSIONS.sendMessages);
+  // `automations.manage` → canManage: only then are the automations and the business types readable.
+  const { allowedActions: automationRights } = useRBAC(PERMISSIONS.manageAutomations);
+  const canListAutomations = Boolean(automationRights.canManage);
   const [searchParams] = useSearchParams();
   const [filters, setFilters] = useState<MessageFilters>(() => filtersFromUrl(searchParams));
   const [page, setPage] = useState(1);
@@ -82,6 +101,8 @@ const MessagesPage = () => {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState(false);
   const [templates, setTemplates] = useState<Template[]>([]);
+  const [automations, setAutomations] = useState<Pick<Automation, 'id' | 'name'>[]>([]);
+  const [contentTypes, setContentTypes] = useState<Pick<AutomationContentType, 'uid' | 'displayName'>[]>([]);
   // `messages?message=12` (a link from an automation run, or New message after sending) opens that message.
   const [openId, setOpenId] = useState<number | null>(() => messageIdFromUrl(searchParams));
   const [detail, setDetail] = useState<Message | null>(null);
@@ -99,6 +120,17 @@ const MessagesPage = () => {
       .then(({ data }) => setTemplates(data.data))
       .catch(() => setTemplates([]));
   }, [get]);
+
+  useEffect(() => {
+    // The automation and record-type filters are selects for whoever may read the rules; plain fields for the rest.
+    if (!canListAutomations) return;
+    get<ListAnswer<Automation>>('/whatsapp/automations', { params: { pagination: { page: 1, pageSize: 100 } } })
+      .then(({ data }) => setAutomations(data.data))
+      .catch(() => setAutomations([]));
+    get<{ data: AutomationContentType[] }>('/whatsapp/automations/content-types')
+      .then(({ data }) => setContentTypes(data.data))
+      .catch(() => setContentTypes([]));
+  }, [get, canListAutomations]);
 
   useEffect(() => {
     let stale = false;
@@ -184,8 +216,9 @@ const MessagesPage = () => {
       />
       <Layouts.Action
         startActions={
-          <Flex gap={2} wrap="wrap" alignItems="flex-end">
-            <Box width="16rem">
+          // The row wraps: with every filter shown it is wider than a laptop screen.
+          <Flex gap={2} wrap="wrap" alignItems="flex-end" width="100%">
+            <Box width="16rem" maxWidth="100%">
               <Field.Root name="status">
                 <Field.Label>{t('messages.filter.status', 'Status')}</Field.Label>
                 <SingleSelect
@@ -225,6 +258,65 @@ const MessagesPage = () => {
               <Field.Root name="campaign" hint={t('messages.filter.idHint', 'Its number (id)')}>
                 <Field.Label>{t('messages.filter.campaign', 'Campaign')}</Field.Label>
                 <TextInput inputMode="numeric" value={filters.campaign} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('campaign', e.target.value)} />
+                <Field.Hint />
+              </Field.Root>
+            </Box>
+            {automations.length ? (
+              <Box width="16rem" maxWidth="100%">
+                <Field.Root name="automation">
+                  <Field.Label>{t('messages.filter.automation', 'Automation')}</Field.Label>
+                  <SingleSelect
+                    value={filters.automation}
+                    placeholder={t('messages.filter.any', 'Any')}
+                    onClear={() => setFilter('automation', '')}
+                    onChange={(value: string | number) => setFilter('automation', String(value))}
+                  >
+                    {automationOptions(automations, filters.automation).map((automation) => (
+                      <SingleSelectOption key={automation.id} value={String(automation.id)}>
+                        {automation.name ?? t('messages.automation', 'Automation #{id}', { id: automation.id })}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Field.Root>
+              </Box>
+            ) : (
+              <Box width="10rem">
+                <Field.Root name="automation" hint={t('messages.filter.idHint', 'Its number (id)')}>
+                  <Field.Label>{t('messages.filter.automation', 'Automation')}</Field.Label>
+                  <TextInput inputMode="numeric" value={filters.automation} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('automation', e.target.value)} />
+                  <Field.Hint />
+                </Field.Root>
+              </Box>
+            )}
+            <Box width="16rem" maxWidth="100%">
+              {contentTypes.length ? (
+                <Field.Root name="relatedType">
+                  <Field.Label>{t('messages.filter.recordType', 'Record type')}</Field.Label>
+                  <SingleSelect
+                    value={filters.relatedType}
+                    placeholder={t('messages.filter.any', 'Any')}
+                    onClear={() => setFilter('relatedType', '')}
+                    onChange={(value: string | number) => setFilter('relatedType', String(value))}
+                  >
+                    {typeOptions(contentTypes, filters.relatedType).map((type) => (
+                      <SingleSelectOption key={type.uid} value={type.uid}>
+                        {type.displayName}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Field.Root>
+              ) : (
+                <Field.Root name="relatedType" hint={t('messages.filter.recordTypeHint', 'Its uid, e.g. api::work-order.work-order')}>
+                  <Field.Label>{t('messages.filter.recordType', 'Record type')}</Field.Label>
+                  <TextInput value={filters.relatedType} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('relatedType', e.target.value)} />
+                  <Field.Hint />
+                </Field.Root>
+              )}
+            </Box>
+            <Box width="12rem" maxWidth="100%">
+              <Field.Root name="relatedId" hint={t('messages.filter.recordHint', 'Its documentId')}>
+                <Field.Label>{t('messages.filter.record', 'Record')}</Field.Label>
+                <TextInput value={filters.relatedId} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFilter('relatedId', e.target.value)} />
                 <Field.Hint />
               </Field.Root>
             </Box>

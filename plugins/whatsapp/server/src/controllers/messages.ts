@@ -34,6 +34,7 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
       contact: filterId(filters.contact, 'contact'),
       template: filterId(filters.template, 'template'),
       campaign: filterId(filters.campaign, 'campaign'),
+      automation: filterId(filters.automation, 'automation'),
       relatedType: filterText(filters.relatedType, 'relatedType') ?? filterText(related.type, 'related.type'),
       relatedId: filterText(filters.relatedId, 'relatedId') ?? filterText(related.id, 'related.id'),
       direction: filterOneOf(filters.direction, 'direction', ['out', 'in'] as const),

@@ -338,6 +338,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       contact?: number;
       template?: number;
       campaign?: number;
+      automation?: number;
       relatedType?: string;
       relatedId?: string;
       direction?: string;
@@ -349,6 +350,7 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (params.contact) where.contactId = params.contact;
       if (params.template) where.templateId = params.template;
       if (params.campaign) where.campaignId = params.campaign;
+      if (params.automation) where.automationId = params.automation;
       if (params.relatedType) where.relatedType = params.relatedType;
       if (params.relatedId) where.relatedId = params.relatedId;
       if (params.direction) where.direction = params.direction;

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Flex, Link, Typography } from '@strapi/design-system';
 import { PaperPlane } from '@strapi/icons';
 import { useIntl } from 'react-intl';
+import { NavLink } from 'react-router-dom';
 
 import { failureText, statusTick, type Tick } from '../../inbox/format';
+import { messagesPath } from '../../messages/logic';
 import type { Message } from '../../inbox/types';
 import { ruleName, runBadgeVariant, sendableRules, showRunReason, type PanelRun, type RecordView, type RunState } from '../../record-panel/panel-logic';
 import { useT } from '../../utils/useT';
@@ -23,6 +25,8 @@ const SHOWN = 10;
 
 interface Props {
   view: RecordView;
+  /** The record's content type uid (`api::work-order.work-order`). */
+  model: string;
   documentId: string;
   canSend: boolean;
   /** Something was sent: fetch the view again now. */
@@ -30,7 +34,7 @@ interface Props {
 }
 
 /** The panel's body: the send button, the record's messages and its automation runs. */
-export const RecordPanelContent = ({ view, documentId, canSend, onChanged }: Props) => {
+export const RecordPanelContent = ({ view, model, documentId, canSend, onChanged }: Props) => {
   const t = useT();
   const [now, setNow] = useState(() => Date.now());
   const [open, setOpen] = useState(false);
@@ -74,6 +78,12 @@ export const RecordPanelContent = ({ view, documentId, canSend, onChanged }: Pro
         ) : (
           view.messages.slice(0, SHOWN).map((message) => <MessageRow key={message.id} message={message} now={now} />)
         )}
+        {/* The panel lists the latest few; the log has them all (the panel is shown only to who may read messages). */}
+        {view.messages.length > 0 ? (
+          <Link tag={NavLink} to={messagesPath({ relatedType: model, relatedId: documentId })}>
+            {t('panel.messages.all', 'See all in Messages')}
+          </Link>
+        ) : null}
       </Flex>
 
       <Flex direction="column" alignItems="stretch" gap={2}>

@@ -75,6 +75,6 @@ export const WhatsAppPanel = ({ model, documentId }: PanelProps): PanelDescripti
 
   return {
     title: t('panel.title', 'WhatsApp'),
-    content: <RecordPanelContent view={view} documentId={documentId} canSend={canSend} onChanged={refresh} />,
+    content: <RecordPanelContent view={view} model={model} documentId={documentId} canSend={canSend} onChanged={refresh} />,
   };
 };
