@@ -13,29 +13,12 @@ import { POLL_MS } from './CampaignsPage';
 import { download } from '../utils/download';
 import { Progress } from '../components/Progress';
 import { CampaignResults } from '../campaigns/CampaignResults';
+import { Stat } from '../components/Stat';
 
 const API = '/whatsapp/campaigns';
 
 type Action = 'pause' | 'resume' | 'cancel' | 'retry-failed';
 
-
-const Stat = ({ label, value, hint }: { label: string; value: string; hint?: string }) => (
-  <Box background="neutral0" padding={4} shadow="filterShadow" hasRadius height="100%" width="100%">
-    <Flex direction="column" alignItems="flex-start" gap={1}>
-      <Typography variant="sigma" textColor="neutral600">
-        {label}
-      </Typography>
-      <Typography variant="beta" tag="p">
-        {value}
-      </Typography>
-      {hint ? (
-        <Typography variant="pi" textColor="neutral600">
-          {hint}
-        </Typography>
-      ) : null}
-    </Flex>
-  </Box>
-);
 
 /**
  * One campaign as it runs: its progress and numbers (asked again every 2 s while it sends),

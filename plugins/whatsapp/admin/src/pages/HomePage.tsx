@@ -13,6 +13,7 @@ import { PRESETS, dayOf, isEmptyPeriod, isPeriod, periodOf, queryOf, queueNeedsA
 import type { CustomDays, PeriodPreset, PeriodProblem } from '../dashboard/logic';
 import { useDashboardFormat } from '../dashboard/useDashboardFormat';
 import { useT } from '../utils/useT';
+import { Stat } from '../components/Stat';
 
 /**
  * useRBAC names each answer after the last segment of the action: `settings.sandbox` → canSandbox,
@@ -22,24 +23,6 @@ const HOME_PERMISSIONS = [...PERMISSIONS.toggleSandbox, ...PERMISSIONS.manageSet
 
 /** What any administrator may see (GET /whatsapp/health); the settings need a settings permission. */
 type Home = { sandbox: boolean; defaultCountry?: string };
-
-const Stat = ({ label, value, hint, tone }: { label: string; value: string; hint?: string; tone?: 'danger' }) => (
-  <Box background="neutral0" padding={4} shadow="filterShadow" hasRadius height="100%" width="100%">
-    <Flex direction="column" alignItems="flex-start" gap={1}>
-      <Typography variant="sigma" textColor="neutral600">
-        {label}
-      </Typography>
-      <Typography variant="beta" tag="p" textColor={tone === 'danger' ? 'danger600' : undefined}>
-        {value}
-      </Typography>
-      {hint ? (
-        <Typography variant="pi" textColor="neutral600">
-          {hint}
-        </Typography>
-      ) : null}
-    </Flex>
-  </Box>
-);
 
 /**
  * The plugin's home: the links each role may follow, whether sandbox mode is on (switched in
