@@ -28,6 +28,10 @@ interface Props {
   onChange: (media: PickedMedia | null) => void;
   error?: string;
   hint: string;
+  /** Defaults: the New message page's field (`media`, "Header file" / "Attachment (optional)"). */
+  name?: string;
+  label?: string;
+  disabled?: boolean;
 }
 
 /**
@@ -35,15 +39,15 @@ interface Props {
  * folders, search and upload, under the role's media-library permissions). Without the upload
  * plugin the field says so instead.
  */
-export const MediaField = ({ use, media, allowedTypes, onChange, error, hint }: Props) => {
+export const MediaField = ({ use, media, allowedTypes, onChange, error, hint, name = 'media', label, disabled = false }: Props) => {
   const t = useT();
   const [open, setOpen] = useState(false);
   const components = useStrapiApp('WhatsAppMediaField', (state) => state.components, false);
   const Dialog = components?.['media-library'] as MediaLibraryDialog | undefined;
 
   return (
-    <Field.Root name="media" error={error} hint={hint} required={use === 'required'}>
-      <Field.Label>{use === 'required' ? t('compose.media.header', 'Header file') : t('compose.media.optional', 'Attachment (optional)')}</Field.Label>
+    <Field.Root name={name} error={error} hint={hint} required={use === 'required'}>
+      <Field.Label>{label ?? (use === 'required' ? t('compose.media.header', 'Header file') : t('compose.media.optional', 'Attachment (optional)'))}</Field.Label>
       {Dialog ? (
         <Flex gap={2} alignItems="center" wrap="wrap">
           {media ? (
@@ -51,11 +55,11 @@ export const MediaField = ({ use, media, allowedTypes, onChange, error, hint }: 
               <Typography fontWeight="bold">{media.name}</Typography> ({media.mime})
             </Typography>
           ) : null}
-          <Button variant="secondary" startIcon={<FileIcon />} onClick={() => setOpen(true)}>
+          <Button variant="secondary" startIcon={<FileIcon />} disabled={disabled} onClick={() => setOpen(true)}>
             {media ? t('compose.media.change', 'Choose another file') : t('compose.media.choose', 'Choose from the media library')}
           </Button>
           {media ? (
-            <Button variant="tertiary" startIcon={<Cross />} onClick={() => onChange(null)}>
+            <Button variant="tertiary" startIcon={<Cross />} disabled={disabled} onClick={() => onChange(null)}>
               {t('compose.media.remove', 'Remove')}
             </Button>
           ) : null}

@@ -31,6 +31,7 @@ import { PERMISSIONS } from '../constants';
 import { auditChanges, emptyRow, errorsByField, generalChanges, generalFormOf, PRICED, ratesOf, rowsOf, type GeneralForm, type PriceRow } from '../settings/logic';
 import { apiErrorOf, fieldErrors } from '../templates/logic';
 import { useT } from '../utils/useT';
+import { MediaField } from '../messages/MediaField';
 
 const API = '/whatsapp/settings';
 /** useRBAC names them canSandbox (settings.sandbox) and canManage (settings.manage). */
@@ -61,6 +62,8 @@ const SettingsPage = () => {
   const canManage = Boolean(allowedActions.canManage);
 
   const [settings, setSettings] = useState<Settings | null>(null);
+  // The logo's file name once picked here (the settings store only its id).
+  const [logoName, setLogoName] = useState<string | null>(null);
   const [loadError, setLoadError] = useState(false);
   const [senders, setSenders] = useState<Sender[] | null>(null);
   const [checks, setChecks] = useState<Record<number, SenderCheck | 'checking'>>({});
@@ -444,7 +447,20 @@ const SettingsPage = () => {
                   {textarea('businessAddress', t('settings.general.businessAddress', 'Business address'))}
                 </Grid.Item>
                 <Grid.Item col={6} s={12} direction="column" alignItems="stretch" gap={4}>
-                  {input('businessLogo', t('settings.general.businessLogo', 'Logo (media library file id)'), t('settings.general.businessLogoHint', 'A PNG or JPEG of the media library; empty: no logo.'))}
+                  <MediaField
+                    use="optional"
+                    name="businessLogo"
+                    label={t('settings.general.logo', 'Logo')}
+                    hint={t('settings.general.logoHint', 'A PNG or JPEG of the media library, printed on quotes and purchase orders; none: no logo.')}
+                    allowedTypes={['images']}
+                    disabled={!canManage}
+                    media={general.businessLogo ? { id: Number(general.businessLogo), name: logoName ?? `#${general.businessLogo}`, mime: 'image' } : null}
+                    onChange={(file) => {
+                      setField('businessLogo', file ? String(file.id) : '');
+                      setLogoName(file?.name ?? null);
+                    }}
+                    error={generalErrors[API_FIELD.businessLogo ?? 'businessLogo'] || undefined}
+                  />
                   <Flex gap={4}>
                     {input('currency', t('settings.general.currency', 'Currency'), t('settings.general.currencyHint', 'ISO code, e.g. MXN.'))}
                     {input('taxRate', t('settings.general.taxRate', 'Tax (%)'), t('settings.general.taxRateHint', 'Empty: no tax line.'))}
