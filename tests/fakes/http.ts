@@ -62,6 +62,8 @@ export class AnswerScript<F> {
       failNextRaw: ({ times, ...raw }: RawAnswer & { times?: number }) => this.add({ kind: 'raw', raw }, times),
       delayNext: (ms: number, times?: number) => this.add({ kind: 'delay', ms }, times),
       hangNext: (times?: number) => this.add({ kind: 'hang' }, times),
+      /** Drops what is still scripted (an outage ends), keeping what was recorded. */
+      clearScript: () => this.clear(),
     };
   }
 }

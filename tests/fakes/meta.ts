@@ -192,6 +192,8 @@ export interface FakeMeta {
   delayNext(ms: number, times?: number): void;
   /** The next request(s) are never answered (until the client gives up or close()). */
   hangNext(times?: number): void;
+  /** Drops what is still scripted (an outage ends), keeping requests and sent messages. */
+  clearScript(): void;
   /** Every message to this number (digits; `+` and formatting ignored) fails this way, until reset(). */
   failFor(toDigits: string, failure: MetaFailure): void;
   /** Resolves once `count` messages were accepted in total. */

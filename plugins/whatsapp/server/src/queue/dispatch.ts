@@ -175,6 +175,19 @@ export function createDispatchQueue(knex: () => Knex) {
       return moved;
     },
 
+    /**
+     * Pushes the lease of rows this worker still holds `leaseMs` into the future: a batch whose
+     * provider answers slower than the lease is not taken for an abandoned one (and sent again by
+     * the in-doubt sweep) while its requests are still in flight.
+     */
+    async extendLease(ids: number[], owner: string, leaseMs: number) {
+      if (!ids.length) return 0;
+      return knex()(t)
+        .whereIn(M.id, ids)
+        .where({ [M.leaseOwner]: owner, [M.status]: STATUS.sending })
+        .update(messageColumns({ leaseUntil: new Date(Date.now() + leaseMs) }));
+    },
+
     /** Gives claimed rows back untouched (shutdown, or more than the sender may send now). */
     async release(ids: number[], owner: string) {
       if (!ids.length) return 0;

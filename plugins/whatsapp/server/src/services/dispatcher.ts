@@ -5,6 +5,7 @@ import { quietUntil } from '../lib/quiet-hours';
 import { ProviderError } from '../providers/errors';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
 import { getService } from '../utils';
+import { isDatabaseUnavailable } from '../utils/db-errors';
 import { readConfig } from '../config';
 import { fallbackRoute } from '../providers/channels/route';
 import { planFailure } from '../providers/failure';
@@ -12,7 +13,7 @@ import { createJob, workerOwner } from '../workers/runner';
 import pLimit from 'p-limit';
 import { logLine, maskPhone } from '../observability/mask';
 import type { Contact } from './contacts';
-import type { QueuedMessage as Message } from '../queue';
+import type { Claimed, QueuedMessage as Message } from '../queue';
 import type { Sender } from './senders';
 import type { Settings } from './settings';
 import type { Template } from './templates';
@@ -48,6 +49,8 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
   // Read when the service is first used: the plugin's configuration is loaded by then.
   const config = () => readConfig().dispatcher;
   const SWEEP_EVERY_MS = 5000;
+  /** How long the outcomes of a batch wait for an unavailable database before giving up. */
+  const RECORD_PATIENCE_MS = 5 * 60_000;
 
   const classify = (provider: WhatsAppProvider, error: unknown): ErrorClass => {
     try {
@@ -240,12 +243,32 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * Runs `fn` again while the database is away (a restart, a failover, a pooler dropping the
+   * connection), for up to RECORD_PATIENCE_MS. What the provider already took must be written
+   * down: left `sending`, it would be swept as in doubt and, with `resend`, sent a second time.
+   * A statement the database refuses is not retried.
+   */
+  const whileDatabaseAway = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() - started > RECORD_PATIENCE_MS) throw error;
+        if (attempt === 0) strapi.log.warn(`[whatsapp] database unavailable while recording ${what}; waiting for it (${(error as Error).message})`);
+        await sleep(Math.min(5000, 250 * 2 ** attempt));
+      }
+    }
+  };
+
   const record = async (outcomes: Outcome[]) => {
     if (!outcomes.length) return;
     const queue = getService('queue');
-    await queue.logAttempts(outcomes.flatMap((o) => o.attempts.map(({ kind: _kind, ...row }) => row)));
+    // Two steps retried separately, so a retry never logs an attempt twice.
+    await whileDatabaseAway('the attempt log', () => queue.logAttempts(outcomes.flatMap((o) => o.attempts.map(({ kind: _kind, ...row }) => row))));
     // The rows as the statement left them (a webhook may have moved one on first): after the commit, live to the inbox.
-    const moved = await queue.complete(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update })));
+    const moved = await whileDatabaseAway('the outcomes', () => queue.complete(owner, outcomes.map((o) => ({ id: o.message.id, data: o.update }))));
     observe(outcomes);
     getService('live').publishStatuses(moved);
     for (const outcome of outcomes.filter((o) => o.revokeConsent)) {
@@ -337,6 +360,23 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     const claimed = await queue.claim(owner, config().batchSize, config().leaseSeconds * 1000);
     if (!claimed.length) return 0;
     const messages = claimed.map((c) => c.message);
+    // The lease is renewed while the batch is in our hands: a provider slower than the lease
+    // (or a database restart while recording) must not make the rows look abandoned.
+    const leaseMs = config().leaseSeconds * 1000;
+    const heartbeat = setInterval(() => {
+      void queue.extendLease(messages.map((m) => m.id), owner, leaseMs).catch(() => undefined);
+    }, Math.max(250, Math.floor(leaseMs / 3)));
+    heartbeat.unref?.();
+    try {
+      return await sendBatch(claimed);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  };
+
+  const sendBatch = async (claimed: Claimed[]): Promise<number> => {
+    const queue = getService('queue');
+    const messages = claimed.map((c) => c.message);
     const notBefore = new Map(claimed.map((c) => [c.message.id, c.notBefore]));
     const batch = await loadBatch(messages);
 
@@ -370,7 +410,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
       )
     );
     await record(outcomes);
-    await queue.release(unsent, owner);
+    await whileDatabaseAway('the unsent rows', () => queue.release(unsent, owner));
     return claimed.length;
   };
 

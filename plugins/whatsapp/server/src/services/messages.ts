@@ -227,12 +227,12 @@ const createMessagesService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!(await getService('settings').isSandbox())) {
           const missing =
             sender.provider === 'twilio' && !template.twilioContentSid
-              ? 'a Twilio Content SID'
+              ? 'Twilio Content SID'
               : sender.provider === 'meta' && !template.metaName
-                ? 'a Meta template name'
+                ? 'Meta template name'
                 : null;
           if (missing) {
-            throw new RuleError('template', 'provider-mapping', `Template "${template.name}" has no ${missing}, which ${sender.provider} needs to send it`);
+            throw new RuleError('template', 'provider-mapping', `Template "${template.name}" has no ${missing} (${sender.provider} sends only templates it approved); set it on the template`);
           }
         }
         if (notApproved) throw new RuleError('template', 'not-approved', notApproved);

@@ -1,4 +1,4 @@
-import { classifyDbError, columnToAttribute, findPath, isUniqueViolation, locate } from './db-errors';
+import { classifyDbError, columnToAttribute, findPath, isDatabaseUnavailable, isUniqueViolation, locate } from './db-errors';
 
 /** Errors shaped as pg and better-sqlite3 throw them through knex (the SQL in front of the message). */
 const pg = (code: string, message: string, extra: Record<string, unknown> = {}) =>
@@ -167,5 +167,23 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation(sqlite('SQLITE_CONSTRAINT_UNIQUE', 'UNIQUE constraint failed: whatsapp_contacts.phone'), 'phone')).toBe(true);
     expect(isUniqueViolation(sqlite('SQLITE_CONSTRAINT_UNIQUE', 'UNIQUE constraint failed: whatsapp_contacts.name'), 'phone')).toBe(false);
     expect(isUniqueViolation(pg('23505', 'duplicate'), 'phone')).toBe(true);
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  it('is true for a server restart, a refused or dropped connection and an exhausted pool', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '08006' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('the database system is starting up'), { code: '57P03' }) }))).toBe(true);
+  });
+
+  it('is false for a statement the database refused', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('whatever'))).toBe(false);
+    expect(isDatabaseUnavailable(null)).toBe(false);
   });
 });

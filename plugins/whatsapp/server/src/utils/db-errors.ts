@@ -302,3 +302,21 @@ export function locate(
   }
   return null;
 }
+
+/**
+ * PostgreSQL's SQLSTATE classes and Node's socket codes for "the database is not there right
+ * now" (a restart, a failover, a pooler dropping the connection), as opposed to a statement the
+ * database refused: the first is worth waiting out, the second is not.
+ * 08xxx connection exceptions, 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now.
+ */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P02', '57P03', 'SQLITE_BUSY']);
+const UNAVAILABLE_MESSAGES = [/Connection terminated/i, /Timeout acquiring a connection/i, /terminating connection/i, /Client has encountered a connection error/i, /connection is closed/i, /the database system is (starting up|shutting down)/i];
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as RawDbError | undefined, depth = 0; e && depth < 4; e = e.cause as RawDbError | undefined, depth += 1) {
+    const code = str(e.code);
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+    if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(str(e?.message)))) return true;
+  }
+  return false;
+}

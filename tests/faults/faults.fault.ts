@@ -1,0 +1,291 @@
+/**
+ * The fault suite (`npm run test:faults`, PostgreSQL): real app processes, the fake providers on
+ * 127.0.0.1, and one fault per scenario. After each, every outbound message must be in a final
+ * state and have reached the provider exactly once: the count at the fake provider (messages it
+ * accepted, by our id) against the database. The table is printed at the end and written to
+ * .tmp/faults.json.
+ *
+ * The instances run with `WHATSAPP_IN_DOUBT=resend`: a message left `sending` by a killed worker is
+ * settled by the provider's status webhook when the provider took it (the fake's side, played by
+ * startStatusPump, sends one for every accepted message, as Meta does), and sent again only when
+ * no status came within the grace period.
+ */
+import fs from 'fs';
+import path from 'path';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { startFakes, type Fakes } from '../fakes';
+import { metaJson, signMeta } from '../fakes/sign';
+import {
+  APP_SECRET,
+  formatTable,
+  inParallel,
+  killAll,
+  phones,
+  restartPostgres,
+  sendMessages,
+  settled,
+  sql,
+  startInstance,
+  startStatusPump,
+  tally,
+  waitUntil,
+  type Instance,
+  type Tally,
+} from './harness';
+
+const results: Tally[] = [];
+let db: TestDatabase;
+let fakes: Fakes;
+
+const baseEnv = (extra: Record<string, string> = {}) => ({
+  ...db.env,
+  ...(fakes.env as unknown as Record<string, string>),
+  WHATSAPP_SANDBOX: 'false',
+  WHATSAPP_IN_DOUBT: 'resend',
+  WHATSAPP_LEASE_SECONDS: '3',
+  WHATSAPP_IN_DOUBT_GRACE_SECONDS: '3',
+  WHATSAPP_BATCH_SIZE: '20',
+  WHATSAPP_CONCURRENCY: '8',
+  WHATSAPP_RETRY_DELAYS: '1,2,3',
+  WHATSAPP_MAX_ATTEMPTS: '15',
+  WHATSAPP_PROVIDER_TIMEOUT_MS: '2000',
+  WHATSAPP_TEMPLATE_SYNC_MINUTES: '0',
+  LOG_LEVEL: 'error',
+  ...extra,
+});
+
+/** The first instance creates the schema; it is started alone, the others after it. */
+const first = async (name: string, extra: Record<string, string> = {}) => {
+  const instance = await startInstance(name, baseEnv(extra));
+  // The default sender's pace (80/s) is raised: these scenarios measure faults, not pacing.
+  await instance.command('senderRate', 1000);
+  return instance;
+};
+
+const record = (row: Tally) => {
+  results.push(row);
+  console.log(`[faults] ${row.scenario}: ${JSON.stringify(row)}`);
+  return row;
+};
+
+const expectExactlyOnce = (row: Tally, messages: number) => {
+  expect({ messages: row.messages, sentOnce: row.sentOnce, duplicates: row.duplicates, lost: row.lost, stuck: row.stuck }).toEqual({
+    messages,
+    sentOnce: messages,
+    duplicates: 0,
+    lost: 0,
+    stuck: 0,
+  });
+};
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  fakes = await startFakes();
+});
+
+afterEach(async () => {
+  await killAll();
+  await fakes.close();
+  await db.drop().catch(() => undefined);
+});
+
+afterAll(() => {
+  if (!results.length) return;
+  const table = formatTable(results);
+  console.log(`\n[faults] results\n${table}\n`);
+  const out = path.resolve(__dirname, '../../.tmp/faults.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+});
+
+it('kill -9 of the worker mid-batch, then a restart', async () => {
+  const started = Date.now();
+  const api = await first('api', { WHATSAPP_WORKER: 'false' });
+  const pump = startStatusPump(fakes, () => [api]);
+  fakes.meta.delayNext(400, 60); // a slow start, so the kill lands with requests in flight
+  const ids = await sendMessages(api, phones(200));
+  const worker = await startInstance('worker', baseEnv({ WHATSAPP_WORKER: 'true' }));
+  await waitUntil('the worker to be mid-batch', async () => fakes.meta.requests.length >= 15, 60_000, 20);
+  await worker.kill();
+  const [{ n: inFlight }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'sending'");
+  expect(inFlight).toBeGreaterThan(0); // the kill really happened mid-batch
+
+  const restarted = await startInstance('worker-2', baseEnv({ WHATSAPP_WORKER: 'true' }));
+  await settled(db.env.DATABASE_URL, 90_000);
+  await pump.drain();
+  const row = record(await tally('kill -9 mid-batch, restart', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, ids.length);
+  await restarted.stop();
+});
+
+it('two instances, one killed mid-batch', async () => {
+  const started = Date.now();
+  const a = await first('a', { WHATSAPP_WORKER: 'true' });
+  const b = await startInstance('b', baseEnv({ WHATSAPP_WORKER: 'true' }));
+  const pump = startStatusPump(fakes, () => [a]);
+  fakes.meta.delayNext(200, 80);
+  const ids = await sendMessages(a, phones(300));
+  // Killed once it has sent part of its share.
+  await waitUntil('b to be sending', async () => {
+    const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'sending' AND lease_owner LIKE $1", [`%:${b.pid}:%`]);
+    return n > 0;
+  }, 60_000, 20);
+  await b.kill();
+  await settled(db.env.DATABASE_URL, 90_000);
+  await pump.drain();
+  const row = record(await tally('two instances, one killed', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, ids.length);
+  await a.stop();
+});
+
+it('kill -9 mid-campaign fan-out, then a restart', async () => {
+  const started = Date.now();
+  const recipients = 5000;
+  const api = await first('api', { WHATSAPP_WORKER: 'false' });
+  const pump = startStatusPump(fakes, () => [api]);
+  // The audience: a CSV import, everyone with marketing consent.
+  const csv = ['telefono,nombre,consentimiento', ...phones(recipients, 100_000).map((p, i) => `${p},Cliente ${i},sí`)].join('\n');
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'clientes.csv');
+  const imported = await api.api('POST', '/api/whatsapp/contacts/import?background=false', form);
+  expect(imported.status).toBe(200);
+  expect(imported.body.data.created).toBe(recipients);
+  await api.api('POST', '/api/whatsapp/templates', { data: { name: 'promo_faults', category: 'marketing', body: 'Hola {{nombre}}, hay ofertas esta semana.', metaName: 'promo_faults', metaLanguage: 'es_MX' } });
+  const created = await api.api('POST', '/api/whatsapp/campaigns', {
+    data: { name: 'Ofertas', template: 'promo_faults', audience: { kind: 'consent' }, variables: { nombre: 'contact.name' } },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.data.id;
+  const launched = await api.api('POST', `/api/whatsapp/campaigns/${id}/launch`);
+  expect(launched.status).toBe(202);
+
+  const worker = await startInstance('worker', baseEnv({ WHATSAPP_WORKER: 'true' }));
+  const campaign = async () => (await sql<{ status: string; queued_count: number }>(db.env.DATABASE_URL, 'SELECT status, queued_count FROM whatsapp_campaigns WHERE id = $1', [id]))[0];
+  await waitUntil('the first fan-out round', async () => (await campaign()).queued_count > 0, 60_000, 5);
+  await worker.kill();
+  const atKill = await campaign();
+  const restarted = await startInstance('worker-2', baseEnv({ WHATSAPP_WORKER: 'true' }));
+  await waitUntil('the fan-out to finish', async () => {
+    const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, 'SELECT count(*)::int AS n FROM whatsapp_messages WHERE campaign_id = $1', [id]);
+    return n >= recipients && (await campaign()).status !== 'launching';
+  }, 120_000, 500);
+  await settled(db.env.DATABASE_URL, 120_000);
+  await pump.drain();
+  const row = record(await tally('kill -9 mid-campaign fan-out, restart', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, recipients);
+  if (atKill.status !== 'launching') console.warn(`[faults] the fan-out had finished (${atKill.status}) before the kill`);
+  await restarted.stop();
+});
+
+it('PostgreSQL restarted while the worker sends', async () => {
+  const started = Date.now();
+  const app = await first('app', { WHATSAPP_WORKER: 'true' });
+  const pump = startStatusPump(fakes, () => [app]);
+  fakes.meta.delayNext(100, 300);
+  const ids = await sendMessages(app, phones(300));
+  await waitUntil('sends under way', async () => fakes.meta.sent.length >= 40, 60_000, 20);
+  restartPostgres();
+  await settled(db.env.DATABASE_URL, 120_000);
+  await pump.drain();
+  const row = record(await tally('PostgreSQL restarted mid-send', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, ids.length);
+  // The instance is still serving after the restart.
+  expect((await app.api('GET', '/api/whatsapp/health')).status).toBe(200);
+  await app.stop();
+});
+
+it('provider outage (errors, then timeouts), then recovery', async () => {
+  const started = Date.now();
+  const app = await first('app', { WHATSAPP_WORKER: 'true' });
+  const pump = startStatusPump(fakes, () => [app]);
+  // Meta's "Service temporarily unavailable" for every request...
+  fakes.meta.failNext({ status: 503, code: 2, message: 'Service temporarily unavailable', type: 'OAuthException', times: 1_000_000 });
+  const ids = await sendMessages(app, phones(200));
+  await waitUntil('the outage to be felt', async () => fakes.meta.requests.length >= 100, 60_000, 50);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // ...then no answer at all (the client times out)...
+  fakes.meta.clearScript();
+  fakes.meta.hangNext(1_000_000);
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  expect(fakes.meta.sent.length).toBe(0);
+  // ...then recovery.
+  fakes.meta.clearScript();
+  await settled(db.env.DATABASE_URL, 120_000);
+  await pump.drain();
+  const row = record(await tally('provider outage, then recovery', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, ids.length);
+  await app.stop();
+});
+
+it('provider answering in 5 s with a 2 s lease, two instances', async () => {
+  const started = Date.now();
+  const env = { WHATSAPP_WORKER: 'true', WHATSAPP_LEASE_SECONDS: '2', WHATSAPP_IN_DOUBT_GRACE_SECONDS: '1', WHATSAPP_PROVIDER_TIMEOUT_MS: '15000' };
+  const a = await first('a', env);
+  const b = await startInstance('b', baseEnv(env));
+  const pump = startStatusPump(fakes, () => [a, b]);
+  fakes.meta.delayNext(5000, 1_000_000);
+  const ids = await sendMessages(a, phones(60));
+  await settled(db.env.DATABASE_URL, 120_000);
+  await pump.drain();
+  const row = record(await tally('provider slow (5 s), lease 2 s', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, ids.length);
+  // No message was taken for abandoned while its request was in flight.
+  const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'out' AND attempts <> 1");
+  expect(n).toBe(0);
+  await Promise.all([a.stop(), b.stop()]);
+});
+
+it('webhook storm: every event three times, shuffled, while sending', async () => {
+  const started = Date.now();
+  const a = await first('a', { WHATSAPP_WORKER: 'true' });
+  const b = await startInstance('b', baseEnv({ WHATSAPP_WORKER: 'true' }));
+  // Statuses sent, delivered and read for every message, each delivered three times, in any order.
+  const pump = startStatusPump(fakes, () => [a, b], { copies: 3, lifecycle: true, shuffle: true });
+  const sending = sendMessages(a, phones(200));
+  // Meanwhile 100 customers write in, each message delivered three times, shuffled.
+  const inbound = phones(100, 50_000).map((from, i) => ({
+    raw: metaJson({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: fakes.meta.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550001111', phone_number_id: fakes.meta.phoneNumberId },
+                contacts: [{ profile: { name: `Cliente ${i}` }, wa_id: from.slice(1) }],
+                messages: [{ from: from.slice(1), id: `wamid.storm${i}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `Hola ${i}` } }],
+              },
+            },
+          ],
+        },
+      ],
+    }),
+  }));
+  const deliveries = [...inbound, ...inbound, ...inbound].sort(() => Math.random() - 0.5);
+  const storm = inParallel(deliveries, 8, async ({ raw }, i) => {
+    const target = i % 2 ? a : b;
+    const response = await fetch(`http://127.0.0.1:${target.port}/api/whatsapp/webhooks/meta`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signMeta(APP_SECRET, raw) },
+      body: raw,
+    });
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+  });
+  const [ids] = await Promise.all([sending, storm]);
+  await settled(db.env.DATABASE_URL, 90_000);
+  await pump.drain();
+  // Every status applied once, in order: each message ends `read`, whatever order the copies came in.
+  await waitUntil('every message read', async () => {
+    const rows = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'out' AND status <> 'read'");
+    return rows[0].n === 0;
+  }, 60_000, 500);
+  const row = record(await tally('webhook storm (x3, shuffled) during sends', db.env.DATABASE_URL, fakes, started));
+  expectExactlyOnce(row, ids.length);
+  const [{ n: received }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'in'");
+  expect(received).toBe(100);
+  await Promise.all([a.stop(), b.stop()]);
+});
