@@ -17,6 +17,8 @@ import { startFakes, type Fakes } from '../fakes';
 import { metaJson, signMeta } from '../fakes/sign';
 import {
   APP_SECRET,
+  closeClients,
+  eventsApplied,
   formatTable,
   inParallel,
   killAll,
@@ -29,7 +31,6 @@ import {
   startStatusPump,
   tally,
   waitUntil,
-  type Instance,
   type Tally,
 } from './harness';
 
@@ -85,6 +86,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await killAll();
+  await closeClients();
   await fakes.close();
   await db.drop().catch(() => undefined);
 });
@@ -123,13 +125,15 @@ it('two instances, one killed mid-batch', async () => {
   const a = await first('a', { WHATSAPP_WORKER: 'true' });
   const b = await startInstance('b', baseEnv({ WHATSAPP_WORKER: 'true' }));
   const pump = startStatusPump(fakes, () => [a]);
-  fakes.meta.delayNext(200, 80);
-  const ids = await sendMessages(a, phones(300));
-  // Killed once it has sent part of its share.
+  // Queued for later, then all made due at once: both instances reach for the same rows.
+  const ids = await sendMessages(a, phones(300), { sendAt: new Date(Date.now() + 3600_000) });
+  fakes.meta.delayNext(200, 120);
+  await sql(db.env.DATABASE_URL, "UPDATE whatsapp_messages SET due_at = now() WHERE status = 'scheduled'");
+  // Killed once it has part of the work in flight.
   await waitUntil('b to be sending', async () => {
     const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'sending' AND lease_owner LIKE $1", [`%:${b.pid}:%`]);
     return n > 0;
-  }, 60_000, 20);
+  }, 60_000, 10);
   await b.kill();
   await settled(db.env.DATABASE_URL, 90_000);
   await pump.drain();
@@ -161,7 +165,7 @@ it('kill -9 mid-campaign fan-out, then a restart', async () => {
 
   const worker = await startInstance('worker', baseEnv({ WHATSAPP_WORKER: 'true' }));
   const campaign = async () => (await sql<{ status: string; queued_count: number }>(db.env.DATABASE_URL, 'SELECT status, queued_count FROM whatsapp_campaigns WHERE id = $1', [id]))[0];
-  await waitUntil('the first fan-out round', async () => (await campaign()).queued_count > 0, 60_000, 5);
+  await waitUntil('the first fan-out round', async () => (await campaign()).queued_count > 0, 60_000, 2);
   await worker.kill();
   const atKill = await campaign();
   const restarted = await startInstance('worker-2', baseEnv({ WHATSAPP_WORKER: 'true' }));
@@ -285,7 +289,11 @@ it('webhook storm: every event three times, shuffled, while sending', async () =
   }, 60_000, 500);
   const row = record(await tally('webhook storm (x3, shuffled) during sends', db.env.DATABASE_URL, fakes, started));
   expectExactlyOnce(row, ids.length);
+  // Every inbound message stored once, however many copies came and to whichever instance.
+  const retried = await eventsApplied(db.env.DATABASE_URL, 60_000);
+  if (retried.length) console.log(`[faults] webhook events applied after a retry: ${JSON.stringify(retried.slice(0, 5))}`);
   const [{ n: received }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'in'");
   expect(received).toBe(100);
+  expect(retried.filter((e) => e.outcome === 'failed')).toEqual([]);
   await Promise.all([a.stop(), b.stop()]);
 });

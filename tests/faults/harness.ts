@@ -75,8 +75,9 @@ export function startInstance(name: string, env: Record<string, string>): Promis
           if (!instance.alive()) return;
           seq += 1;
           child.send({ seq, cmd: 'stop' });
-          await Promise.race([exited, sleep(60_000).then(() => child.kill('SIGKILL'))]);
+          const force = setTimeout(() => child.kill('SIGKILL'), 60_000);
           await exited;
+          clearTimeout(force);
         },
         command(cmd, ...args) {
           seq += 1;
@@ -151,12 +152,13 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | null | fa
 export const phones = (n: number, start = 0) => Array.from({ length: n }, (_, i) => `+52551${String(2000000 + start + i).padStart(7, '0')}`);
 
 /** A template, then `n` template messages through the REST API (as an integrator would send them). */
-export async function sendMessages(instance: Instance, numbers: string[], template = 'aviso_faults') {
+export async function sendMessages(instance: Instance, numbers: string[], options: { template?: string; sendAt?: Date } = {}) {
+  const { template = 'aviso_faults', sendAt } = options;
   const created = await instance.api('POST', '/api/whatsapp/templates', { data: { name: template, category: 'utility', body: 'Hola {{nombre}}, su pedido está listo.', metaName: template, metaLanguage: 'es_MX' } });
   if (created.status !== 201 && created.status !== 409) throw new Error(`template: ${created.status} ${JSON.stringify(created.body)}`);
   const ids: number[] = [];
   await inParallel(numbers, 8, async (to, i) => {
-    const answer = await instance.api('POST', '/api/whatsapp/messages', { data: { to, template, variables: { nombre: `Cliente ${i}` } } }, { 'Idempotency-Key': `faults-${to}` });
+    const answer = await instance.api('POST', '/api/whatsapp/messages', { data: { to, template, variables: { nombre: `Cliente ${i}` }, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) } }, { 'Idempotency-Key': `faults-${to}` });
     if (answer.status !== 201 && answer.status !== 202 && answer.status !== 200) throw new Error(`message to ${to}: ${answer.status} ${JSON.stringify(answer.body)}`);
     ids.push(answer.body.data.id);
   });
@@ -285,10 +287,8 @@ const SENT = ['sent', 'delivered', 'read'];
 
 /** Outbound messages in the database against the messages the fake provider accepted, by our id. */
 export async function tally(scenario: string, databaseUrl: string, fakes: Fakes, started: number, where = "direction = 'out'"): Promise<Tally> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const rows = (await client.query(`SELECT id, status FROM whatsapp_messages WHERE ${where}`)).rows as { id: number; status: string }[];
+  {
+    const rows = await sql<{ id: number; status: string }>(databaseUrl, `SELECT id, status FROM whatsapp_messages WHERE ${where}`);
     const accepted = new Map<number, number>();
     for (const s of fakes.meta.sent) {
       const id = Number((s.payload as { biz_opaque_callback_data?: string }).biz_opaque_callback_data);
@@ -308,39 +308,62 @@ export async function tally(scenario: string, databaseUrl: string, fakes: Fakes,
       else lost += 1; // final, but never reached the provider (or reached it with the row saying otherwise)
     }
     return { scenario, messages: rows.length, sentOnce, duplicates, lost, stuck, byStatus, seconds: Math.round((Date.now() - started) / 100) / 10 };
-  } finally {
-    await client.end();
   }
+}
+
+/** Waits until every stored webhook event is applied (or given up on), and returns those with an error. */
+export async function eventsApplied(databaseUrl: string, timeoutMs: number) {
+  await waitUntil(
+    'every webhook event to be applied',
+    async () => (await sql<{ n: number }>(databaseUrl, 'SELECT count(*)::int AS n FROM whatsapp_webhook_events WHERE applied_at IS NULL AND outcome IS NULL'))[0].n === 0,
+    timeoutMs,
+    500
+  );
+  return sql<{ id: number; error: string | null; attempts: number; outcome: string | null }>(databaseUrl, 'SELECT id, error, attempts, outcome FROM whatsapp_webhook_events WHERE error IS NOT NULL');
 }
 
 /** Waits until no outbound message is waiting or being sent. */
 export async function settled(databaseUrl: string, timeoutMs: number, where = "direction = 'out'") {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await waitUntil(
-      'every message to reach a final state',
-      async () => {
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE ${where} AND status = ANY($1)`, [OPEN]);
-        return rows[0].n === 0;
-      },
-      timeoutMs,
-      500
-    );
-  } finally {
-    await client.end();
-  }
+  await waitUntil(
+    'every message to reach a final state',
+    async () => (await sql<{ n: number }>(databaseUrl, `SELECT count(*)::int AS n FROM whatsapp_messages WHERE ${where} AND status = ANY($1)`, [OPEN]))[0].n === 0,
+    timeoutMs,
+    500
+  );
 }
+
+/** One connection per database for the suite's own queries (a new one after an error: a restart drops it). */
+const clients = new Map<string, Promise<Client>>();
+const clientFor = (databaseUrl: string) => {
+  let client = clients.get(databaseUrl);
+  if (!client) {
+    client = (async () => {
+      const c = new Client({ connectionString: databaseUrl });
+      c.on('error', () => clients.delete(databaseUrl));
+      await c.connect();
+      return c;
+    })();
+    clients.set(databaseUrl, client);
+    client.catch(() => clients.delete(databaseUrl));
+  }
+  return client;
+};
 
 /** One SQL query on the scenario's database. */
 export async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
   try {
-    return (await client.query(text, values)).rows as T[];
-  } finally {
-    await client.end();
+    return (await (await clientFor(databaseUrl)).query(text, values)).rows as T[];
+  } catch (error) {
+    clients.delete(databaseUrl);
+    throw error;
   }
+}
+
+/** Closes the suite's connections (before the scenario's database is dropped). */
+export async function closeClients() {
+  const open = [...clients.values()];
+  clients.clear();
+  for (const client of open) await client.then((c) => c.end()).catch(() => undefined);
 }
 
 /** Restarts the local PostgreSQL cluster (Debian's pg_ctlcluster), as a host's maintenance would. */
