@@ -863,6 +863,12 @@ export interface Health {
   queue: DashboardQueue;
   /** When the latest webhook event was stored (ISO 8601); null when none ever came. */
   lastWebhookAt: string | null;
+  /**
+   * How this instance receives the other instances' live events: `listen` (LISTEN / NOTIFY),
+   * `poll` (behind a transaction pooler without DATABASE_DIRECT_URL), `local` (SQLite: one
+   * instance); `connected` is false while the listening connection is down or polls fail.
+   */
+  live: { mode: 'listen' | 'poll' | 'local'; connected: boolean };
 }
 
 export type AlertKind = 'failure-rate' | 'queue-age' | 'webhook-silence';

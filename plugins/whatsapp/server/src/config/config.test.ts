@@ -43,6 +43,20 @@ describe('the plugin configuration', () => {
     expect(withEnv({ ...unset, WHATSAPP_TEMPLATE_SYNC_MINUTES: '0', META_WABA_ID: '102290129340398' }, () => configProblems(fromEnv(env)))).toEqual([]);
   });
 
+  it('reads how live events travel between instances: LISTEN by default, a direct URL, a declared pooler', () => {
+    const unset = { DATABASE_DIRECT_URL: undefined, DATABASE_POOLER: undefined, WHATSAPP_LIVE_POLL_MS: undefined };
+    expect(withEnv(unset, () => fromEnv(env)).live).toEqual({ directUrl: null, pooler: 'none', pollMs: 500 });
+    const set = withEnv({ DATABASE_DIRECT_URL: 'postgres://u:p@db.example.com:5432/app', DATABASE_POOLER: 'Transaction', WHATSAPP_LIVE_POLL_MS: '250' }, () => fromEnv(env));
+    expect(set.live).toEqual({ directUrl: 'postgres://u:p@db.example.com:5432/app', pooler: 'transaction', pollMs: 250 });
+    expect(configProblems(set)).toEqual([]);
+    const bad = withEnv({ DATABASE_DIRECT_URL: 'db.example.com:5432', DATABASE_POOLER: 'statement', WHATSAPP_LIVE_POLL_MS: '10' }, () => fromEnv(env));
+    expect(configProblems(bad)).toEqual([
+      expect.stringMatching(/^DATABASE_DIRECT_URL must be a postgres:\/\/ or postgresql:\/\/ URL/),
+      expect.stringMatching(/^DATABASE_POOLER must be "none" or "transaction"/),
+      expect.stringMatching(/^WHATSAPP_LIVE_POLL_MS must be a whole number of milliseconds from 50 to 60000/),
+    ]);
+  });
+
   it('refuses at boot a bad value, naming the variable and the rule', () => {
     const bad = withEnv(
       { WHATSAPP_BATCH_SIZE: 'abc', WHATSAPP_LEASE_SECONDS: '0', WHATSAPP_IN_DOUBT: 'maybe', WHATSAPP_DEFAULT_TIME_ZONE: 'Mars/Base', PUBLIC_URL: 'example.com', WHATSAPP_RETRY_DELAYS: '60,soon', WHATSAPP_DEFAULT_COUNTRY: 'XX' },

@@ -85,6 +85,13 @@ export interface PluginConfig {
    * `backgroundMegabytes` are imported in the background (202); rows written per batch.
    */
   contactImport: { maxMegabytes: number; backgroundMegabytes: number; batchSize: number };
+  /**
+   * How live events reach the other instances on PostgreSQL (services/live-bus.ts). LISTEN needs
+   * a session of its own, which a transaction pooler (PgBouncer, Supabase's port 6543) cannot
+   * give: `directUrl` is a connection that bypasses the pooler, used for LISTEN only; without
+   * one, `pooler: 'transaction'` switches to polling a small table every `pollMs`.
+   */
+  live: { directUrl: string | null; pooler: 'none' | 'transaction'; pollMs: number };
   twilio: TwilioConfig;
   meta: MetaConfig;
   /**
@@ -143,6 +150,11 @@ export const fromEnv = (env: Env): PluginConfig => ({
     maxMegabytes: whole(env, 'WHATSAPP_IMPORT_MAX_MB', 20),
     backgroundMegabytes: whole(env, 'WHATSAPP_IMPORT_BACKGROUND_MB', 2),
     batchSize: whole(env, 'WHATSAPP_IMPORT_BATCH_SIZE', 500),
+  },
+  live: {
+    directUrl: text(env, 'DATABASE_DIRECT_URL'),
+    pooler: (text(env, 'DATABASE_POOLER') ?? 'none').toLowerCase() as 'none' | 'transaction',
+    pollMs: whole(env, 'WHATSAPP_LIVE_POLL_MS', 500),
   },
   twilio: {
     accountSid: text(env, 'TWILIO_ACCOUNT_SID') ?? '',
@@ -212,6 +224,9 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'contactImport.backgroundMegabytes', variable: 'WHATSAPP_IMPORT_BACKGROUND_MB', rule: 'a whole number of megabytes from 1 to 500', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 500 },
   // SQLite takes at most 32,766 bound values per statement: a batch's insert is 11 per row.
   { path: 'contactImport.batchSize', variable: 'WHATSAPP_IMPORT_BATCH_SIZE', rule: 'a whole number from 1 to 2000', ok: (v) => wholeAtLeast(1)(v) && (v as number) <= 2000 },
+  { path: 'live.directUrl', variable: 'DATABASE_DIRECT_URL', rule: 'a postgres:// or postgresql:// URL', ok: (v) => v === null || /^postgres(ql)?:\/\/\S+$/.test(String(v)) },
+  { path: 'live.pooler', variable: 'DATABASE_POOLER', rule: '"none" or "transaction"', ok: (v) => v === 'none' || v === 'transaction' },
+  { path: 'live.pollMs', variable: 'WHATSAPP_LIVE_POLL_MS', rule: 'a whole number of milliseconds from 50 to 60000', ok: (v) => wholeAtLeast(50)(v) && (v as number) <= 60_000 },
   { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'twilio.contentBaseUrl', variable: 'TWILIO_CONTENT_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.wabaId', variable: 'META_WABA_ID', rule: 'the numeric id of a WhatsApp Business Account', ok: (v) => v === null || /^\d{1,30}$/.test(String(v)) },

@@ -30,6 +30,7 @@ const createHealthService = ({ strapi }: { strapi: Core.Strapi }) => ({
       database: client === 'sqlite' || client === 'better-sqlite3' ? 'sqlite' : client,
       queue,
       lastWebhookAt: lastWebhookAt?.toISOString() ?? null,
+      live: { mode: getService('live').mode(), connected: getService('live').connected() },
     };
   },
 });

@@ -12,7 +12,11 @@ const RECONNECT_MS = [500, 1_000, 2_000, 5_000];
 interface Frame {
   origin: string;
   events: LiveEvent[];
+  /** Set on the start-up check's own notification (see `probe`). */
+  probe?: string;
 }
+/** How long the start-up check waits for its own notification to come back. */
+const PROBE_MS = 3_000;
 
 /** Packs events into as few NOTIFY payloads as fit; an event too big on its own is left out. */
 export const packFrames = (origin: string, events: LiveEvent[], max = MAX_PAYLOAD): { payloads: string[]; tooBig: LiveEvent[] } => {
@@ -44,10 +48,18 @@ export const packFrames = (origin: string, events: LiveEvent[], max = MAX_PAYLOA
  * statuses costs one NOTIFY, not a hundred. The listening connection is a client of its own (a
  * pooled connection cannot hold LISTEN) and reconnects with backoff when it drops; while it is
  * down, remote events are missed, and the admin page refetches when its stream reconnects.
+ *
+ * `directUrl` (DATABASE_DIRECT_URL): the listening connection goes there instead of to the
+ * database connection, which may be a transaction pooler where LISTEN cannot work. NOTIFY itself
+ * (pg_notify in autocommit) works through any pooler, so it keeps using Strapi's pool.
  */
-export const createPgBus = ({ strapi, deliver }: { strapi: Core.Strapi; deliver: (events: LiveEvent[]) => void }) => {
+export const createPgBus = ({ strapi, deliver, directUrl = null }: { strapi: Core.Strapi; deliver: (events: LiveEvent[]) => void; directUrl?: string | null }) => {
   const origin = crypto.randomBytes(8).toString('hex');
-  const config = strapi.config.get('database.connection.connection') as ClientConfig;
+  const database = strapi.config.get('database.connection.connection') as ClientConfig;
+  // The direct URL wins over the database's connection string and separate fields (pg parses
+  // the connection string last); TLS settings stay the database's.
+  const config: ClientConfig = directUrl ? { ...database, connectionString: directUrl } : database;
+  const probes = new Map<string, () => void>();
   let listener: Client | null = null;
   const outbox: LiveEvent[] = [];
   let flushing: Promise<void> | null = null;
@@ -59,6 +71,10 @@ export const createPgBus = ({ strapi, deliver }: { strapi: Core.Strapi; deliver:
     if (message.channel !== LIVE_CHANNEL || !message.payload) return;
     try {
       const frame = JSON.parse(message.payload) as Frame;
+      if (frame.probe) {
+        if (frame.origin === origin) probes.get(frame.probe)?.();
+        return;
+      }
       if (frame.origin !== origin && Array.isArray(frame.events)) deliver(frame.events);
     } catch {
       strapi.log.warn('[whatsapp] live bus: a notification that is not ours was ignored');
@@ -126,7 +142,37 @@ export const createPgBus = ({ strapi, deliver }: { strapi: Core.Strapi; deliver:
   };
 
   return {
+    mode: 'listen' as const,
+
     start: listen,
+
+    /**
+     * Whether a NOTIFY sent through Strapi's pool comes back on the listening connection. It does
+     * not when that connection goes through a transaction pooler (the LISTEN was made on a server
+     * connection the pooler has since lent to someone else): the caller then polls instead of
+     * losing every event silently. Null when the listening connection could not be opened at all
+     * (it keeps retrying).
+     */
+    async probe(timeoutMs = PROBE_MS): Promise<boolean | null> {
+      if (!listener) return null;
+      const token = crypto.randomBytes(8).toString('hex');
+      const back = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        probes.set(token, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      try {
+        await strapi.db.connection.raw('SELECT pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify({ origin, events: [], probe: token } satisfies Frame)]);
+        return await back;
+      } catch (error) {
+        strapi.log.warn(`[whatsapp] live bus check failed: ${(error as Error).message}`);
+        return false;
+      } finally {
+        probes.delete(token);
+      }
+    },
 
     /** Queues the event for the other instances; sent with the rest of this tick's events. */
     share(event: LiveEvent) {

@@ -5,7 +5,11 @@ import { LIVE_EVENTS, type LiveEventType } from '../constants';
 import type { MessageStatusEvent } from '../../../shared/live-events';
 import type { MovedMessage } from '../queue';
 import { isPostgres } from '../utils/sql';
+import { readConfig } from '../config';
 import { createPgBus, type PgBus } from './live-bus';
+import { createPollBus } from './live-poll';
+
+type Bus = PgBus | ReturnType<typeof createPollBus>;
 
 export interface LiveEvent {
   type: LiveEventType;
@@ -28,12 +32,19 @@ interface Client {
  * never polls. On PostgreSQL the events also go to every other instance of the app through
  * LISTEN / NOTIFY (live-bus.ts), so it does not matter which instance applied a webhook and which
  * one an admin is connected to. SQLite runs as one instance: its events stay in the process.
+ *
+ * Which way events travel between instances (chosen once, at start; every instance of one
+ * deployment must be configured alike):
+ * - DATABASE_DIRECT_URL set: LISTEN on that direct connection, NOTIFY through the pool.
+ * - else DATABASE_POOLER=transaction: poll a small table (live-poll.ts), every WHATSAPP_LIVE_POLL_MS.
+ * - else LISTEN / NOTIFY on the database connection, checked at start by a NOTIFY that must come
+ *   back: when it does not (an undeclared transaction pooler), polling, with a warning.
  */
 const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
   const clients = new Set<Client>();
   const listeners = new Set<(event: LiveEvent) => void>();
   let sequence = 0;
-  let bus: PgBus | null = null;
+  let bus: Bus | null = null;
 
   const drop = (client: Client) => {
     if (!clients.delete(client)) return;
@@ -83,8 +94,32 @@ const createLiveService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** At bootstrap: on PostgreSQL, join the other instances' events. */
     async start() {
       if (!isPostgres() || bus) return;
-      bus = createPgBus({ strapi, deliver });
-      await bus.start();
+      const { directUrl, pooler, pollMs } = readConfig().live;
+      const poll = async () => {
+        const polling = createPollBus({ strapi, deliver, pollMs });
+        await polling.start();
+        return polling;
+      };
+      if (!directUrl && pooler === 'transaction') {
+        bus = await poll();
+        return;
+      }
+      const listening = createPgBus({ strapi, deliver, directUrl });
+      await listening.start();
+      if ((await listening.probe()) === false) {
+        strapi.log.warn(
+          `[whatsapp] live events: a NOTIFY did not come back on the ${directUrl ? 'DATABASE_DIRECT_URL' : 'database'} connection (a transaction pooler such as PgBouncer?); polling every ${pollMs} ms instead. Set DATABASE_DIRECT_URL to a direct connection, or DATABASE_POOLER=transaction to poll without this check.`
+        );
+        await listening.close();
+        bus = await poll();
+        return;
+      }
+      bus = listening;
+    },
+
+    /** How events reach this instance from the others: 'listen', 'poll', or 'local' (SQLite). */
+    mode(): 'listen' | 'poll' | 'local' {
+      return bus?.mode ?? 'local';
     },
 
     /** Resolves once this instance's events have been handed to the other instances (tests). */
