@@ -1,8 +1,8 @@
 /**
  * Step 10, the admin's Templates and Settings pages: what they ask the server that nothing asked
- * before. The senders list and "check connection" (the same cheap authenticated read live mode
- * asks: nothing sent, nothing written), a template by id for the editor, and the editor's live
- * preview of a body not saved yet (a 422 naming the field, with the body's variables listed).
+ * before. The senders list and "check now" (an authenticated read of the number at its provider:
+ * nothing sent, nothing audited; tests/sender-health.test.ts covers what it stores), a template
+ * by id for the editor, and the editor's live preview of a body not saved yet (a 422 naming the field, with the body's variables listed).
  * An administrator without the permissions gets 403 on each.
  */
 import { startStrapi, type TestApp } from './helpers/strapi';
@@ -39,25 +39,27 @@ describe('admin API of the templates and settings pages', () => {
       const list = await senders();
       expect(list.map((s) => s.provider).sort()).toEqual(['meta', 'sandbox', 'twilio']);
       for (const sender of list) {
-        expect(Object.keys(sender).sort()).toEqual(['active', 'dailyLimit', 'documentId', 'id', 'isDefault', 'messagesPerSecond', 'name', 'number', 'provider']);
+        expect(Object.keys(sender).sort()).toEqual(
+          ['active', 'checkError', 'checkStatus', 'checkedAt', 'dailyLimit', 'documentId', 'id', 'isDefault', 'messagesPerSecond', 'messagingTier', 'name', 'number', 'provider', 'qualityRating'].sort()
+        );
       }
       expect(await byProvider('sandbox')).toMatchObject({ number: 'sandbox', messagesPerSecond: 1000, dailyLimit: null, active: true });
     });
 
-    it('checks a sender by asking its provider once; the sandbox asks nobody; nothing is written', async () => {
+    it('checks a sender by asking its provider once; the sandbox asks nobody; nothing is audited', async () => {
       const audited = await count(app.strapi, UID.auditEntry);
       const meta = await byProvider('meta');
       const res = await api('post', `/whatsapp/senders/${meta.id}/check`).expect(200);
-      expect(res.body.data).toEqual({ senderId: meta.id, provider: 'meta', ok: true, detail: 'Meta answered', checkedAt: expect.any(String) });
+      expect(res.body.data).toMatchObject({ id: meta.id, provider: 'meta', checkStatus: 'ok', check: { ok: true, status: 'ok', detail: expect.stringMatching(/^Meta answered/), checkedAt: expect.any(String) } });
       expect(fakes.meta.requests.map((r) => [r.method, r.path])).toEqual([['GET', `/${TEST_CREDENTIALS.metaGraphVersion}/${TEST_CREDENTIALS.metaPhoneNumberId}`]]);
       expect(fakes.meta.sent).toHaveLength(0);
 
       const twilio = await byProvider('twilio');
-      expect((await api('post', `/whatsapp/senders/${twilio.id}/check`).expect(200)).body.data).toMatchObject({ provider: 'twilio', ok: true });
+      expect((await api('post', `/whatsapp/senders/${twilio.id}/check`).expect(200)).body.data).toMatchObject({ provider: 'twilio', check: { ok: true } });
       expect(fakes.twilio.requests).toHaveLength(1);
 
       const sandbox = await byProvider('sandbox');
-      expect((await api('post', `/whatsapp/senders/${sandbox.id}/check`).expect(200)).body.data).toMatchObject({ provider: 'sandbox', ok: true });
+      expect((await api('post', `/whatsapp/senders/${sandbox.id}/check`).expect(200)).body.data).toMatchObject({ provider: 'sandbox', check: { ok: true } });
       expect(fakes.meta.requests).toHaveLength(1);
       expect(await count(app.strapi, UID.auditEntry)).toBe(audited);
     });
@@ -67,15 +69,15 @@ describe('admin API of the templates and settings pages', () => {
       try {
         const meta = await byProvider('meta');
         const res = await api('post', `/whatsapp/senders/${meta.id}/check`).expect(200);
-        expect(res.body.data).toMatchObject({ ok: false, detail: expect.stringMatching(/Meta refused the phone number lookup \(HTTP 401/) });
+        expect(res.body.data.check).toMatchObject({ ok: false, status: 'credentials-refused', detail: expect.stringMatching(/Meta refused the credentials \(HTTP 401/) });
       } finally {
         config('meta.accessToken', TEST_CREDENTIALS.metaAccessToken);
       }
     });
 
-    it('a sender that does not exist is a 404; an administrator without settings permissions gets 403', async () => {
+    it('a sender that does not exist is a 404, an id that is not a number a 400; an administrator without settings permissions gets 403', async () => {
       await api('post', '/whatsapp/senders/999999/check').expect(404);
-      await api('post', '/whatsapp/senders/abc/check').expect(404);
+      await api('post', '/whatsapp/senders/abc/check').expect(400);
       await api('post', '/whatsapp/senders/99999999999999/check').expect(404);
       const sandbox = await byProvider('sandbox');
       await api('get', '/whatsapp/senders', editor).expect(403);

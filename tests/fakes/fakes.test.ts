@@ -814,6 +814,7 @@ describe('startFakes', () => {
         TWILIO_AUTH_TOKEN: 'test-twilio-token',
         TWILIO_API_BASE_URL: fakes.twilio.url,
         TWILIO_CONTENT_BASE_URL: fakes.twilio.url,
+        TWILIO_MESSAGING_BASE_URL: fakes.twilio.url,
         TWILIO_WHATSAPP_FROM: '+14155238886',
         TWILIO_SMS_FROM: '+15005550006',
         META_ACCESS_TOKEN: 'test-meta-token',

@@ -33,6 +33,7 @@ export interface FakesEnv {
   TWILIO_AUTH_TOKEN: string;
   TWILIO_API_BASE_URL: string;
   TWILIO_CONTENT_BASE_URL: string;
+  TWILIO_MESSAGING_BASE_URL: string;
   TWILIO_WHATSAPP_FROM: string;
   TWILIO_SMS_FROM: string;
   META_ACCESS_TOKEN: string;
@@ -61,7 +62,7 @@ export async function startFakes(): Promise<Fakes> {
   const c = TEST_CREDENTIALS;
   const started: { close(): Promise<void> }[] = [];
   try {
-    const twilio = await startFakeTwilio({ accountSid: c.twilioAccountSid, authToken: c.twilioAuthToken });
+    const twilio = await startFakeTwilio({ accountSid: c.twilioAccountSid, authToken: c.twilioAuthToken, whatsappSenders: [c.twilioWhatsAppFrom] });
     started.push(twilio);
     const meta = await startFakeMeta({ accessToken: c.metaAccessToken, phoneNumberId: c.metaPhoneNumberId, version: c.metaGraphVersion, wabaId: c.metaWabaId });
     started.push(meta);
@@ -73,6 +74,7 @@ export async function startFakes(): Promise<Fakes> {
       TWILIO_AUTH_TOKEN: c.twilioAuthToken,
       TWILIO_API_BASE_URL: twilio.url,
       TWILIO_CONTENT_BASE_URL: twilio.url,
+      TWILIO_MESSAGING_BASE_URL: twilio.url,
       TWILIO_WHATSAPP_FROM: c.twilioWhatsAppFrom,
       TWILIO_SMS_FROM: c.twilioSmsFrom,
       META_ACCESS_TOKEN: c.metaAccessToken,

@@ -6,7 +6,10 @@
  *                                                 type and file → `{ id }`; the file is then served
  *                                                 by the media lookup below, like Meta's)
  *   GET  /{version}/{phone-number-id}            (the business number: `{ verified_name, display_phone_number,
- *                                                 quality_rating, id }`, or the `fields` asked for)
+ *                                                 quality_rating, messaging_limit_tier, throughput, name_status,
+ *                                                 code_verification_status, platform_type, status, id }`, or the
+ *                                                 `fields` asked for; `setPhoneNumber` changes them and
+ *                                                 `failPhoneNumberNext` scripts its errors)
  *   GET  /{version}/{media-id}                   (inbound media: `{ url, mime_type, sha256, file_size, id }`)
  *   GET  /{version}/{waba-id}/message_templates  (the account's templates with their approval, cursor-paged:
  *                                                 see meta-templates.ts; `setTemplates` fills it)
@@ -211,7 +214,14 @@ export interface FakeMeta {
    * Scripted answers (failNext, failNextRaw…) apply to the listing as to sends.
    */
   setTemplates(records: MetaTemplateRecord[], options?: { pageSize?: number }): void;
-  /** Forgets requests, sent messages, uploads, scripted answers, sticky failures, media and templates. */
+  /**
+   * What `GET /{version}/{phone-number-id}` says of the number (merged over the defaults: GREEN,
+   * TIER_1K, CONNECTED…); a field set to undefined is left out, as Meta leaves out what it has not.
+   */
+  setPhoneNumber(fields: Record<string, unknown>): void;
+  /** The phone number lookup's next answer(s): a Graph error, or an exact raw answer (a 503 page). Sends are not affected. */
+  failPhoneNumberNext(answer: (MetaFailure | { raw: RawAnswer }) & { times?: number }): void;
+  /** Forgets requests, sent messages, uploads, scripted answers, sticky failures, media, templates and the number's fields. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -292,6 +302,9 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
   const templatesPath = new RegExp(`^/${version.replace(/\./g, '\\.')}/([^/]+)/message_templates$`);
   let templateRecords: MetaTemplateRecord[] = [];
   let templatePageSize = 100;
+  // The phone number lookup has its own script: the checks before live mode and of a sender never take a send's scripted answer.
+  const phoneScript = new AnswerScript<MetaFailure>();
+  let phoneOverrides: Record<string, unknown> = {};
 
   function answer(res: ServerResponse, status: number, body: MetaErrorBody | MetaSendResponse, extra: Record<string, string> = {}): void {
     const traceId = 'error' in body ? body.error.fbtrace_id : fbtraceId();
@@ -325,6 +338,7 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     const mediaRoute = mediaPath.exec(path);
     // The phone number lookup (the app's check before live mode) never takes a scripted answer meant for a send.
     if (mediaRoute && req.method === 'GET' && mediaRoute[1] === options.phoneNumberId) {
+      if (await playScripted(phoneScript.take(), res, server, (failure) => answerFailure(res, failure))) return;
       describePhoneNumber(req, res, url);
       return;
     }
@@ -477,14 +491,20 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
   /** `GET /{version}/{phone-number-id}`: the WhatsApp Business phone number, only `fields` when given. */
   function describePhoneNumber(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (bearerOf(req, url) !== options.accessToken) return unauthorized(res);
-    const number: Record<string, string> = {
+    // Field values as Meta's phone number reference lists them.
+    const defaults: Record<string, unknown> = {
       verified_name: 'Taller de prueba',
       code_verification_status: 'VERIFIED',
       display_phone_number: '+1 555-000-1111',
       quality_rating: 'GREEN',
+      messaging_limit_tier: 'TIER_1K',
+      throughput: { level: 'STANDARD' },
+      name_status: 'APPROVED',
       platform_type: 'CLOUD_API',
+      status: 'CONNECTED',
       id: options.phoneNumberId,
     };
+    const number = Object.fromEntries(Object.entries({ ...defaults, ...phoneOverrides }).filter(([, value]) => value !== undefined));
     const fields = url.searchParams.get('fields')?.split(',').map((f) => f.trim()).filter(Boolean);
     sendJson(res, 200, fields?.length ? Object.fromEntries(Object.entries(number).filter(([key]) => key === 'id' || fields.includes(key))) : number, CONTENT_TYPE);
   }
@@ -542,11 +562,20 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
       media.set(id, spec);
       return id;
     },
+    setPhoneNumber(fields) {
+      phoneOverrides = { ...phoneOverrides, ...fields };
+    },
+    failPhoneNumberNext({ times, ...answer }) {
+      if ('raw' in answer) phoneScript.add({ kind: 'raw', raw: answer.raw }, times);
+      else phoneScript.add({ kind: 'fail', failure: answer as MetaFailure }, times);
+    },
     reset() {
       requests.length = 0;
       sent.length = 0;
       uploads.length = 0;
       script.clear();
+      phoneScript.clear();
+      phoneOverrides = {};
       stickyFailures.clear();
       media.clear();
       downloads.clear();

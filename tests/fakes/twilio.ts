@@ -5,6 +5,8 @@
  *   GET  /2010-04-01/Accounts/{AccountSid}.json            (the Account, basic auth: the app's check before live mode)
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{MediaSid}   (an inbound
  *        message's media, basic auth: 307 to a CDN URL that serves the bytes without auth)
+ *   GET  /v2/Channels/Senders, /v2/Channels/Senders/{Sid}   (the Senders API: a WhatsApp sender's status,
+ *        quality rating and messaging limit, basic auth, paged: see twilio-senders.ts; `setSenders` fills it)
  *   GET  /v1/Content, /v1/Content/{Sid}/ApprovalRequests   (the Content API's templates and their
  *        WhatsApp approval, basic auth, paged: see twilio-content.ts; `setContents` fills it.
  *        Point TWILIO_CONTENT_BASE_URL at this fake too)
@@ -49,14 +51,18 @@ import {
   type RawAnswer,
 } from './http';
 import { approvalFetch, contentPage, type TwilioContentRecord } from './twilio-content';
+import { senderFetch, senderPage, twilioSenderRecord, type TwilioSenderRecord } from './twilio-senders';
 
 export { twilioContentRecord, type TwilioContentRecord } from './twilio-content';
+export { twilioSenderRecord, type TwilioSenderRecord } from './twilio-senders';
 
 export interface FakeTwilioOptions {
   accountSid: string;
   authToken: string;
   /** Extra credentials accepted besides AccountSid/AuthToken: API key SID (`SK…`) → secret. */
   apiKeys?: Record<string, string>;
+  /** Numbers the Senders API lists as healthy ONLINE WhatsApp senders until `setSenders` (default none). */
+  whatsappSenders?: string[];
 }
 
 /** A Twilio error answer: HTTP status + Twilio error code and message. */
@@ -168,7 +174,9 @@ export interface FakeTwilio {
    * a page whatever PageSize asks (default 50). Scripted answers apply to these routes too.
    */
   setContents(records: TwilioContentRecord[], options?: { pageSize?: number }): void;
-  /** Forgets requests, sent messages, scripted answers, sticky failures, media and contents. */
+  /** The account's WhatsApp senders as the Senders API lists them (at most `pageSize` a page, default 50). Scripted answers apply to these routes too. */
+  setSenders(records: TwilioSenderRecord[], options?: { pageSize?: number }): void;
+  /** Forgets requests, sent messages, scripted answers, sticky failures, media and contents; the senders go back to the defaults. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -180,6 +188,7 @@ const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/.]+)\.json$/;
 const MEDIA_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/;
 const CONTENT_LIST_PATH = /^\/v1\/Content$/;
 const APPROVAL_PATH = /^\/v1\/Content\/([^/]+)\/ApprovalRequests$/;
+const SENDERS_PATH = /^\/v2\/Channels\/Senders(?:\/([^/]+))?$/;
 /** Where the 307 points: like `https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC…/…`. */
 const CDN_PATH = /^\/cdn\/media.twiliocdn.com\/([^/]+)\/([^/]+)$/;
 /** E.164: `+`, a non-zero digit, 8–15 digits in all. */
@@ -212,6 +221,9 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
   const media = new Map<string, TwilioMediaSpec & { messageSid: string }>();
   let contents: TwilioContentRecord[] = [];
   let contentPageSize = 50;
+  const defaultSenders = () => (options.whatsappSenders ?? []).map((number) => twilioSenderRecord(number));
+  let senders: TwilioSenderRecord[] = defaultSenders();
+  let senderPageSize = 50;
 
   function answerError(res: ServerResponse, failure: TwilioFailure): void {
     const headers = { 'twilio-request-id': requestId(), ...retryAfterHeader(failure.retryAfter) };
@@ -272,6 +284,19 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       }
       const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
       const answer = approval ? approvalFetch(options.accountSid, contents, decodeURIComponent(approval[1])) : contentPage(options.accountSid, contents, query, contentPageSize);
+      sendJson(res, answer.status, answer.body, CONTENT_TYPE, { 'twilio-request-id': requestId() });
+      return;
+    }
+
+    const sendersRoute = SENDERS_PATH.exec(path);
+    if (sendersRoute && req.method === 'GET') {
+      if (await playScripted(script.take(), res, server, (failure) => answerError(res, failure))) return;
+      if (!auth || credentials.get(auth.user) !== auth.pass) {
+        answerError(res, AUTHENTICATE);
+        return;
+      }
+      const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
+      const answer = sendersRoute[1] ? senderFetch(senders, decodeURIComponent(sendersRoute[1])) : senderPage(senders, query, senderPageSize);
       sendJson(res, answer.status, answer.body, CONTENT_TYPE, { 'twilio-request-id': requestId() });
       return;
     }
@@ -354,6 +379,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       media.clear();
       contents = [];
       contentPageSize = 50;
+      senders = defaultSenders();
+      senderPageSize = 50;
+    },
+    setSenders(records, settings = {}) {
+      senders = [...records];
+      senderPageSize = settings.pageSize ?? 50;
     },
     setContents(records, settings = {}) {
       contents = [...records];

@@ -628,17 +628,35 @@ export interface Sender {
   isDefault: boolean;
   /** false: its provider is no longer configured; kept for the history. */
   active: boolean;
+  /** The number's quality rating as the provider last said it (Meta GREEN/YELLOW/RED/UNKNOWN/NA, Twilio HIGH/MEDIUM/LOW); null: never said. */
+  qualityRating: string | null;
+  /** The messaging limit tier as the provider last said it (Meta TIER_1K…, Twilio "10K Customers/24hr"); null: never said. */
+  messagingTier: string | null;
+  /** When the sender was last checked with its provider (ISO 8601); null: never. */
+  checkedAt: string | null;
+  /** The last check's outcome; null: never checked. */
+  checkStatus: SenderCheckStatus | null;
+  /** Why the last check did not pass, in plain words; null when it passed. */
+  checkError: string | null;
 }
 
-/** POST /whatsapp/senders/:id/check: whether the sender's provider answers with its credentials now. */
+/** `ok`; the provider refused the credentials; it could not be asked (5xx, timeout); it does not know the number. */
+export type SenderCheckStatus = 'ok' | 'credentials-refused' | 'unreachable' | 'not-found';
+
+/** POST /whatsapp/senders/:id/check → `{ data: Sender & { check: SenderCheck } }`: the sender as stored after the check. */
 export interface SenderCheck {
-  senderId: number;
-  provider: Sender['provider'];
+  status: SenderCheckStatus;
   ok: boolean;
   /** What the provider answered, in words for staff. */
   detail: string;
+  qualityRating: string | null;
+  messagingTier: string | null;
+  /** The provider's own state of the number (Twilio ONLINE/OFFLINE, Meta's `status`), when it says. */
+  providerStatus: string | null;
   checkedAt: string;
 }
+
+export type CheckedSender = Sender & { check: SenderCheck };
 
 /**
  * POST /whatsapp/templates/:id/preview and POST /whatsapp/templates/preview (a body not saved yet):
@@ -871,7 +889,13 @@ export interface Health {
   live: { mode: 'listen' | 'poll' | 'local'; connected: boolean };
 }
 
-export type AlertKind = 'failure-rate' | 'queue-age' | 'webhook-silence';
+/**
+ * Threshold alerts (failure-rate, queue-age, webhook-silence: measured every few minutes) and
+ * event alerts raised by the provider's webhooks or a sender check (sender-quality: a number
+ * flagged, downgraded or rated RED; account-restricted: the WhatsApp Business Account restricted,
+ * in violation or banned). Event alerts carry `detail` and stand until the provider says better.
+ */
+export type AlertKind = 'failure-rate' | 'queue-age' | 'webhook-silence' | 'sender-quality' | 'account-restricted';
 
 /** A threshold passed and not yet cleared: the admin's banner, and one email when it began. */
 export interface ActiveAlert {
@@ -884,6 +908,8 @@ export interface ActiveAlert {
   threshold: number;
   /** When the email went out (ISO 8601); null when there is no address or it could not be sent. */
   emailedAt: string | null;
+  /** Event alerts: what the provider said, in words for staff; null for threshold alerts. */
+  detail?: string | null;
 }
 
 /** GET /whatsapp/health (administrators) → `{ data: AdminHealth }`. */

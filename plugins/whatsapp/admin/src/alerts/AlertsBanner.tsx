@@ -5,7 +5,7 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import type { ActiveAlert, AdminHealth } from '../../../shared/contracts';
 import { useDashboardFormat } from '../dashboard/useDashboardFormat';
 import { useT } from '../utils/useT';
-import { alertMeasure, visibleAlerts } from './logic';
+import { alertMeasure, isEventAlert, visibleAlerts } from './logic';
 
 /**
  * The alerts that stand now (GET /whatsapp/health, any administrator): a red banner each, on the
@@ -30,6 +30,11 @@ export const AlertsBanner = () => {
   if (!shown.length) return null;
 
   const sentence = (alert: ActiveAlert) => {
+    if (isEventAlert(alert)) {
+      return alert.kind === 'account-restricted'
+        ? t('alerts.accountRestricted.text', 'Meta reports: {detail}. Read the notice in WhatsApp Manager (Account quality).', { detail: alert.detail ?? '' })
+        : t('alerts.senderQuality.text', 'The provider reports: {detail}. Send fewer unwanted messages and check the number’s quality rating.', { detail: alert.detail ?? '' });
+    }
     const measure = alertMeasure(alert);
     if (measure.unit === 'rate') {
       return t('alerts.failureRate.text', '{value} of the messages sent in the latest hour failed; the limit in the settings is {threshold}.', {
@@ -47,6 +52,8 @@ export const AlertsBanner = () => {
       'failure-rate': t('alerts.failureRate.title', 'Too many messages are failing'),
       'queue-age': t('alerts.queueAge.title', 'Messages are waiting in the queue'),
       'webhook-silence': t('alerts.webhookSilence.title', 'The provider has gone quiet'),
+      'sender-quality': t('alerts.senderQuality.title', 'A sending number’s quality fell'),
+      'account-restricted': t('alerts.accountRestricted.title', 'The WhatsApp Business Account is restricted'),
     })[alert.kind];
   const since = (alert: ActiveAlert) =>
     alert.emailedAt

@@ -2,8 +2,14 @@ import type { ActiveAlert, AlertKind } from '../../../shared/contracts';
 
 /** The alerts banner's pure logic: which alerts show, in what order, with which numbers. */
 
-/** Most urgent first: failing messages, then a provider gone quiet, then a late queue. */
-export const ALERT_ORDER: AlertKind[] = ['failure-rate', 'webhook-silence', 'queue-age'];
+/**
+ * Most urgent first: the account restricted (nothing may go out), failing messages, a number's
+ * quality fallen, a provider gone quiet, then a late queue.
+ */
+export const ALERT_ORDER: AlertKind[] = ['account-restricted', 'failure-rate', 'sender-quality', 'webhook-silence', 'queue-age'];
+
+/** Alerts raised by what a provider said (not a measured threshold): shown with the provider's words. */
+export const isEventAlert = (alert: ActiveAlert) => alert.kind === 'sender-quality' || alert.kind === 'account-restricted';
 
 /** The alerts the banner shows: known kinds only (an older admin with a newer server), most urgent first. */
 export const visibleAlerts = (alerts: ActiveAlert[] | null | undefined): ActiveAlert[] =>

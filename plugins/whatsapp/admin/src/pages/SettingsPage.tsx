@@ -26,7 +26,8 @@ import { ArrowClockwise, Check, Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { ConfirmDialog, Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 
-import type { AuditEntry, PriceTableAnswer, Sender, SenderCheck, Settings } from '../../../shared/contracts';
+import type { AuditEntry, CheckedSender, PriceTableAnswer, Sender, SenderCheck, Settings } from '../../../shared/contracts';
+import { lastCheck, qualityVariant } from '../senders/quality';
 import { PERMISSIONS } from '../constants';
 import { auditChanges, emptyRow, errorsByField, generalChanges, generalFormOf, PRICED, ratesOf, rowsOf, type GeneralForm, type PriceRow } from '../settings/logic';
 import { apiErrorOf, fieldErrors } from '../templates/logic';
@@ -132,8 +133,11 @@ const SettingsPage = () => {
   const checkSender = async (sender: Sender) => {
     setChecks((c) => ({ ...c, [sender.id]: 'checking' }));
     try {
-      const { data } = await post<{ data: SenderCheck }>(`/whatsapp/senders/${sender.id}/check`);
-      setChecks((c) => ({ ...c, [sender.id]: data.data }));
+      const { data } = await post<{ data: CheckedSender }>(`/whatsapp/senders/${sender.id}/check`);
+      const { check, ...stored } = data.data;
+      // The row shows what the check stored (quality, tier), the line under the button what the provider said.
+      setSenders((list) => (list ?? []).map((s) => (s.id === sender.id ? stored : s)));
+      setChecks((c) => ({ ...c, [sender.id]: check }));
     } catch (error) {
       setChecks((c) => {
         const next = { ...c };
@@ -245,6 +249,13 @@ const SettingsPage = () => {
       return `${formatNumber(value, { maximumFractionDigits: 4 })} ${currency}`;
     }
   };
+  const checkOutcome = (status: SenderCheck['status']) =>
+    ({
+      ok: t('settings.senders.ok', 'Answers'),
+      'credentials-refused': t('settings.senders.refused', 'Credentials refused'),
+      unreachable: t('settings.senders.unreachable', 'Does not answer'),
+      'not-found': t('settings.senders.notFound', 'Number not found'),
+    })[status] ?? status;
   const providerName = (p: Sender['provider']) => ({ meta: 'Meta', twilio: 'Twilio', sandbox: t('settings.senders.sandbox', 'Sandbox') })[p];
 
   return (
@@ -298,7 +309,7 @@ const SettingsPage = () => {
             ) : senders.length === 0 ? (
               <EmptyStateLayout content={t('settings.senders.empty', 'No sending numbers. Set the Twilio or Meta credentials in the server’s environment and restart it.')} />
             ) : (
-              <Table colCount={6} rowCount={senders.length + 1}>
+              <Table colCount={8} rowCount={senders.length + 1}>
                 <Thead>
                   <Tr>
                     <Th>
@@ -314,6 +325,12 @@ const SettingsPage = () => {
                       <Typography variant="sigma">{t('settings.senders.tier', 'Tier (per day)')}</Typography>
                     </Th>
                     <Th>
+                      <Typography variant="sigma">{t('settings.senders.quality', 'Quality')}</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">{t('settings.senders.messagingTier', 'Messaging limit')}</Typography>
+                    </Th>
+                    <Th>
                       <Typography variant="sigma">{t('settings.senders.rate', 'Messages per second')}</Typography>
                     </Th>
                     <Th>
@@ -324,6 +341,7 @@ const SettingsPage = () => {
                 <Tbody>
                   {senders.map((sender) => {
                     const check = checks[sender.id];
+                    const stored = lastCheck(sender);
                     return (
                       <Tr key={sender.id}>
                         <Td>
@@ -343,16 +361,31 @@ const SettingsPage = () => {
                           <Typography>{sender.dailyLimit === null ? t('settings.senders.noTier', 'Not set') : formatNumber(sender.dailyLimit)}</Typography>
                         </Td>
                         <Td>
+                          {sender.qualityRating ? (
+                            <Badge variant={qualityVariant(sender.qualityRating)}>{sender.qualityRating}</Badge>
+                          ) : (
+                            <Typography textColor="neutral600">{t('settings.senders.qualityUnknown', 'Not known yet')}</Typography>
+                          )}
+                        </Td>
+                        <Td>
+                          <Typography>{sender.messagingTier ?? '—'}</Typography>
+                        </Td>
+                        <Td>
                           <Typography>{formatNumber(sender.messagesPerSecond)}</Typography>
                         </Td>
                         <Td>
                           <Flex direction="column" alignItems="flex-start" gap={1}>
                             <Button variant="tertiary" size="S" startIcon={<ArrowClockwise />} loading={check === 'checking'} onClick={() => checkSender(sender)}>
-                              {t('settings.senders.check', 'Check connection')}
+                              {t('settings.senders.checkNow', 'Check now')}
                             </Button>
                             {check && check !== 'checking' ? (
                               <Typography variant="pi" textColor={check.ok ? 'success600' : 'danger600'}>
-                                {check.ok ? t('settings.senders.ok', 'Answers') : t('settings.senders.failed', 'Does not answer')}: {check.detail} ({formatDate(check.checkedAt, { timeStyle: 'medium' })})
+                                {checkOutcome(check.status)}: {check.detail} ({formatDate(check.checkedAt, { timeStyle: 'medium' })})
+                              </Typography>
+                            ) : stored ? (
+                              <Typography variant="pi" textColor={stored.ok ? 'neutral600' : 'danger600'}>
+                                {t('settings.senders.lastChecked', 'Last checked {time}', { time: formatDate(stored.at, { dateStyle: 'short', timeStyle: 'short' }) })}: {checkOutcome(stored.status)}
+                                {stored.error ? ` (${stored.error})` : ''}
                               </Typography>
                             ) : null}
                           </Flex>

@@ -19,6 +19,8 @@ export interface TwilioConfig {
   apiBaseUrl: string;
   /** The Content API (templates and their WhatsApp approvals), default https://content.twilio.com. */
   contentBaseUrl: string;
+  /** The Senders API (a WhatsApp sender's status, quality rating and messaging limit), default https://messaging.twilio.com. */
+  messagingBaseUrl: string;
   /** Our WhatsApp number (`whatsapp:+52…` or `+52…`). */
   whatsappFrom: string | null;
   /** The SMS fallback's `From`; without it there is no SMS fallback. */
@@ -161,6 +163,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
     authToken: text(env, 'TWILIO_AUTH_TOKEN') ?? '',
     apiBaseUrl: text(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
     contentBaseUrl: text(env, 'TWILIO_CONTENT_BASE_URL') ?? 'https://content.twilio.com',
+    messagingBaseUrl: text(env, 'TWILIO_MESSAGING_BASE_URL') ?? 'https://messaging.twilio.com',
     whatsappFrom: text(env, 'TWILIO_WHATSAPP_FROM'),
     smsFrom: text(env, 'TWILIO_SMS_FROM'),
   },
@@ -229,6 +232,7 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'live.pollMs', variable: 'WHATSAPP_LIVE_POLL_MS', rule: 'a whole number of milliseconds from 50 to 60000', ok: (v) => wholeAtLeast(50)(v) && (v as number) <= 60_000 },
   { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'twilio.contentBaseUrl', variable: 'TWILIO_CONTENT_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
+  { path: 'twilio.messagingBaseUrl', variable: 'TWILIO_MESSAGING_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.wabaId', variable: 'META_WABA_ID', rule: 'the numeric id of a WhatsApp Business Account', ok: (v) => v === null || /^\d{1,30}$/.test(String(v)) },
   { path: 'meta.graphBaseUrl', variable: 'META_GRAPH_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'meta.graphVersion', variable: 'META_GRAPH_VERSION', rule: 'a Graph API version such as v21.0', ok: (v) => typeof v === 'string' && /^v\d+\.\d+$/.test(v) },

@@ -1,15 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils';
-import { notFound } from '../utils/errors';
+import { malformed, notFound } from '../utils/errors';
 import { serializeSender } from '../utils/serialize';
 import { parseRowId } from '../utils/document-id';
-import { configuredProviders, MISSING_PROVIDER } from '../services/senders';
-import type { SenderCheck } from '../../../shared/contracts';
+import type { CheckedSender } from '../../../shared/contracts';
 
 /**
- * The sending numbers, for the settings screen: list them, and check one's connection (the same
- * cheap authenticated read live mode asks before switching on: Twilio's Account, Meta's phone
- * number). Nothing is sent and nothing is written.
+ * The sending numbers, for the settings screen: list them, and check one with its provider (its
+ * credentials, the number's quality rating and messaging limit tier; services/sender-health.ts).
+ * A check sends nothing; it stores what the provider said on the sender row.
  */
 export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: any) {
@@ -17,17 +16,16 @@ export default ({ strapi: _strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: senders.map(serializeSender) };
   },
 
+  /**
+   * 200 with the outcome whatever the provider answered (refused credentials, no answer: that is
+   * what a check is for); 400 for an id that is not a whole number, 404 for a sender that does not exist.
+   */
   async check(ctx: any) {
     const id = parseRowId(ctx.params.id);
-    const sender = typeof id !== 'number' ? null : await getService('senders').findById(id);
+    if (id === null) throw malformed('id', 'integer', `id must be a sender's numeric id (got "${String(ctx.params.id).slice(0, 40)}")`);
+    const sender = id === 'out-of-range' ? null : await getService('senders').findById(id);
     if (!sender) throw notFound(`No sender ${ctx.params.id}`);
-    const answer = async (): Promise<Pick<SenderCheck, 'ok' | 'detail'>> => {
-      if (sender.provider === 'sandbox') return { ok: true, detail: 'The sandbox answers: nothing leaves this machine' };
-      if (!configuredProviders().has(sender.provider)) return { ok: false, detail: MISSING_PROVIDER };
-      const probe = await getService('providers').probe(sender.provider);
-      return { ok: probe.ok, detail: probe.detail };
-    };
-    const result = await answer();
-    ctx.body = { data: { senderId: sender.id, provider: sender.provider, ...result, checkedAt: new Date().toISOString() } satisfies SenderCheck };
+    const { sender: stored, check } = await getService('senderHealth').check(sender);
+    ctx.body = { data: { ...serializeSender(stored), check } satisfies CheckedSender };
   },
 });

@@ -238,9 +238,57 @@ export interface PreferenceEvent {
   at: string | null;
 }
 
+/**
+ * Meta's `phone_number_quality_update`: a business number's quality or messaging limit changed.
+ * `event` is Meta's word (FLAGGED, UNFLAGGED, DOWNGRADE, UPGRADE, ONBOARDING, THROUGHPUT_UPGRADE…,
+ * kept as-is); the limits are kept as Meta words them (TIER_1K…). Applied to the sender whose
+ * number it names; a flag or a downgrade alerts staff.
+ */
+export interface NumberQualityEvent {
+  kind: 'number-quality';
+  key: string;
+  /** `display_phone_number`: the business number, digits as Meta sends them. */
+  number: string;
+  event: string;
+  /** `current_limit` (the number's limit; Meta is retiring it), else null. */
+  currentLimit: string | null;
+  oldLimit: string | null;
+  /** `max_daily_conversations_per_business`: the business portfolio's limit, when sent. */
+  businessLimit: string | null;
+  /** `max_daily_conversation_per_phone`, when sent. */
+  phoneLimit: string | null;
+  /** A quality rating, when the value carries one (GREEN, YELLOW, RED…). */
+  qualityRating: string | null;
+  /** When Meta sent it (the entry's `time`), ISO; null when absent. */
+  at: string | null;
+}
+
+/**
+ * Meta's `account_update`: something happened to the WhatsApp Business Account (a policy
+ * violation, a restriction, a ban or its lifting, a partner added, the business's country…).
+ * Kept whole; the restricting and banning ones alert staff.
+ */
+export interface AccountUpdateEvent {
+  kind: 'account-update';
+  key: string;
+  /** The WhatsApp Business Account id (the entry's `id`). */
+  accountId: string | null;
+  event: string;
+  /** `ban_info.waba_ban_state` (DISABLE, SCHEDULE_FOR_DISABLE, REINSTATE…), when sent. */
+  banState: string | null;
+  banDate: string | null;
+  /** `violation_info.violation_type`, when sent. */
+  violationType: string | null;
+  /** `restriction_info[]` (or a single object), each `{ restriction_type, expiration }`. */
+  restrictions: Array<{ type: string; expiration: string | null }>;
+  /** The value as Meta sent it (other fields of newer or rarer events). */
+  value: Record<string, unknown>;
+  at: string | null;
+}
+
 export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent;
 
-export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateEvent | PreferenceEvent;
+export type WebhookEvent = StatusEvent | InboundEvent | UnreadableEvent | ProviderErrorEvent | TemplateEvent | PreferenceEvent | NumberQualityEvent | AccountUpdateEvent;
 
 /** Largest part of an unreadable item kept on its row (characters of JSON). */
 export const UNREADABLE_RAW_LIMIT = 64 * 1024;

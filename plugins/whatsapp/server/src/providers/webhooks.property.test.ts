@@ -18,7 +18,7 @@ const eventsOrMalformed = (run: () => WebhookEvent[]) => {
     for (const event of events) {
       expect(typeof event.key).toBe('string');
       // What does not read as documented is an `unreadable` event (stored, answered 200), not a throw.
-      expect(['status', 'message', 'unreadable', 'error', 'template-status', 'template-quality', 'template-category']).toContain(event.kind);
+      expect(['status', 'message', 'unreadable', 'error', 'template-status', 'template-quality', 'template-category', 'number-quality', 'account-update']).toContain(event.kind);
     }
   } catch (error) {
     if (!(error instanceof MalformedWebhookError)) throw error;

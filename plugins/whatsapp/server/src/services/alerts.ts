@@ -15,7 +15,10 @@ export const FAILURE_WINDOW_MS = 60 * 60 * 1000;
 export const FAILURE_MIN_MESSAGES = 10;
 
 const MINUTE_MS = 60_000;
+/** The kinds measured against a threshold at each check. */
 const KINDS: AlertKind[] = ['failure-rate', 'queue-age', 'webhook-silence'];
+/** The kinds a provider's word raises and clears (webhooks, sender checks): the check leaves them alone. */
+export type EventAlertKind = Extract<AlertKind, 'sender-quality' | 'account-restricted'>;
 
 /** A threshold passed (value and threshold in the alert's unit), or null when all is well or the alert is off. */
 type Reading = { value: number; threshold: number } | null;
@@ -28,12 +31,24 @@ interface AlertRow {
   value: number | null;
   threshold: number | null;
   emailedAt: unknown;
+  detail?: string | null;
 }
 
 /** The email, in English and Spanish (the address is an operator's, their language unknown). */
-const mailOf = (kind: AlertKind, value: number, threshold: number, adminUrl: string): { subject: string; text: string } => {
+const mailOf = (kind: AlertKind, value: number, threshold: number, adminUrl: string, detail: string | null = null): { subject: string; text: string } => {
   const percent = (x: number) => `${Math.round(x * 1000) / 10} %`;
+  const said = detail ?? '';
   const lines: Record<AlertKind, [string, string, string]> = {
+    'sender-quality': [
+      'WhatsApp: a sending number’s quality fell',
+      `The provider reports: ${said}. Send fewer unwanted messages and check the quality rating in WhatsApp Manager.`,
+      `El proveedor informa: ${said}. Envía menos mensajes no deseados y revisa la calificación de calidad en WhatsApp Manager.`,
+    ],
+    'account-restricted': [
+      'WhatsApp: the business account is restricted',
+      `Meta reports: ${said}. Read the notice in WhatsApp Manager (Account quality).`,
+      `Meta informa: ${said}. Lee el aviso en WhatsApp Manager (Calidad de la cuenta).`,
+    ],
     'failure-rate': [
       'WhatsApp: too many messages are failing',
       `${percent(value)} of the messages sent in the latest hour failed (the limit in the settings is ${percent(threshold)}).`,
@@ -121,12 +136,12 @@ const createAlertsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Emails an active alert once: the update that claims its email wins; a failed send gives the claim back. */
-  const email = async (kind: AlertKind, to: string | null, value: number, threshold: number, now: Date) => {
+  const email = async (kind: AlertKind, to: string | null, value: number, threshold: number, now: Date, detail: string | null = null) => {
     if (!to) return;
     const { count } = await rows().updateMany({ where: { kind, active: true, emailedAt: null }, data: { emailedAt: now } });
     if (!count) return;
     try {
-      await strapi.plugin('email').service('email').send({ to, ...mailOf(kind, value, threshold, adminUrl()) });
+      await strapi.plugin('email').service('email').send({ to, ...mailOf(kind, value, threshold, adminUrl(), detail) });
       strapi.log.warn(`[whatsapp] alert ${kind}: emailed ${to}`);
     } catch (error) {
       await rows().updateMany({ where: { kind, active: true }, data: { emailedAt: null } });
@@ -157,6 +172,34 @@ const createAlertsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /**
+     * An event alert begins (or, standing already, says the latest): stored active with what the
+     * provider said, emailed once like the threshold alerts. Returns true when it began now.
+     */
+    async raise(kind: EventAlertKind, detail: string, now = new Date()): Promise<boolean> {
+      const row = await rowOf(kind);
+      const text = detail.slice(0, 2000);
+      let began = false;
+      if (row.active) await rows().update({ where: { id: row.id }, data: { detail: text } });
+      else {
+        const { count } = await rows().updateMany({
+          where: { kind, active: false },
+          data: { active: true, since: now, value: null, threshold: null, detail: text, emailedAt: null, clearedAt: null },
+        });
+        began = count > 0;
+        if (began) strapi.log.warn(`[whatsapp] alert ${kind}: ${text}`);
+      }
+      const settings = await getService('settings').get();
+      await email(kind, settings.alertEmail, 0, 0, now, text);
+      return began;
+    },
+
+    /** An event alert ends: the provider said the number or the account is well again. */
+    async clear(kind: EventAlertKind, now = new Date()) {
+      const { count } = await rows().updateMany({ where: { kind, active: true }, data: { active: false, clearedAt: now } });
+      if (count) strapi.log.info(`[whatsapp] alert ${kind} cleared`);
+    },
+
     /** One check of every threshold; returns the alerts active after it. */
     async check(now = new Date()): Promise<ActiveAlert[]> {
       const settings = await getService('settings').get();
@@ -179,6 +222,8 @@ const createAlertsService = ({ strapi }: { strapi: Core.Strapi }) => {
         value: Number(row.value ?? 0),
         threshold: Number(row.threshold ?? 0),
         emailedAt: toDate(row.emailedAt)?.toISOString() ?? null,
+        // Only event alerts carry words of their own.
+        ...(row.detail ? { detail: row.detail } : {}),
       }));
     },
 

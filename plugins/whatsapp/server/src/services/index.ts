@@ -8,6 +8,7 @@ import consent from './consent';
 import templates from './templates';
 import templateSync from './template-sync';
 import senders from './senders';
+import senderHealth from './sender-health';
 import media from './media';
 import messages from './messages';
 import queue from '../queue';
@@ -42,6 +43,7 @@ export default {
   templates,
   templateSync,
   senders,
+  senderHealth,
   media,
   messages,
   queue,

@@ -83,7 +83,7 @@ export const retentionDays = (configured: number): { days: number; warning?: str
 };
 
 /** The kinds of event the applier applies (the others are stored settled, see settledOnArrival). */
-const APPLIED_KINDS = new Set(['status', 'message', 'template-status', 'template-quality', 'template-category', 'preference']);
+const APPLIED_KINDS = new Set(['status', 'message', 'template-status', 'template-quality', 'template-category', 'preference', 'number-quality', 'account-update']);
 
 const isWebhookEvent = (value: unknown): value is WebhookEvent =>
   isRecord(value) && typeof value.kind === 'string' && APPLIED_KINDS.has(value.kind) && typeof value.key === 'string';
@@ -410,6 +410,11 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       if (event.payload.kind === 'preference') {
         await settle(await getService('inbound').applyPreference(event.payload));
+        return;
+      }
+      if (event.payload.kind === 'number-quality' || event.payload.kind === 'account-update') {
+        // The sender's quality and tier, the account's standing: stored, and alerts raised or cleared.
+        await settle(await getService('senderHealth').applyWebhook(event.payload));
         return;
       }
       if (event.payload.kind === 'template-status' || event.payload.kind === 'template-quality' || event.payload.kind === 'template-category') {

@@ -193,4 +193,9 @@ export const serializeSender = (s: Record<string, any>): Sender => ({
   dailyLimit: s.dailyLimit === null || s.dailyLimit === undefined ? null : Number(s.dailyLimit),
   isDefault: Boolean(s.isDefault),
   active: s.active !== false,
+  qualityRating: s.qualityRating ?? null,
+  messagingTier: s.messagingTier ?? null,
+  checkedAt: s.checkedAt ? new Date(s.checkedAt).toISOString() : null,
+  checkStatus: s.checkStatus ?? null,
+  checkError: s.checkError ?? null,
 });

@@ -121,8 +121,48 @@ describe('parseMetaWebhook', () => {
 
   it('skips changes of other fields and other objects', () => {
     expect(parseMetaWebhook({ object: 'page', entry: [{ id: '1', changes: [] }] })).toEqual([]);
-    const accountUpdate = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } }] }] };
-    expect(parseMetaWebhook(accountUpdate)).toEqual([]);
+    const other = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'business_capability_update', value: { max_daily_conversation_per_phone: 1000 } }] }] };
+    expect(parseMetaWebhook(other)).toEqual([]);
+  });
+
+  // Meta's webhooks reference, phone_number_quality_update and account_update (the documented shapes).
+  const wabaChange = (field: string, value: Record<string, unknown>, time = 1739321024) => ({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', time, changes: [{ value, field }] }],
+  });
+
+  it('reads a number quality update: the event and the limits as Meta words them', () => {
+    const [event] = parseMetaWebhook(
+      wabaChange('phone_number_quality_update', { display_phone_number: '15550783881', event: 'DOWNGRADE', old_limit: 'TIER_10K', current_limit: 'TIER_1K', max_daily_conversations_per_business: 'TIER_2K' })
+    );
+    expect(event).toEqual({
+      kind: 'number-quality',
+      key: expect.stringMatching(/^number-quality:15550783881:DOWNGRADE:/),
+      number: '15550783881',
+      event: 'DOWNGRADE',
+      currentLimit: 'TIER_1K',
+      oldLimit: 'TIER_10K',
+      businessLimit: 'TIER_2K',
+      phoneLimit: null,
+      qualityRating: null,
+      at: '2025-02-12T00:43:44.000Z',
+    });
+    const [broken] = parseMetaWebhook(wabaChange('phone_number_quality_update', { event: 'FLAGGED' }));
+    expect(broken).toMatchObject({ kind: 'unreadable', reason: expect.stringMatching(/display_phone_number/) });
+  });
+
+  it('keeps every account update, the restrictions and ban read, unknown events too', () => {
+    const [restricted] = parseMetaWebhook(
+      wabaChange('account_update', {
+        event: 'ACCOUNT_RESTRICTION',
+        restriction_info: [{ restriction_type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: '2026-04-19T13:59:20+0000' }],
+      })
+    );
+    expect(restricted).toMatchObject({ kind: 'account-update', accountId: '102290129340398', event: 'ACCOUNT_RESTRICTION', restrictions: [{ type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: '2026-04-19T13:59:20+0000' }] });
+    const [banned] = parseMetaWebhook(wabaChange('account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE', waba_ban_date: 'October 9, 2023' } }));
+    expect(banned).toMatchObject({ event: 'DISABLED_UPDATE', banState: 'DISABLE', banDate: 'October 9, 2023' });
+    const [novel] = parseMetaWebhook(wabaChange('account_update', { event: 'SOMETHING_NEW', extra: { a: 1 } }));
+    expect(novel).toMatchObject({ kind: 'account-update', event: 'SOMETHING_NEW', value: { event: 'SOMETHING_NEW', extra: { a: 1 } } });
   });
 
   const templateChange = (field: string, value: Record<string, unknown>) => ({

@@ -18,8 +18,9 @@
  * is still read, stored and applied. A value holding `errors[]` (Meta's system, app or account
  * errors) becomes one ProviderErrorEvent. The template fields (`message_template_status_update`,
  * `message_template_quality_update`, `template_category_update`) and `user_preferences` become
- * their own events; changes of other fields (account updates…) are not about messages and are
- * skipped.
+ * their own events, and so do `phone_number_quality_update` and `account_update` (a number's
+ * quality and limit, the account's standing); changes of other fields are not about messages or
+ * senders and are skipped.
  */
 import type {
   InboundAction,
@@ -482,6 +483,68 @@ function readPreferences(value: Record<string, unknown>, path: string, events: W
   });
 }
 
+/** The entry's `time` (seconds), ISO; null when absent or not a time. */
+const entryTime = (time: unknown): string | null => {
+  const seconds = Number(time);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+};
+
+/**
+ * `phone_number_quality_update`: `{ display_phone_number, event, current_limit, old_limit,
+ * max_daily_conversations_per_business }` (and `max_daily_conversation_per_phone` where sent).
+ * Keyed by number, event, limits and the entry's time: a repeat is stored once.
+ */
+function readNumberQuality(value: Record<string, unknown>, path: string, time: unknown): WebhookEvent {
+  const number = text(value.display_phone_number);
+  const event = upperText(value.event);
+  if (!number || !event) return unreadable(path, 'a phone number quality update needs display_phone_number and event', value);
+  const currentLimit = upperText(value.current_limit);
+  const businessLimit = upperText(value.max_daily_conversations_per_business);
+  const phoneLimit = upperText(value.max_daily_conversation_per_phone);
+  return {
+    kind: 'number-quality',
+    key: `number-quality:${number}:${event}:${currentLimit ?? ''}:${businessLimit ?? ''}:${phoneLimit ?? ''}:${text(time) ?? ''}`,
+    number,
+    event,
+    currentLimit,
+    oldLimit: upperText(value.old_limit),
+    businessLimit,
+    phoneLimit,
+    qualityRating: upperText(value.quality_rating) ?? upperText(value.current_quality_rating),
+    at: entryTime(time),
+  };
+}
+
+/**
+ * `account_update`: `{ event, ban_info: { waba_ban_state, waba_ban_date }, violation_info:
+ * { violation_type }, restriction_info: [{ restriction_type, expiration }], … }`. Any event is
+ * kept, the ones we do not know included. Keyed by account, event, what it says and the time.
+ */
+function readAccountUpdate(value: Record<string, unknown>, path: string, entryId: unknown, time: unknown): WebhookEvent {
+  const event = upperText(value.event);
+  if (!event) return unreadable(path, 'an account update needs event', value);
+  const ban = isRecord(value.ban_info) ? value.ban_info : {};
+  const violation = isRecord(value.violation_info) ? value.violation_info : {};
+  const rawRestrictions = Array.isArray(value.restriction_info) ? value.restriction_info : isRecord(value.restriction_info) ? [value.restriction_info] : [];
+  const restrictions = rawRestrictions
+    .filter(isRecord)
+    .map((r) => ({ type: upperText(r.restriction_type) ?? 'UNKNOWN', expiration: text(r.expiration) }));
+  const banState = upperText(ban.waba_ban_state);
+  const violationType = upperText(violation.violation_type);
+  return {
+    kind: 'account-update',
+    key: `account-update:${text(entryId) ?? ''}:${event}:${banState ?? ''}:${violationType ?? ''}:${restrictions.map((r) => r.type).join(',')}:${text(time) ?? ''}`,
+    accountId: text(entryId),
+    event,
+    banState,
+    banDate: text(ban.waba_ban_date),
+    violationType,
+    restrictions,
+    value,
+    at: entryTime(time),
+  };
+}
+
 export function parseMetaWebhook(body: unknown): WebhookEvent[] {
   if (!isRecord(body)) return [unreadable('body', 'body must be an object', body)];
   if (typeof body.object !== 'string' || body.object.trim() === '') return [unreadable('object', 'object must be a non-empty string', body)];
@@ -507,6 +570,14 @@ export function parseMetaWebhook(body: unknown): WebhookEvent[] {
       }
       if (change.field === 'template_category_update') {
         events.push(readTemplateCategory(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
+        return null;
+      }
+      if (change.field === 'phone_number_quality_update') {
+        events.push(readNumberQuality(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.time));
+        return null;
+      }
+      if (change.field === 'account_update') {
+        events.push(readAccountUpdate(requireRecord(change.value, `${path}.value`), `${path}.value`, rawEntry.id, rawEntry.time));
         return null;
       }
       if (change.field === 'user_preferences') {
