@@ -15,6 +15,7 @@ import path from 'path';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startFakes, type Fakes } from '../fakes';
 import { metaJson, signMeta } from '../fakes/sign';
+import { startPgBouncer, type PgBouncer } from '../helpers/pgbouncer';
 import {
   APP_SECRET,
   closeClients,
@@ -120,27 +121,47 @@ it('kill -9 of the worker mid-batch, then a restart', async () => {
   await restarted.stop();
 });
 
-it('two instances, one killed mid-batch', async () => {
+/**
+ * Two instances send the same due rows; one is killed with work in flight; the survivor settles
+ * it. `pooled`: both reach the database through a real PgBouncer in transaction-pooling mode
+ * (live events on a direct connection), as on Supabase and most managed hosts.
+ */
+const twoInstancesOneKilled = async (scenario: string, pooled: boolean) => {
   const started = Date.now();
-  const a = await first('a', { WHATSAPP_WORKER: 'true' });
-  const b = await startInstance('b', baseEnv({ WHATSAPP_WORKER: 'true' }));
-  const pump = startStatusPump(fakes, () => [a]);
-  // Queued for later, then all made due at once: both instances reach for the same rows.
-  const ids = await sendMessages(a, phones(300), { sendAt: new Date(Date.now() + 3600_000) });
-  fakes.meta.delayNext(200, 120);
-  await sql(db.env.DATABASE_URL, "UPDATE whatsapp_messages SET due_at = now() WHERE status = 'scheduled'");
-  // Killed once it has part of the work in flight.
-  await waitUntil('b to be sending', async () => {
-    const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'sending' AND lease_owner LIKE $1", [`%:${b.pid}:%`]);
-    return n > 0;
-  }, 60_000, 10);
-  await b.kill();
-  await settled(db.env.DATABASE_URL, 90_000);
-  await pump.drain();
-  const row = record(await tally('two instances, one killed', db.env.DATABASE_URL, fakes, started));
-  expectExactlyOnce(row, ids.length);
-  await a.stop();
-});
+  let bouncer: PgBouncer | null = null;
+  let extra: Record<string, string> = { WHATSAPP_WORKER: 'true' };
+  if (pooled) {
+    bouncer = await startPgBouncer({ poolSize: 8 });
+    extra = { ...extra, DATABASE_URL: bouncer.url(db.name), DATABASE_DIRECT_URL: db.env.DATABASE_URL, DATABASE_POOLER: 'transaction' };
+  }
+  try {
+    const a = await first('a', extra);
+    const b = await startInstance('b', baseEnv(extra));
+    const pump = startStatusPump(fakes, () => [a]);
+    // Queued for later, then all made due at once: both instances reach for the same rows.
+    const ids = await sendMessages(a, phones(300), { sendAt: new Date(Date.now() + 3600_000) });
+    fakes.meta.delayNext(200, 120);
+    await sql(db.env.DATABASE_URL, "UPDATE whatsapp_messages SET due_at = now() WHERE status = 'scheduled'");
+    // Killed once it has part of the work in flight.
+    await waitUntil('b to be sending', async () => {
+      const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'sending' AND lease_owner LIKE $1", [`%:${b.pid}:%`]);
+      return n > 0;
+    }, 60_000, 10);
+    await b.kill();
+    await settled(db.env.DATABASE_URL, 90_000);
+    await pump.drain();
+    const row = record(await tally(scenario, db.env.DATABASE_URL, fakes, started));
+    expectExactlyOnce(row, ids.length);
+    await a.stop();
+  } finally {
+    await killAll();
+    await bouncer?.stop();
+  }
+};
+
+it('two instances, one killed mid-batch', () => twoInstancesOneKilled('two instances, one killed', false));
+
+it('two instances through PgBouncer (transaction pooling), one killed', () => twoInstancesOneKilled('two instances via PgBouncer, one killed', true));
 
 it('kill -9 mid-campaign fan-out, then a restart', async () => {
   const started = Date.now();
@@ -239,13 +260,31 @@ it('provider answering in 5 s with a 2 s lease, two instances', async () => {
   await Promise.all([a.stop(), b.stop()]);
 });
 
-it('webhook storm: every event three times, shuffled, while sending', async () => {
+it('webhook storm: every event three times, shuffled, during sends and automations', async () => {
   const started = Date.now();
   const a = await first('a', { WHATSAPP_WORKER: 'true' });
   const b = await startInstance('b', baseEnv({ WHATSAPP_WORKER: 'true' }));
   // Statuses sent, delivered and read for every message, each delivered three times, in any order.
   const pump = startStatusPump(fakes, () => [a, b], { copies: 3, lifecycle: true, shuffle: true });
+  // An automation: a work order marked COMPLETED tells its customer (30 of them, saved during the storm).
+  await a.api('POST', '/api/whatsapp/templates', { data: { name: 'orden_lista', category: 'utility', body: 'Hola {{nombre}}, su orden {{orden}} está lista.', metaName: 'orden_lista', metaLanguage: 'es_MX' } });
+  const rule = await a.api('POST', '/api/whatsapp/automations', {
+    data: { name: 'Orden lista', contentType: 'api::work-order.work-order', trigger: 'field-change', field: 'state', toValue: 'COMPLETED', recipient: 'customer.phone', template: 'orden_lista', variables: { nombre: 'customer.name', orden: 'number' } },
+  });
+  expect(rule.status).toBe(201);
+  const orders: string[] = [];
+  for (const [i, phone] of phones(30, 70_000).entries()) {
+    const customer = await a.api('POST', '/api/customers', { data: { name: `Cliente taller ${i}`, phone } });
+    const order = await a.api('POST', '/api/work-orders', { data: { number: `OT-${1000 + i}`, state: 'IN_PROGRESS', customer: customer.body.data.documentId } });
+    expect(order.status).toBe(201);
+    orders.push(order.body.data.documentId);
+  }
   const sending = sendMessages(a, phones(200));
+  // Each order saved COMPLETED twice, on either instance: one transition, one message.
+  const saves = inParallel([...orders, ...orders].sort(() => Math.random() - 0.5), 4, async (documentId, i) => {
+    const saved = await (i % 2 ? a : b).api('PUT', `/api/work-orders/${documentId}`, { data: { state: 'COMPLETED' } });
+    expect(saved.status).toBe(200);
+  });
   // Meanwhile 100 customers write in, each message delivered three times, shuffled.
   const inbound = phones(100, 50_000).map((from, i) => ({
     raw: metaJson({
@@ -279,7 +318,13 @@ it('webhook storm: every event three times, shuffled, while sending', async () =
     expect(response.status).toBe(200);
     await response.arrayBuffer();
   });
-  const [ids] = await Promise.all([sending, storm]);
+  const [sent] = await Promise.all([sending, storm, saves]);
+  // The automation's messages are created by its job: wait for the 30 runs to have theirs.
+  await waitUntil('the automation runs', async () => {
+    const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'out' AND automation_id IS NOT NULL");
+    return n >= orders.length;
+  }, 60_000, 500);
+  const ids = [...sent, ...orders];
   await settled(db.env.DATABASE_URL, 90_000);
   await pump.drain();
   // Every status applied once, in order: each message ends `read`, whatever order the copies came in.
@@ -287,7 +332,7 @@ it('webhook storm: every event three times, shuffled, while sending', async () =
     const rows = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'out' AND status <> 'read'");
     return rows[0].n === 0;
   }, 60_000, 500);
-  const row = record(await tally('webhook storm (x3, shuffled) during sends', db.env.DATABASE_URL, fakes, started));
+  const row = record(await tally('webhook storm (x3, shuffled) during sends and automations', db.env.DATABASE_URL, fakes, started));
   expectExactlyOnce(row, ids.length);
   // Every inbound message stored once, however many copies came and to whichever instance.
   const retried = await eventsApplied(db.env.DATABASE_URL, 60_000);
@@ -295,5 +340,8 @@ it('webhook storm: every event three times, shuffled, while sending', async () =
   const [{ n: received }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'in'");
   expect(received).toBe(100);
   expect(retried.filter((e) => e.outcome === 'failed')).toEqual([]);
+  // One run per order, however many times it was saved.
+  const runs = await sql<{ state: string; n: number }>(db.env.DATABASE_URL, 'SELECT state, count(*)::int AS n FROM whatsapp_automation_runs GROUP BY state');
+  expect(runs).toEqual([{ state: 'sent', n: orders.length }]);
   await Promise.all([a.stop(), b.stop()]);
 });
