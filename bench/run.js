@@ -4,7 +4,8 @@
  * table and writes bench/results/<name>-<date>.json and bench/results/latest.json.
  * BENCH_N (default 5000) sets the number of messages; BENCH_DATABASES=postgres,sqlite.
  * BENCH_ONLY=campaign (not in the default list: minutes at 100,000) runs bench/campaign.js with
- * BENCH_CAMPAIGN_N recipients (default 100000).
+ * BENCH_CAMPAIGN_N recipients (default 100000). BENCH_ONLY=abuse (or `node bench/run.js abuse`)
+ * runs bench/abuse.js alone: signed webhooks beside abusive clients, BENCH_ABUSE_N per phase.
  */
 require('./register-ts');
 const fs = require('fs');
@@ -20,12 +21,14 @@ async function main() {
   const { runWebhookBench } = require('./webhooks');
   const { runAutomationBench } = require('./automations');
   const { runCampaignBench } = require('./campaign');
+  const { runAbuseBench } = require('./abuse');
 
   const n = Number(process.env.BENCH_N || 5000);
   const databases = (process.env.BENCH_DATABASES || 'postgres,sqlite').split(',');
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` };
-  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [], automations: [], campaign: [] };
-  const only = (process.env.BENCH_ONLY || 'dispatch,webhooks,automations').split(',');
+  const results = { date: new Date().toISOString(), machine, dispatch: [], webhooks: [], automations: [], campaign: [], abuse: [] };
+  // The scenarios: `node bench/run.js abuse` (an argument) or BENCH_ONLY=abuse, comma-separated.
+  const only = (process.argv[2] || process.env.BENCH_ONLY || 'dispatch,webhooks,automations,abuse').split(',');
 
   for (const database of only.includes('dispatch') ? databases : []) {
     console.log(`\n[bench] dispatch on ${database}: ${n} messages, provider latency ${process.env.BENCH_PROVIDER_LATENCY_MS || 20} ms`);
@@ -83,6 +86,22 @@ async function main() {
       const sent = r.send.allSent ? `${r.send.seconds} s (${r.send.perSecond}/s)` : `${r.send.sent} in ${r.send.seconds} s (${r.send.perSecond}/s), not all`;
       console.log(`| ${r.database} | ${r.recipients} | ${r.import.seconds} s (${r.import.rowsPerSecond} rows/s) | ${r.import.peakRssMb} MB | ${r.queue.seconds} s (${r.queue.perSecond}/s) | ${r.queue.peakRssMb} MB | ${sent} | ${r.send.completedSeconds ?? '—'} s | ${r.send.peakRssMb} MB | ${r.peakRssMb} MB |`);
     }
+  }
+  if (only.includes('abuse')) {
+    const abuseN = Number(process.env.BENCH_ABUSE_N || 1000);
+    console.log(`\n[bench] abuse on postgres: ${abuseN} signed Meta webhooks per phase, alone then beside a bad-signature flood, 200 slowloris connections, a health + media link flood`);
+    const r = await runAbuseBench('postgres', { n: abuseN });
+    results.abuse.push(r);
+    console.log(JSON.stringify(r, null, 2));
+    const row = (label, s, ratio, attacker) => `| ${label} | ${s.perSecond} | ${s.p50Ms} / ${s.p99Ms} ms | ${ratio} | ${JSON.stringify(s.statuses)} | ${attacker} |`;
+    const flood = (f) => `${f.flood.perSecond}/s answered: ${JSON.stringify(f.flood.statuses)}`;
+    console.log('\n| signed Meta webhooks | webhooks/s | p50 / p99 | ratio to alone | signed statuses | attacker |');
+    console.log('|---|---|---|---|---|---|');
+    console.log(row('alone', r.baseline, 1, '—'));
+    console.log(row('bad-signature flood, 64 connections', r.flood.signed, r.flood.ratio, flood(r.flood)));
+    const s = r.slowloris;
+    console.log(row(`${s.connections} slowloris connections`, s.signed, s.ratio, `${s.cutOff} of ${s.connections} cut off; headers (limit ${s.headersTimeoutMs} ms) p50 / max ${s.headersCutP50Ms} / ${s.headersCutMaxMs} ms, body (limit ${s.requestTimeoutMs} ms) ${s.bodyCutP50Ms} / ${s.bodyCutMaxMs} ms`));
+    console.log(row('health + media link flood, 64 connections', r.healthMedia.signed, r.healthMedia.ratio, flood(r.healthMedia)));
   }
   console.log(`\nmachine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}`);
 

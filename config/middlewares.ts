@@ -34,6 +34,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   'global::request-log',
   'strapi::errors',
   'global::db-errors',
+  // Per-source limits of the plugin's public routes (webhooks, media links, health, metrics):
+  // before the body parser, so a refused request is answered without reading its body.
+  'plugin::whatsapp.public-limits',
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',

@@ -8,6 +8,7 @@ import destroy from './destroy';
 import config from './config';
 import contentTypes from './content-types';
 import controllers from './controllers';
+import middlewares from './middlewares';
 import policies from './policies';
 import routes from './routes';
 import services from './services';
@@ -22,4 +23,5 @@ export default {
   services,
   contentTypes,
   policies,
+  middlewares,
 };

@@ -94,6 +94,13 @@ export interface PluginConfig {
    * one, `pooler: 'transaction'` switches to polling a small table every `pollMs`.
    */
   live: { directUrl: string | null; pooler: 'none' | 'transaction'; pollMs: number };
+  /**
+   * Per-source limits of the public routes (middlewares/public-limits.ts), requests per minute;
+   * 0 turns one off. `badPerMinute`: refused credentials (a webhook signature, a media link's
+   * token, the metrics token); a request with valid ones is never limited. `healthPerMinute`:
+   * GET /health and /metrics. `mediaPerMinute`: every media link download.
+   */
+  publicLimits: { badPerMinute: number; healthPerMinute: number; mediaPerMinute: number };
   twilio: TwilioConfig;
   meta: MetaConfig;
   /**
@@ -157,6 +164,11 @@ export const fromEnv = (env: Env): PluginConfig => ({
     directUrl: text(env, 'DATABASE_DIRECT_URL'),
     pooler: (text(env, 'DATABASE_POOLER') ?? 'none').toLowerCase() as 'none' | 'transaction',
     pollMs: whole(env, 'WHATSAPP_LIVE_POLL_MS', 500),
+  },
+  publicLimits: {
+    badPerMinute: whole(env, 'WHATSAPP_LIMIT_BAD_PER_MINUTE', 30),
+    healthPerMinute: whole(env, 'WHATSAPP_LIMIT_HEALTH_PER_MINUTE', 120),
+    mediaPerMinute: whole(env, 'WHATSAPP_LIMIT_MEDIA_PER_MINUTE', 3000),
   },
   twilio: {
     accountSid: text(env, 'TWILIO_ACCOUNT_SID') ?? '',
@@ -230,6 +242,9 @@ const RULES: Array<{ path: string; variable: string; rule: string; ok: (value: u
   { path: 'live.directUrl', variable: 'DATABASE_DIRECT_URL', rule: 'a postgres:// or postgresql:// URL', ok: (v) => v === null || /^postgres(ql)?:\/\/\S+$/.test(String(v)) },
   { path: 'live.pooler', variable: 'DATABASE_POOLER', rule: '"none" or "transaction"', ok: (v) => v === 'none' || v === 'transaction' },
   { path: 'live.pollMs', variable: 'WHATSAPP_LIVE_POLL_MS', rule: 'a whole number of milliseconds from 50 to 60000', ok: (v) => wholeAtLeast(50)(v) && (v as number) <= 60_000 },
+  { path: 'publicLimits.badPerMinute', variable: 'WHATSAPP_LIMIT_BAD_PER_MINUTE', rule: 'a whole number of requests per minute ≥ 0 (0: no limit)', ok: wholeAtLeast(0) },
+  { path: 'publicLimits.healthPerMinute', variable: 'WHATSAPP_LIMIT_HEALTH_PER_MINUTE', rule: 'a whole number of requests per minute ≥ 0 (0: no limit)', ok: wholeAtLeast(0) },
+  { path: 'publicLimits.mediaPerMinute', variable: 'WHATSAPP_LIMIT_MEDIA_PER_MINUTE', rule: 'a whole number of requests per minute ≥ 0 (0: no limit)', ok: wholeAtLeast(0) },
   { path: 'twilio.apiBaseUrl', variable: 'TWILIO_API_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'twilio.contentBaseUrl', variable: 'TWILIO_CONTENT_BASE_URL', rule: 'an http(s) URL', ok: isUrl },
   { path: 'twilio.messagingBaseUrl', variable: 'TWILIO_MESSAGING_BASE_URL', rule: 'an http(s) URL', ok: isUrl },

@@ -50,7 +50,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ctx.body = challenge;
         return;
       }
-      strapi.log.warn(`[whatsapp] Meta webhook verification refused: wrong mode or verify token (${describeRequest(ctx.request)})`);
+      // A source already over its limit of bad requests is logged once a minute by middlewares/public-limits.ts.
+      if (!ctx.state?.whatsappSourceBlocked) strapi.log.warn(`[whatsapp] Meta webhook verification refused: wrong mode or verify token (${describeRequest(ctx.request)})`);
       throw new errors.ForbiddenError('Webhook verification failed');
     },
 

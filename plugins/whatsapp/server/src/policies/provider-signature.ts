@@ -19,6 +19,7 @@ export const providerSignature =
     );
     if (verdict.ok === true) return true;
     const refused = verdict as Extract<SignatureVerdict, { ok: false }>;
-    strapi.log.warn(`[whatsapp] ${label} webhook refused: ${refused.reason} (${describeRequest(ctx.request)})`);
+    // A source already over its limit of bad requests is logged once a minute by middlewares/public-limits.ts.
+    if (!(ctx as { state?: Record<string, unknown> }).state?.whatsappSourceBlocked) strapi.log.warn(`[whatsapp] ${label} webhook refused: ${refused.reason} (${describeRequest(ctx.request)})`);
     throw refused.status === 401 ? new errors.UnauthorizedError(refused.message) : new errors.ForbiddenError(refused.message);
   };
