@@ -323,7 +323,10 @@ it('webhook storm: every event three times, shuffled, during sends and automatio
   await waitUntil('the automation runs', async () => {
     const [{ n }] = await sql<{ n: number }>(db.env.DATABASE_URL, "SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'out' AND automation_id IS NOT NULL");
     return n >= orders.length;
-  }, 60_000, 500);
+  }, 60_000, 500).catch(async (error) => {
+    const runs = await sql(db.env.DATABASE_URL, 'SELECT state, reason, count(*)::int AS n FROM whatsapp_automation_runs GROUP BY state, reason');
+    throw new Error(`${(error as Error).message}; runs: ${JSON.stringify(runs)}`);
+  });
   const ids = [...sent, ...orders];
   await settled(db.env.DATABASE_URL, 90_000);
   await pump.drain();

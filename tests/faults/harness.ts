@@ -43,8 +43,14 @@ const pumps = new Set<{ stop(): Promise<void> }>();
 export function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const child = fork(path.join(appDir, 'bench', 'app-process.js'), [], {
     env: { ...process.env, ...testEnv, ENV_PATH: envPath, ...env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // Each instance's log, for a failed scenario's post-mortem: .tmp/faults/<name>-<pid>.log.
+  const logDir = path.join(appDir, '.tmp', 'faults');
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = fs.createWriteStream(path.join(logDir, `${name}-${child.pid}.log`));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -53,7 +59,10 @@ export function startInstance(name: string, env: Record<string, string>): Promis
   let seq = 0;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 90 s: ${stderr}`)), 90_000);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} while starting: ${stderr}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} while starting: ${stderr}`));
+    });
     child.on('message', (message: { ready?: boolean; port?: number; token?: string; pid?: number }) => {
       if (!message?.ready) return;
       clearTimeout(timer);

@@ -71,9 +71,7 @@ export const registerAutomationHook = (strapi: Core.Strapi) => {
   strapi.documents.use(async (context, next) => {
     if (!ACTIONS.has(context.action)) return next();
     const params = context.params as { documentId?: string; data?: Record<string, unknown> };
-    const rules = getService('automations')
-      .rulesFor(context.uid)
-      .filter((rule) => SAVE_TRIGGERS.has(rule.trigger) && mayFire(rule, context.action, params?.data));
+    const rules = (await getService('automations').rulesFor(context.uid)).filter((rule) => SAVE_TRIGGERS.has(rule.trigger) && mayFire(rule, context.action, params?.data));
     if (!rules.length) return next();
 
     const uid = context.uid;

@@ -44,8 +44,6 @@ export type AutomationInput = Partial<Omit<Automation, 'id' | 'documentId' | 'cr
 /** Attribute types a field-change trigger can watch (compared as text). */
 const WATCHABLE = new Set(['enumeration', 'string', 'boolean', 'integer', 'biginteger', 'decimal', 'float', 'date', 'datetime', 'email', 'uid']);
 const DATES = new Set(['date', 'datetime']);
-/** Re-read the rules at least this often: another instance may have changed them. */
-const CACHE_MS = 5_000;
 
 /** Host content types: what an automation may watch (the plugin's own and Strapi's are not). */
 export const isHostType = (strapi: Core.Strapi, uid: string) =>
@@ -69,7 +67,8 @@ const createAutomationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   let byType = new Map<string, Automation[]>();
-  let loadedAt = 0;
+  /** What the rules looked like when last read (ids and update times), to tell a change. */
+  let version = '';
   let loading: Promise<void> | null = null;
 
   const load = async () => {
@@ -77,7 +76,6 @@ const createAutomationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const next = new Map<string, Automation[]>();
     for (const rule of rules) next.set(rule.contentType, [...(next.get(rule.contentType) ?? []), rule]);
     byType = next;
-    loadedAt = Date.now();
   };
 
   const path = (uid: string, field: string, value: string) => {
@@ -99,11 +97,24 @@ const createAutomationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * The enabled rules of a type, from memory (synchronous: the save hook asks before anything
-     * else). Refreshed in the background when older than a few seconds.
+     * The enabled rules of a type. Before answering, one small query reads every rule's id and
+     * `updatedAt` (a handful of rows): when they differ from what is in memory, the rules are
+     * read again. So a rule created, changed or switched off on another instance applies to the
+     * very next save here (answered from a list a few seconds old, a save on the second instance
+     * was a transition without a message). Only writes ask (the save hook), and a failed check
+     * keeps the rules in memory.
      */
-    rulesFor(uid: string): Automation[] {
-      if (Date.now() - loadedAt > CACHE_MS) void this.refresh().catch((error) => strapi.log.warn(`[whatsapp] automations not reloaded: ${(error as Error).message}`));
+    async rulesFor(uid: string): Promise<Automation[]> {
+      try {
+        const rows: { id: number; updatedAt: unknown; enabled: unknown }[] = await strapi.db.query(UID.automation).findMany({ select: ['id', 'updatedAt', 'enabled'], orderBy: { id: 'asc' } });
+        const seen = rows.map((r) => `${r.id}@${new Date(r.updatedAt as string).getTime()}${r.enabled ? '' : '-'}`).join(',');
+        if (seen !== version) {
+          await this.refresh();
+          version = seen;
+        }
+      } catch (error) {
+        strapi.log.warn(`[whatsapp] automations not reloaded: ${(error as Error).message}`);
+      }
       return byType.get(uid) ?? [];
     },
 
