@@ -1,9 +1,11 @@
 /**
  * The access matrix, generated from the plugin's own route table: every route (REST for the
- * business's code, the admin API, the inbox, the webhooks) and the Content Manager's routes for
- * every plugin type, called by every kind of caller, answers what the route's declared guard
- * says. A new route is in the matrix the moment it is declared; one that declares no guard the
- * matrix knows fails here until it is given one.
+ * business's code, the admin API, the inbox, the webhooks), the Content Manager's routes for
+ * every plugin type and every GraphQL query and mutation of the plugin (read from the schema),
+ * called by every kind of caller (a role per plugin permission among them), answers what the
+ * route's declared guard says, and a refused write leaves every table as it was. A new route is
+ * in the matrix the moment it is declared; one that declares no guard the matrix knows fails
+ * here until it is given one.
  */
 import http from 'http';
 import type { AddressInfo } from 'net';
@@ -143,6 +145,16 @@ describe('access matrix (generated from the route table)', () => {
       },
       { name: 'Super Admin', kind: 'admin', header: await createAdminJwt(app), admin: all, superAdmin: true, contentManager: true }
     );
+    // One role per plugin permission (Settings → Roles → Plugins → WhatsApp), holding it alone.
+    const pluginActions = app.strapi
+      .service('admin::permission')
+      .actionProvider.values()
+      .map((a: { actionId: string }) => a.actionId)
+      .filter((id: string) => id.startsWith('plugin::whatsapp.'));
+    expect(pluginActions.length).toBeGreaterThanOrEqual(11);
+    for (const action of pluginActions) {
+      callers.push({ name: `custom role: only ${action}`, kind: 'admin', header: await adminRole(`Only ${action}`, [action], []), admin: (a) => a === action });
+    }
   });
   afterAll(async () => {
     await app?.stop();
@@ -190,15 +202,33 @@ describe('access matrix (generated from the route table)', () => {
     return caller.api?.(scope ?? `plugin::whatsapp.${route.handler}`) ? 'allowed' : 403;
   };
 
-  it('every route of the plugin answers each caller as its guard declares', async () => {
+  /** Every plugin table's row count, and the settings as stored: what a refused call must leave as it was. */
+  const stored = async () => {
+    const counts: Record<string, unknown> = {};
+    for (const uid of Object.keys(CM_RULES)) counts[uid] = await app.strapi.db.query(uid as any).count({});
+    const { updatedAt: _updated, ...settings } = (await app.strapi.db.query(UID.setting as any).findOne({})) ?? {};
+    return { ...counts, settings };
+  };
+  const refusal = (want: ReturnType<typeof expected>) => want === 401 || want === 403 || want === 'signed';
+
+  it('every route of the plugin answers each caller as its guard declares; a refused write writes nothing', async () => {
     const routes = routesOf();
     expect(routes.length).toBeGreaterThan(30);
     const wrong: string[] = [];
     for (const route of routes) {
       const url = urlOf(route);
       const body = ['POST', 'PUT'].includes(route.method) ? { data: {} } : undefined;
-      for (const caller of callers) {
+      const writes = route.method !== 'GET';
+      // The refused callers first, between two snapshots of every table; then the allowed ones.
+      const ordered = [...callers].sort((a, b) => Number(refusal(expected(route, b))) - Number(refusal(expected(route, a))));
+      let before = writes ? await stored() : undefined;
+      for (const caller of ordered) {
         const want = expected(route, caller);
+        if (before && !refusal(want)) {
+          const after = await stored();
+          if (JSON.stringify(after) !== JSON.stringify(before)) wrong.push(`${route.method} ${url}: refused callers wrote ${JSON.stringify(after)} (was ${JSON.stringify(before)})`);
+          before = undefined;
+        }
         const got = await call(route.method, url, caller.header, body);
         const ok =
           want === 'allowed'
@@ -210,6 +240,7 @@ describe('access matrix (generated from the route table)', () => {
                 : got === want;
         if (!ok) wrong.push(`${route.method} ${url} as ${caller.name}: ${got}, expected ${want}`);
       }
+      if (before && JSON.stringify(await stored()) !== JSON.stringify(before)) wrong.push(`${route.method} ${url}: refused callers wrote`);
     }
     expect(wrong).toEqual([]);
   });
@@ -232,6 +263,80 @@ describe('access matrix (generated from the route table)', () => {
           if (!ok) wrong.push(`${method} ${path} as ${caller.name}: ${got}, expected ${want}`);
         }
       }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  /**
+   * GraphQL: every query and mutation the plugin adds (shadow CRUD and its own), found in the
+   * schema itself, so a new one is in the matrix the moment it exists. Shadow CRUD asks for the
+   * type's action (`plugin::whatsapp.template.find`), the plugin's own fields for the REST action
+   * they stand for; a field neither rule explains fails here until it is given one.
+   */
+  const GRAPHQL_OWN: Record<string, string> = {
+    sendWhatsAppMessage: 'plugin::whatsapp.messages.create',
+    whatsappCampaignStats: 'plugin::whatsapp.campaigns.stats',
+  };
+  const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+  const graphqlScope = (field: string): string => {
+    if (GRAPHQL_OWN[field]) return GRAPHQL_OWN[field];
+    for (const [uid, ct] of Object.entries(app.strapi.contentTypes) as Array<[string, { info: { singularName: string; pluralName: string } }]>) {
+      if (!uid.startsWith('plugin::whatsapp.')) continue;
+      const [one, many] = [`Whatsapp${pascal(ct.info.singularName)}`, `Whatsapp${pascal(ct.info.pluralName)}`];
+      const lower = (x: string) => x[0].toLowerCase() + x.slice(1);
+      if (field === lower(one)) return `${uid}.findOne`;
+      if (field === lower(many) || field === `${lower(many)}_connection`) return `${uid}.find`;
+      for (const action of ['create', 'update', 'delete']) if (field === `${action}${one}`) return `${uid}.${action}`;
+    }
+    throw new Error(`GraphQL field ${field} is in no rule of the access matrix`);
+  };
+
+  it('every GraphQL query and mutation of the plugin answers each caller as its scope says; a refused mutation writes nothing', async () => {
+    const gql = async (header: string | undefined, query: string) => {
+      const req = app.http().post('/graphql').send({ query });
+      const res = await (header ? req.set('Authorization', header) : req);
+      return res;
+    };
+    const schema = (
+      await gql(
+        undefined,
+        '{ __schema { queryType { fields { name args { name type { kind name ofType { kind name ofType { kind name } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } mutationType { fields { name args { name type { kind name ofType { kind name ofType { kind name } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }'
+      )
+    ).body.data.__schema;
+    type Type = { kind: string; name: string | null; ofType?: Type | null };
+    const leaf = (t: Type): Type => (t.ofType ? leaf(t.ofType) : t);
+    const ours = (fields: Array<{ name: string }>) => fields.filter((f) => /whatsapp/i.test(f.name));
+    const operations = [
+      ...ours(schema.queryType.fields).map((f: any) => ({ ...f, op: 'query' })),
+      ...ours(schema.mutationType.fields).map((f: any) => ({ ...f, op: 'mutation' })),
+    ];
+    expect(operations.length).toBeGreaterThan(20);
+    expect(operations.map((o) => o.name)).toEqual(expect.arrayContaining(['sendWhatsAppMessage', 'whatsappCampaignStats', 'whatsappMessages', 'createWhatsappTemplate']));
+    const wrong: string[] = [];
+    for (const operation of operations) {
+      const scope = graphqlScope(operation.name);
+      // Required arguments only: an id that exists nowhere, an empty `data` (or the send's one required field).
+      const args = operation.args
+        .filter((a: { type: Type }) => a.type.kind === 'NON_NULL')
+        .map((a: { name: string; type: Type }) => `${a.name}: ${leaf(a.type).name === 'ID' ? '"999999"' : leaf(a.type).name === 'WhatsAppMessageInput' ? '{ to: "+525512345678", body: "x" }' : '{}'}`);
+      const selection = leaf(operation.type).kind === 'OBJECT' ? ' { __typename }' : '';
+      const query = `${operation.op} { ${operation.name}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
+      const isRead = /\.(find|findOne)$/.test(scope) || scope.endsWith('.stats');
+      const ordered = [...callers].sort((a, b) => Number(Boolean(a.api?.(scope))) - Number(Boolean(b.api?.(scope))));
+      let before = operation.op === 'mutation' ? await stored() : undefined;
+      for (const caller of ordered) {
+        const may = Boolean(caller.api?.(scope));
+        if (before && may) {
+          if (JSON.stringify(await stored()) !== JSON.stringify(before)) wrong.push(`${operation.name}: refused callers wrote`);
+          before = undefined;
+        }
+        const res = await gql(caller.header, query);
+        const errors: Array<{ message: string; extensions?: { code?: string } }> = res.body?.errors ?? [];
+        const refused = res.status === 401 || res.status === 403 || errors.some((e) => /forbidden|unauthori[sz]ed|UNAUTHENTICATED/i.test(`${e.extensions?.code} ${e.message}`));
+        if (res.status >= 500 || errors.some((e) => /internal server error/i.test(e.message))) wrong.push(`${query} as ${caller.name}: ${res.status} ${JSON.stringify(errors)}`);
+        else if (refused === may) wrong.push(`${query} as ${caller.name}: ${refused ? 'refused' : 'answered'} (${scope}${isRead ? ', a read' : ''}) ${JSON.stringify(errors).slice(0, 200)}`);
+      }
+      if (before && JSON.stringify(await stored()) !== JSON.stringify(before)) wrong.push(`${operation.name}: refused callers wrote`);
     }
     expect(wrong).toEqual([]);
   });

@@ -200,10 +200,13 @@ describe('campaigns', () => {
   it('the export is one CSV row per recipient, with formula cells made harmless', async () => {
     const phone = uniqueMexicanNumber().e164;
     await contact({ phone, name: '=HYPERLINK("http://evil.example","clic")' });
+    // Every character OWASP lists as a formula start, in the names people type.
+    const others = ['@SUM(1+1)*cmd|calc', '-2+3', '+52 evil'].map((name) => ({ name, phone: uniqueMexicanNumber().e164 }));
+    for (const other of others) await contact(other);
     const created = await api('post', '/api/whatsapp/campaigns', {
       name: 'Export',
       template: 'aviso_servicio',
-      audience: { kind: 'phones', phones: [phone] },
+      audience: { kind: 'phones', phones: [phone, ...others.map((o) => o.phone)] },
       variables: { nombre: { value: 'cliente' }, placa: { value: 'X' } },
     }).expect(201);
     const id = created.body.data.id;
@@ -214,11 +217,15 @@ describe('campaigns', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = (res.body as string).replace(/^\ufeff/, '').trim().split('\r\n');
     expect(lines[0]).toBe('phone,name,status,queued_at,sent_at,delivered_at,read_at,failed_at,error_code,error,explanation,cost');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(2 + others.length);
     // The name would be a formula, the number would lose its +: both start with an apostrophe
     // (a spreadsheet shows the text as typed).
-    const [number, name, status] = lines[1].split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    const rows = lines.slice(1).map((line) => line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    const [number, name, status] = rows.find((cells) => cells[0] === `'${phone}`)!;
     expect([number, name, status]).toEqual([`'${phone}`, `"'=HYPERLINK(""http://evil.example"",""clic"")"`, 'sent']);
+    for (const other of others) expect(rows.find((cells) => cells[0] === `'${other.phone}`)?.[1]).toBe(`'${other.name}`);
+    // No cell of the file, quotes taken off, starts a formula.
+    for (const cells of rows) for (const cell of cells) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r\0]/);
   });
 
   it("the sender's daily limit (its messaging tier): what is left today goes now, the rest tomorrow, and the stats say so", async () => {

@@ -58,8 +58,9 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-export async function startFakes(): Promise<Fakes> {
-  const c = TEST_CREDENTIALS;
+/** `credentials`: other values than TEST_CREDENTIALS (e.g. distinctive secrets a test looks for in logs and answers). */
+export async function startFakes(credentials: Partial<Record<keyof typeof TEST_CREDENTIALS, string>> = {}): Promise<Fakes> {
+  const c = { ...TEST_CREDENTIALS, ...credentials };
   const started: { close(): Promise<void> }[] = [];
   try {
     const twilio = await startFakeTwilio({ accountSid: c.twilioAccountSid, authToken: c.twilioAuthToken, whatsappSenders: [c.twilioWhatsAppFrom] });

@@ -1,4 +1,5 @@
 import type { ContactImport, ContactImportRowError, ContactImportStatus } from '../../../shared/contracts';
+import { csvCell } from '../../../shared/csv';
 
 /**
  * The contacts import screen's pure parts: how far a background import is, when to stop asking,
@@ -23,13 +24,6 @@ export type BadgeVariant = 'success' | 'danger' | 'secondary' | 'neutral';
 export const statusBadgeVariant = (status: ContactImportStatus): BadgeVariant =>
   status === 'completed' ? 'success' : status === 'failed' ? 'danger' : status === 'running' ? 'secondary' : 'neutral';
 
-/** A cell as Excel reads it safely: quoted when needed, and never taken for a formula. */
-const cell = (value: string | number) => {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** The rows not imported (row, column, reason) as CSV, UTF-8 with a BOM so Excel shows the accents. */
 export const errorsCsv = (errors: ContactImportRowError[], header: [string, string, string]): string =>
-  '\uFEFF' + [header.map(cell).join(','), ...errors.map((e) => [e.row, e.column, e.reason].map(cell).join(','))].join('\r\n') + '\r\n';
+  '\uFEFF' + [header.map(csvCell).join(','), ...errors.map((e) => [e.row, e.column, e.reason].map(csvCell).join(','))].join('\r\n') + '\r\n';

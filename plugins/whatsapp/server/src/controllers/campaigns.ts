@@ -6,8 +6,9 @@ import { explainError } from '../providers/explain';
 import { M } from '../queue/columns';
 import { isCharged } from '../pricing/cost';
 import { rateUnits, UNITS } from '../pricing/table';
-import { pagination, paginationMeta, text, validateData } from '../validation';
+import { anyObject, pagination, paginationMeta, text, validateData } from '../validation';
 import type { CampaignInput } from '../services/campaigns';
+import { csvLine } from '../../../shared/csv';
 
 /** The shape of a campaign (422s that need the database come from the service's check). */
 const audience = yup
@@ -16,7 +17,7 @@ const audience = yup
     tags: yup.array(text().required()).optional(),
     phones: yup.array(text().required()).max(100_000).optional(),
     contentType: text().optional(),
-    filters: yup.object().optional(),
+    filters: anyObject('audience.filters').optional(),
     phonePath: text().optional(),
   })
   .noUnknown(true, 'unknown field: ${unknown}')
@@ -28,23 +29,13 @@ const fields = {
   template: text().max(200).nullable(),
   senderId: yup.number().typeError('${path} must be a sender id').integer().positive().nullable(),
   audience: audience.nullable().default(undefined),
-  variables: yup.object().nullable(),
+  variables: anyObject('variables').nullable(),
   scheduledAt: text().nullable(),
   pacingSeconds: yup.number().typeError('${path} must be a number of seconds').min(0).max(86_400).nullable(),
 };
 const createSchema = yup.object({ ...fields, name: fields.name.required() }).noUnknown(true, 'unknown field: ${unknown}');
 const updateSchema = yup.object(fields).noUnknown(true, 'unknown field: ${unknown}');
 
-/**
- * A cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return first) gets a
- * leading apostrophe: the CSV export is opened in Excel by people, not parsed by programs.
- */
-export const csvCell = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 const time = (value: unknown) => (value === null || value === undefined || value === '' ? '' : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string)).toISOString());
 
 const serialize = (c: Record<string, any>) => ({
@@ -142,7 +133,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         for (const row of rows as any[]) {
           const explained = row[M.errorCode] ? explainError(row[M.provider], row[M.errorCode], lang) : undefined;
           const cells = [row[M.to], names.get(row[M.contactId]) ?? '', row[M.status], time(row[M.queuedAt]), time(row[M.sentAt]), time(row[M.deliveredAt]), time(row[M.readAt]), time(row[M.failedAt]), row[M.errorCode], row[M.errorText], explained?.reason ?? '', costOf(row)];
-          if (!stream.write(`${cells.map(csvCell).join(',')}\r\n`)) await new Promise((resolve) => stream.once('drain', resolve));
+          if (!stream.write(csvLine(cells))) await new Promise((resolve) => stream.once('drain', resolve));
         }
         after = Number(rows[rows.length - 1][M.id]);
       }

@@ -182,6 +182,23 @@ export const isBlank = (cells: string[]) => cells.every((c) => String(c ?? '').t
 
 export type FileKind = 'csv' | 'xlsx';
 
+/**
+ * The file itself cannot be read (a workbook that is not a zip, a CSV the parser gives up on):
+ * the person sent the wrong file, so the service answers 400 naming `file`, not a 500.
+ */
+export class FileReadError extends Error {
+  constructor(
+    readonly kind: FileKind,
+    readonly cause: unknown
+  ) {
+    super(
+      kind === 'xlsx'
+        ? `The file cannot be read as an Excel workbook (.xlsx): ${(cause as Error)?.message ?? cause}. Save it again from Excel, or as CSV`
+        : `The file cannot be read as CSV: ${(cause as Error)?.message ?? cause}`
+    );
+  }
+}
+
 /** XLSX by name, type or its zip signature; anything else is read as CSV. */
 export async function fileKind(path: string, name?: string | null, mime?: string | null): Promise<FileKind> {
   if (name && /\.xlsx$/i.test(name)) return 'xlsx';
@@ -242,9 +259,18 @@ export async function* csvRows(path: string): AsyncGenerator<SheetRow> {
   const parser = decoded.pipe(parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }));
   source.on('error', (error) => parser.destroy(error));
   let row = 0;
-  for await (const record of parser) {
+  const records = parser[Symbol.asyncIterator]();
+  for (;;) {
+    // Only the reader's own failures become FileReadError; the consumer's errors never pass through here.
+    let next: IteratorResult<unknown>;
+    try {
+      next = await records.next();
+    } catch (error) {
+      throw new FileReadError('csv', error);
+    }
+    if (next.done) return;
     row += 1;
-    yield { row, cells: record as string[], bytesRead: source.bytesRead };
+    yield { row, cells: next.value as string[], bytesRead: source.bytesRead };
   }
 }
 
@@ -270,17 +296,28 @@ export async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
   // Read from our own stream, so its bytes read measure the progress.
   const source = fs.createReadStream(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
+  /** The reader's next sheet or row; its failures (not a zip, not a workbook) as FileReadError. */
+  const read = async <T>(items: AsyncIterator<T>): Promise<IteratorResult<T>> => {
+    try {
+      return await items.next();
+    } catch (error) {
+      throw new FileReadError('xlsx', error);
+    }
+  };
+  const sheets = (reader as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   try {
-    for await (const sheet of reader) {
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        const values = Array.isArray(row.values) ? row.values : [];
-        const cells: string[] = [];
-        for (let i = 1; i < values.length; i += 1) cells.push(cellText(values[i]));
-        yield { row: row.number, cells, bytesRead: source.bytesRead };
-      }
-      break;
+    const sheet = await read(sheets);
+    if (sheet.done) return;
+    const rows = (sheet.value as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
+    for (let next = await read(rows); !next.done; next = await read(rows)) {
+      const values = Array.isArray(next.value.values) ? next.value.values : [];
+      const cells: string[] = [];
+      for (let i = 1; i < values.length; i += 1) cells.push(cellText(values[i]));
+      yield { row: next.value.number, cells, bytesRead: source.bytesRead };
     }
   } finally {
+    // The first sheet only: the reader stops there (what `break` out of a for-await did).
+    await sheets.return?.().catch(() => undefined);
     source.destroy();
   }
 }

@@ -6,6 +6,7 @@
  * hide the real failure.
  */
 import { STATUS_CODES } from 'node:http';
+import { redactSecrets, redactValue } from '../observability/redact';
 
 export interface ProviderErrorOptions {
   provider: string;
@@ -32,14 +33,15 @@ export class ProviderError extends Error {
   cause?: unknown;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    super(message);
+    // The provider's words may quote the credentials it was sent: never kept (observability/redact.ts).
+    super(redactSecrets(message));
     this.name = 'ProviderError';
     if (options.cause !== undefined) this.cause = options.cause;
     this.provider = options.provider;
     if (options.status !== undefined) this.status = options.status;
     if (options.code !== undefined) this.code = options.code;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
-    if (options.details !== undefined) this.details = options.details;
+    if (options.details !== undefined) this.details = redactValue(options.details);
     if (options.timeout) this.timeout = true;
   }
 }

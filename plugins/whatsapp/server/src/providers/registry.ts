@@ -23,6 +23,7 @@ import { parseTwilioError } from './twilio/errors';
 import { TWILIO_API_BASE_URL } from './twilio/request-client';
 import { commonSettings } from './settings';
 import { readConfig } from '../config';
+import { redactSecrets } from '../observability/redact';
 import { createTwilioSmsClient, twilioProvider } from './twilio';
 import type { Channel, ProviderModule, WhatsAppProvider } from './types';
 
@@ -112,10 +113,11 @@ export async function probeProvider(name: ProbedProvider, timeoutMs = Math.min(P
   try {
     const response = await fetch(probe.url, { headers: probe.headers, signal: AbortSignal.timeout(timeoutMs) });
     const problem = probe.check(response.status, await response.text(), response.headers);
-    return { provider: name, ok: problem === null, detail: problem ?? `${probe.label} answered` };
+    // The provider's error text may quote the credentials the probe sent.
+    return { provider: name, ok: problem === null, detail: problem === null ? `${probe.label} answered` : redactSecrets(problem) };
   } catch (error) {
     const reason = (error as Error)?.name === 'TimeoutError' ? `did not answer within ${timeoutMs} ms` : `could not be reached (${(error as { cause?: Error })?.cause?.message ?? (error as Error)?.message ?? error})`;
-    return { provider: name, ok: false, detail: `${probe.label} ${reason}` };
+    return { provider: name, ok: false, detail: redactSecrets(`${probe.label} ${reason}`) };
   }
 }
 

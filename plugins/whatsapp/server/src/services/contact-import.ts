@@ -5,7 +5,7 @@ import { getService } from '../utils';
 import { readConfig } from '../config';
 import { RuleError } from '../utils/errors';
 import { isUniqueViolation } from '../utils/db-errors';
-import { csvRows, fileKind, isBlank, mapHeader, readRow, xlsxRows, type ImportRow, type RowError, type SheetRow } from '../lib/contact-import';
+import { csvRows, FileReadError, fileKind, isBlank, mapHeader, readRow, xlsxRows, type ImportRow, type RowError, type SheetRow } from '../lib/contact-import';
 import type { Contact } from './contacts';
 import type { ConsentChange } from './consent';
 
@@ -161,6 +161,9 @@ const createContactImportService = ({ strapi }: { strapi: Core.Strapi }) => ({
         batch.set(value.phone, merge(batch.get(value.phone), value, fileName));
         if (batch.size >= batchSize) await flush();
       }
+    } catch (error) {
+      if (error instanceof FileReadError) throw new RuleError('file', 'unreadable', error.message, 400);
+      throw error;
     } finally {
       await rows.return(undefined);
     }

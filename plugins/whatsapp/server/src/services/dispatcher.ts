@@ -3,6 +3,7 @@ import { STATUS, UID } from '../constants';
 import { formatOptionsFor, timeZoneOr } from '../lib/locale';
 import { quietUntil } from '../lib/quiet-hours';
 import { ProviderError } from '../providers/errors';
+import { redactSecrets } from '../observability/redact';
 import type { ErrorClass, OutboundMessage, WhatsAppProvider } from '../providers/types';
 import { getService } from '../utils';
 import { isDatabaseUnavailable } from '../utils/db-errors';
@@ -122,7 +123,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
         },
       };
     } catch (error) {
-      const text = (error as Error)?.message ?? String(error);
+      const text = redactSecrets((error as Error)?.message ?? String(error));
       return {
         ...failed,
         attempts: [
@@ -147,7 +148,7 @@ const createDispatcherService = ({ strapi }: { strapi: Core.Strapi }) => {
     const verdict = classify(provider, error);
     const providerError = error instanceof ProviderError ? error : null;
     const code = providerError?.code ?? (providerError?.timeout ? 'timeout' : undefined) ?? 'error';
-    const text = (error as Error)?.message ?? String(error);
+    const text = redactSecrets((error as Error)?.message ?? String(error));
     const now = new Date();
     const base = { httpStatus: providerError?.status ?? null, providerCode: code, errorText: text.slice(0, 1000) };
     const plan = planFailure({

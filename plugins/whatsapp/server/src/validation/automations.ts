@@ -1,6 +1,6 @@
 import { yup } from '@strapi/utils';
 import { CONDITION_OPS } from '../automations/conditions';
-import { text } from './index';
+import { anyObject, text } from './index';
 
 /**
  * The shape of an automation (REST and admin API; the Content Manager and GraphQL pass the same
@@ -56,7 +56,7 @@ export const updateAutomationSchema = yup.object(fields).noUnknown(true, 'unknow
 export const manualSendSchema = yup
   .object({
     documentId: text().required(),
-    variables: yup.object().nullable().optional(),
+    variables: anyObject('variables').nullable().optional(),
     idempotencyKey: text().max(120).nullable().optional(),
   })
   .noUnknown(true, 'unknown field: ${unknown}');

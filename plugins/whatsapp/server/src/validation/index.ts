@@ -62,6 +62,14 @@ export const variables = yup
     (value: unknown) => value === undefined || value === null || (isPlainObject(value) && isValueTree(value, MAX_VARIABLES_DEPTH))
   );
 
+/**
+ * An object of any keys (a campaign's variable mapping, an audience's filters): a plain object,
+ * never cast by yup. The yup Strapi ships casts a shapeless `yup.object()` key by key and looks
+ * each key up as a field, so a key every object has (`constructor`) crashed it: a 500.
+ */
+export const anyObject = (field: string) =>
+  yup.mixed<Record<string, unknown>>().test('object', `${field} must be an object`, (value: unknown) => value === undefined || value === null || isPlainObject(value));
+
 /** An IANA time zone name (America/Mexico_City), as Intl knows them. */
 const timeZone = (field: string) =>
   text().test('tz', `${field} must be an IANA time zone such as America/Mexico_City`, (tz) => !tz || isValidTimeZone(tz));
