@@ -114,6 +114,8 @@ async function runAbuseBench(client, { n }) {
     ...process.env, ...baseEnv, ...db.env,
     META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'bench', WHATSAPP_SANDBOX: 'true', WHATSAPP_WORKER: 'false',
     HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    // The product's defaults, set here because tests/.env.test (read by the app) turns them off.
+    WHATSAPP_LIMIT_BAD_PER_MINUTE: '30', WHATSAPP_LIMIT_HEALTH_PER_MINUTE: '120', WHATSAPP_LIMIT_MEDIA_PER_MINUTE: '3000',
   };
   const app = await startApp(env);
   const { port } = app;

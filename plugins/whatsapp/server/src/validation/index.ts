@@ -371,10 +371,10 @@ const checkShape = (schema: Schema, value: unknown, prefix: string) => {
     throw malformed(prefix, 'type', `${prefix} must be ${SCALAR_TYPES[schema.type ?? '']}, not ${kindOf(value)}`);
   }
   if (schema.type === 'array') {
-    if (!Array.isArray(value) || schema.innerType?.type !== 'string') return;
-    value.forEach((item, i) => {
-      if (typeof item !== 'string') throw malformed(at(i), 'string', `${at(i)} must be a string, not ${kindOf(item)}`);
-    });
+    if (!Array.isArray(value) || !schema.innerType) return;
+    // Each item against the item's shape: a list of objects (an automation's conditions) has the
+    // same `constructor` trap as the body itself.
+    value.forEach((item, i) => checkShape(schema.innerType as Schema, item, at(i)));
     return;
   }
   const fields = schema.fields;
