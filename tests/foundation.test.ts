@@ -27,6 +27,8 @@ describe('foundation', () => {
         database: isPostgres() ? 'postgres' : 'sqlite',
         queue: { due: 0, oldestDueAgeSeconds: null, inDoubt: 0 },
         lastWebhookAt: null,
+        // How live events reach other instances: LISTEN on PostgreSQL, this process only on SQLite.
+        live: isPostgres() ? { mode: 'listen', connected: expect.any(Boolean) } : { mode: 'local', connected: true },
       },
     });
   });
