@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import { Client, type ClientConfig } from 'pg';
 import type { Core } from '@strapi/strapi';
 import type { LiveEvent } from './live';
+import { createOutbox } from './live-outbox';
 
 /** The PostgreSQL channel every instance listens on. */
 export const LIVE_CHANNEL = 'whatsapp_live';
@@ -61,8 +62,6 @@ export const createPgBus = ({ strapi, deliver, directUrl = null }: { strapi: Cor
   const config: ClientConfig = directUrl ? { ...database, connectionString: directUrl } : database;
   const probes = new Map<string, () => void>();
   let listener: Client | null = null;
-  const outbox: LiveEvent[] = [];
-  let flushing: Promise<void> | null = null;
   let closed = false;
   let failures = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
@@ -118,28 +117,15 @@ export const createPgBus = ({ strapi, deliver, directUrl = null }: { strapi: Cor
     }
   };
 
-  const flush = async () => {
-    while (outbox.length && !closed) {
-      const { payloads, tooBig } = packFrames(origin, outbox.splice(0));
+  // One statement for the whole tick's events.
+  const outbox = createOutbox({
+    log: strapi.log,
+    send: async (events) => {
+      const { payloads, tooBig } = packFrames(origin, events);
       for (const event of tooBig) strapi.log.warn(`[whatsapp] live event ${event.type} too big for other instances; delivered here only`);
-      try {
-        // One statement for the whole tick's events.
-        await strapi.db.connection.raw(`SELECT ${payloads.map(() => 'pg_notify(?, ?)').join(', ')}`, payloads.flatMap((p) => [LIVE_CHANNEL, p]));
-      } catch (error) {
-        strapi.log.warn(`[whatsapp] live events not shared with other instances: ${(error as Error).message}`);
-      }
-    }
-  };
-
-  const schedule = () => {
-    if (flushing || closed) return;
-    flushing = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(flush)
-      .finally(() => {
-        flushing = null;
-        if (outbox.length) schedule();
-      });
-  };
+      if (payloads.length) await strapi.db.connection.raw(`SELECT ${payloads.map(() => 'pg_notify(?, ?)').join(', ')}`, payloads.flatMap((p) => [LIVE_CHANNEL, p]));
+    },
+  });
 
   return {
     mode: 'listen' as const,
@@ -178,18 +164,15 @@ export const createPgBus = ({ strapi, deliver, directUrl = null }: { strapi: Cor
     share(event: LiveEvent) {
       if (closed) return;
       outbox.push(event);
-      schedule();
     },
 
     /** Resolves once queued events have been handed to PostgreSQL (tests, shutdown). */
-    async idle() {
-      while (flushing) await flushing;
-    },
+    idle: () => outbox.idle(),
 
     listening: () => listener !== null,
 
     async close() {
-      await this.idle();
+      await outbox.close();
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const client = listener;

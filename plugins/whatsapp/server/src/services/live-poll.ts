@@ -1,6 +1,7 @@
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import type { LiveEvent } from './live';
+import { createOutbox } from './live-outbox';
 
 /**
  * Live events between instances without LISTEN: behind a transaction pooler (PgBouncer, Supabase's
@@ -63,8 +64,6 @@ export const createPollCursor = (start: number, gapMs = GAP_MS) => {
 export const createPollBus = ({ strapi, deliver, pollMs }: { strapi: Core.Strapi; deliver: (events: LiveEvent[]) => void; pollMs: number }) => {
   const origin = crypto.randomBytes(8).toString('hex');
   const knex = strapi.db.connection;
-  const outbox: LiveEvent[] = [];
-  let flushing: Promise<void> | null = null;
   let polling: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -123,26 +122,13 @@ export const createPollBus = ({ strapi, deliver, pollMs }: { strapi: Core.Strapi
     timer.unref();
   };
 
-  const flush = async () => {
-    while (outbox.length && !closed) {
-      const events = outbox.splice(0);
-      try {
-        await knex.raw(`INSERT INTO ${LIVE_TABLE} (origin, payload) VALUES (?, ?)`, [origin, JSON.stringify(events)]);
-      } catch (error) {
-        strapi.log.warn(`[whatsapp] live events not shared with other instances: ${(error as Error).message}`);
-      }
-    }
-  };
-
-  const schedule = () => {
-    if (flushing || closed) return;
-    flushing = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(flush)
-      .finally(() => {
-        flushing = null;
-        if (outbox.length) schedule();
-      });
-  };
+  // One row for the whole tick's events.
+  const outbox = createOutbox({
+    log: strapi.log,
+    send: async (events) => {
+      await knex.raw(`INSERT INTO ${LIVE_TABLE} (origin, payload) VALUES (?, ?)`, [origin, JSON.stringify(events)]);
+    },
+  });
 
   return {
     mode: 'poll' as const,
@@ -159,18 +145,15 @@ export const createPollBus = ({ strapi, deliver, pollMs }: { strapi: Core.Strapi
     share(event: LiveEvent) {
       if (closed) return;
       outbox.push(event);
-      schedule();
     },
 
-    async idle() {
-      while (flushing) await flushing;
-    },
+    idle: () => outbox.idle(),
 
     /** Whether the last poll worked. */
     listening: () => healthy && !closed,
 
     async close() {
-      await this.idle();
+      await outbox.close();
       closed = true;
       if (timer) clearTimeout(timer);
       await polling;
