@@ -1,10 +1,11 @@
 /**
  * Campaigns against the fake Meta Cloud API (sandbox off): personalised messages as Meta receives
  * them, auto-pause when Meta limits the rate again and again or when too many messages fail, and
- * "retry failed" putting back only what may pass with time.
+ * "retry failed" putting back only what may pass with time; the wizard's sender list and a
+ * campaign sent from the number chosen.
  */
 import { startStrapi, type TestApp } from './helpers/strapi';
-import { createApiToken } from './helpers/auth';
+import { createAdminJwt, createApiToken } from './helpers/auth';
 import { uniqueMexicanNumber } from './helpers/factories';
 import { waitFor } from './helpers/wait';
 import { UID } from './helpers/whatsapp';
@@ -154,5 +155,72 @@ describe('campaigns within the provider\'s limits', () => {
     expect(events.map((e: any) => e.outcome)).toEqual(['applied']);
     // Its messages wait (the dispatcher skips a paused campaign), nothing was sent.
     expect((await app.strapi.db.query(UID.message as any).findMany({ where: { campaignId: id } })).map((m: any) => m.deliveryStatus)).toEqual(['scheduled']);
+  });
+
+  it("the wizard's numbers: read with a campaigns permission alone, nothing secret; a campaign goes from the number chosen", async () => {
+    fakes.twilio.reset();
+    // A campaign manager without any settings permission, as Settings → Roles would make one.
+    const role = await app.strapi.service('admin::role').create({ name: 'Campaign manager', description: 'campaigns only' });
+    await app.strapi.service('admin::role').assignPermissions(
+      role.id,
+      ['plugin::whatsapp.campaigns.manage', 'plugin::whatsapp.campaigns.launch'].map((action) => ({ action, subject: null, properties: {}, conditions: [] }))
+    );
+    const manager = await createAdminJwt(app, role.code);
+    const editor = await createAdminJwt(app, 'strapi-editor');
+    const admin = await createAdminJwt(app);
+    const asAdmin = (header: string, method: 'get' | 'post' | 'put', path: string, data?: unknown) => {
+      const req = app.http()[method](path).set('Authorization', header);
+      return data === undefined ? req : req.send({ data });
+    };
+
+    const senders = await app.strapi.db.query(UID.sender as any).findMany({ orderBy: { id: 'asc' } });
+    const twilio = senders.find((s: any) => s.provider === 'twilio');
+    const meta = senders.find((s: any) => s.provider === 'meta');
+    // What a provider said of the Twilio number (a check or a webhook stores it on the row).
+    await app.strapi.db.query(UID.sender as any).update({ where: { id: twilio.id }, data: { qualityRating: 'YELLOW', messagingTier: '1K Customers/24hr' } });
+
+    await asAdmin(manager, 'get', '/whatsapp/senders').expect(403);
+    await asAdmin(editor, 'get', '/whatsapp/campaigns/senders').expect(403);
+    const listed = await asAdmin(manager, 'get', '/whatsapp/campaigns/senders');
+    expect(listed.status).toBe(200);
+    // Live mode: the sandbox's number sends nothing, so it is not offered; Meta is the default.
+    expect(listed.body.meta).toEqual({ sandbox: false, defaultId: meta.id });
+    expect(listed.body.data).toEqual([
+      { id: meta.id, name: 'Meta WhatsApp', number: fakes.env.META_WHATSAPP_NUMBER, provider: 'meta', isDefault: false, messagesPerSecond: 80, dailyLimit: null, qualityRating: meta.qualityRating ?? null, messagingTier: meta.messagingTier ?? null },
+      { id: twilio.id, name: 'Twilio WhatsApp', number: fakes.env.TWILIO_WHATSAPP_FROM, provider: 'twilio', isDefault: false, messagesPerSecond: 80, dailyLimit: null, qualityRating: 'YELLOW', messagingTier: '1K Customers/24hr' },
+    ].sort((a, b) => a.id - b.id));
+    const text = JSON.stringify(listed.body);
+    for (const secret of [fakes.env.META_ACCESS_TOKEN, fakes.env.TWILIO_AUTH_TOKEN, fakes.env.TWILIO_ACCOUNT_SID, 'credentials']) expect(text).not.toContain(secret);
+
+    // The campaign names the Twilio number: Twilio gets every message, from that number; Meta none.
+    await api('post', '/api/whatsapp/templates', { name: 'aviso_twilio', category: 'utility', body: 'Hola {{nombre}}, su servicio está listo.', twilioContentSid: 'HX0123456789abcdef0123456789abcdef', twilioVariables: { '1': 'nombre' } }).expect(201);
+    const phones = [uniqueMexicanNumber().e164, uniqueMexicanNumber().e164];
+    for (const [i, phone] of phones.entries()) await api('post', '/api/whatsapp/contacts', { phone, name: `Cliente ${i + 1}` }).expect(201);
+    const created = await asAdmin(manager, 'post', '/whatsapp/campaigns', { name: 'Desde Twilio', template: 'aviso_twilio', senderId: twilio.id, audience: { kind: 'phones', phones }, variables: { nombre: 'contact.name' } });
+    expect({ status: created.status, error: created.body.error }).toEqual({ status: 201, error: undefined });
+    expect(created.body.data.senderId).toBe(twilio.id);
+    await asAdmin(manager, 'post', `/whatsapp/campaigns/${created.body.data.id}/launch`).expect(202);
+    await waitFor(async () => ((await stateOf(created.body.data.id)).state === 'completed' ? true : null));
+    expect(fakes.twilio.sent.map((m) => [m.from, m.to, m.contentSid]).sort()).toEqual(phones.map((p) => [`whatsapp:${fakes.env.TWILIO_WHATSAPP_FROM}`, `whatsapp:${p}`, 'HX0123456789abcdef0123456789abcdef']).sort());
+    expect(fakes.meta.sent).toEqual([]);
+    const rows = await app.strapi.db.query(UID.message as any).findMany({ where: { campaignId: created.body.data.id } });
+    expect(rows.map((m: any) => [m.senderId, m.deliveryStatus])).toEqual(phones.map(() => [twilio.id, 'sent']));
+
+    // A sender that does not exist: 422 naming senderId, no campaign written.
+    const before = await app.strapi.db.query(UID.campaign as any).count({});
+    const unknown = await asAdmin(manager, 'post', '/whatsapp/campaigns', { name: 'Nadie', template: 'aviso_twilio', senderId: 999999, audience: { kind: 'phones', phones }, variables: { nombre: 'contact.name' } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details.errors[0]).toMatchObject({ path: ['senderId'], rule: 'unknown' });
+    expect(await app.strapi.db.query(UID.campaign as any).count({})).toBe(before);
+
+    // Sandbox mode: every number is offered (the sandbox's too) and the answer says nothing is really sent.
+    await asAdmin(admin, 'put', '/whatsapp/settings', { sandbox: true }).expect(200);
+    try {
+      const sandboxed = await asAdmin(manager, 'get', '/whatsapp/campaigns/senders').expect(200);
+      expect(sandboxed.body.meta).toEqual({ sandbox: true, defaultId: meta.id });
+      expect(sandboxed.body.data.map((s: any) => s.provider).sort()).toEqual(['meta', 'sandbox', 'twilio']);
+    } finally {
+      await asAdmin(admin, 'put', '/whatsapp/settings', { sandbox: false }).expect(200);
+    }
   });
 });

@@ -198,7 +198,11 @@ it('launches a campaign to a pasted list and watches it reach 100 %', async () =
     }
     await screenshot(page, 'campaign-wizard');
     await page.getByRole('button', { name: 'Next' }).click();
+    // The schedule step says which number it goes from (a picker when there is a choice).
+    await page.getByText('Sent from').first().waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
+    // The review names the number too, above the estimate.
+    await page.getByText('Sent from').first().waitFor();
     await page.getByRole('button', { name: 'Launch', exact: true }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: /launch|confirm/i }).click();
     await page.getByText(/100% done: 2 of 2 messages/).waitFor({ timeout: 60000 });

@@ -659,6 +659,20 @@ export interface SenderCheck {
 export type CheckedSender = Sender & { check: SenderCheck };
 
 /**
+ * A number a campaign may go from (GET /whatsapp/campaigns/senders): what the wizard's picker
+ * shows and warns about, nothing of the check's internals and never credentials.
+ */
+export type CampaignSender = Pick<Sender, 'id' | 'name' | 'number' | 'provider' | 'isDefault' | 'messagesPerSecond' | 'dailyLimit' | 'qualityRating' | 'messagingTier'>;
+
+/** GET /whatsapp/campaigns/senders → `{ data: CampaignSender[], meta: CampaignSendersMeta }`. */
+export interface CampaignSendersMeta {
+  /** Sandbox mode is on: every message is simulated, whichever number is chosen. */
+  sandbox: boolean;
+  /** The sender a campaign without `senderId` goes from; null when none is usable. */
+  defaultId: number | null;
+}
+
+/**
  * POST /whatsapp/templates/:id/preview and POST /whatsapp/templates/preview (a body not saved yet):
  * `{ data: { body?, variables } }`. A 422 names the field at fault (`variables.nombre`, `body`) in
  * `error.details.errors`, and lists the body's variables in `error.details.variables` when the body reads.

@@ -1,12 +1,15 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 
 import type { CampaignEstimate } from '../../../shared/campaigns';
+import type { CampaignSender } from '../../../shared/contracts';
 import { useCampaignText } from './useCampaignText';
 import { CostPerCountry } from './CostPerCountry';
+import { SenderWarnings, useSenderLabel } from './SenderPicker';
 
 /** What launching the draft now would do (GET …/estimate): recipients, exclusions, cost, time, days, the first messages. */
-export const EstimateView = ({ estimate }: { estimate: CampaignEstimate }) => {
+export const EstimateView = ({ estimate, sender = null, sandbox = false }: { estimate: CampaignEstimate; sender?: CampaignSender | null; sandbox?: boolean }) => {
   const { t, reasonLabel, money, number, duration, date } = useCampaignText();
+  const senderLabel = useSenderLabel();
   const excluded = Object.entries(estimate.excluded).filter(([, n]) => Number(n) > 0);
   const { cost } = estimate;
 
@@ -27,6 +30,19 @@ export const EstimateView = ({ estimate }: { estimate: CampaignEstimate }) => {
           </Typography>
         ) : null}
       </Flex>
+
+      {sender ? (
+        <Box>
+          <Typography variant="sigma" textColor="neutral600">
+            {t('campaigns.estimate.sender', 'Sent from')}
+          </Typography>
+          <Flex direction="column" alignItems="stretch" gap={1} paddingTop={2}>
+            <Typography>{senderLabel(sender)}</Typography>
+            {sandbox ? <Typography textColor="neutral600">{t('campaigns.sender.sandbox', 'Sandbox mode is on: the messages are simulated and reach nobody, whichever number is chosen.')}</Typography> : null}
+            <SenderWarnings sender={sender} recipients={estimate.recipients} />
+          </Flex>
+        </Box>
+      ) : null}
 
       {excluded.length ? (
         <Box>

@@ -1,4 +1,5 @@
 import type { Campaign } from '../../../shared/campaigns';
+import type { CampaignSender } from '../../../shared/contracts';
 import {
   allowedActions,
   apiFieldErrors,
@@ -11,6 +12,9 @@ import {
   mappingsFor,
   parseFilters,
   phonesFromCsv,
+  pickSender,
+  senderWarnings,
+  tierLimit,
   progressPercent,
   stepOfField,
   toCampaignInput,
@@ -105,6 +109,7 @@ describe('campaigns screen logic', () => {
         variables: { nombre: 'contact.name', descuento: { value: '20 %' } },
         scheduledAt: null,
         pacingSeconds: 2,
+        senderId: null,
       },
       errors: {},
     });
@@ -122,6 +127,47 @@ describe('campaigns screen logic', () => {
     expect(query.data.audience).toEqual({ kind: 'query', contentType: 'api::customer.customer', phonePath: 'phone', filters: { country: { $eq: 'MX' } } });
     expect(query.data.scheduledAt).toBe('2026-12-05T16:00:00.000Z');
     expect(toCampaignInput({ ...emptyForm(), name: 'p', audienceKind: 'phones', phones: '' }).errors).toEqual({ 'audience.phones': 'required' });
+  });
+
+  it('the sending number: the one chosen while offered, else the default, else the first', () => {
+    const sender = (id: number, over: Partial<CampaignSender> = {}): CampaignSender => ({
+      id,
+      name: `S${id}`,
+      number: `+5255000000${id}`,
+      provider: 'meta',
+      isDefault: false,
+      messagesPerSecond: 80,
+      dailyLimit: null,
+      qualityRating: null,
+      messagingTier: null,
+      ...over,
+    });
+    const list = [sender(1), sender(2), sender(3)];
+    expect(pickSender(list, 3, 2)?.id).toBe(3);
+    // A sender no longer offered (switched off) falls back to the default.
+    expect(pickSender(list, 9, 2)?.id).toBe(2);
+    expect(pickSender(list, null, null)?.id).toBe(1);
+    expect(pickSender([], 1, 1)).toBeNull();
+  });
+
+  it('messaging tiers as people a day, in Meta’s and Twilio’s words', () => {
+    expect(['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'].map(tierLimit)).toEqual([50, 250, 1_000, 2_000, 10_000, 100_000, Infinity]);
+    expect(['250 Customers/24hr', '10K Customers/24hr', 'Unlimited', '1.5K'].map(tierLimit)).toEqual([250, 10_000, Infinity, 1_500]);
+    expect([null, undefined, '', 'TIER_SOMETHING'].map(tierLimit)).toEqual([null, null, null, null]);
+  });
+
+  it('warns about a number people block or report, a low tier, or an audience above the tier', () => {
+    expect(senderWarnings({ qualityRating: 'RED', messagingTier: 'TIER_10K' })).toEqual(['quality-red']);
+    expect(senderWarnings({ qualityRating: 'low', messagingTier: null })).toEqual(['quality-red']);
+    expect(senderWarnings({ qualityRating: 'YELLOW', messagingTier: 'TIER_250' })).toEqual(['quality-yellow', 'tier-low']);
+    expect(senderWarnings({ qualityRating: 'MEDIUM', messagingTier: null })).toEqual(['quality-yellow']);
+    expect(senderWarnings({ qualityRating: 'GREEN', messagingTier: 'TIER_2K' })).toEqual([]);
+    // With the estimate's recipients: more people than the tier reaches in 24 hours.
+    expect(senderWarnings({ qualityRating: 'GREEN', messagingTier: 'TIER_2K' }, 2_001)).toEqual(['tier-audience']);
+    expect(senderWarnings({ qualityRating: 'GREEN', messagingTier: 'TIER_250' }, 300)).toEqual(['tier-audience']);
+    expect(senderWarnings({ qualityRating: 'GREEN', messagingTier: 'TIER_250' }, 100)).toEqual(['tier-low']);
+    expect(senderWarnings({ qualityRating: 'UNKNOWN', messagingTier: 'TIER_UNLIMITED' }, 1e6)).toEqual([]);
+    expect(senderWarnings(null)).toEqual([]);
   });
 
   it('filters: empty, an object, or an error', () => {
@@ -142,6 +188,7 @@ describe('campaigns screen logic', () => {
       variables: { nombre: 'record.name', descuento: { value: '20' } },
       scheduledAt: '2026-12-05T16:00:00.000Z',
       pacingSeconds: 0.5,
+      senderId: 3,
     } as unknown as Campaign;
     const form = fromCampaign(campaign);
     expect(form).toMatchObject({ audienceKind: 'query', contentType: 'api::customer.customer', phonePath: 'customer.phone', scheduleMode: 'at', pacingMode: 'perSecond', pacingValue: 2 });
@@ -153,6 +200,7 @@ describe('campaigns screen logic', () => {
       variables: campaign.variables,
       scheduledAt: campaign.scheduledAt,
       pacingSeconds: 0.5,
+      senderId: 3,
     });
     expect(fromCampaign({ ...campaign, audience: null, variables: {}, pacingSeconds: null } as unknown as Campaign)).toMatchObject({ audienceKind: 'consent', pacingMode: 'sender' });
   });

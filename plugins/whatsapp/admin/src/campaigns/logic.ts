@@ -1,4 +1,6 @@
 import type { Campaign, CampaignAudience, CampaignInput, CampaignState, CampaignStats, CampaignVariableSource } from '../../../shared/campaigns';
+import type { CampaignSender } from '../../../shared/contracts';
+import { qualityVariant } from '../senders/quality';
 
 /**
  * The campaigns screens' pure parts: how far a campaign is, what may be done with it in each
@@ -112,6 +114,8 @@ export interface CampaignForm {
   scheduledAt: string | null;
   pacingMode: PacingMode;
   pacingValue: number;
+  /** The number it goes from; null: the server's default (the picker fills it in once the list is read). */
+  senderId: number | null;
 }
 
 export const emptyForm = (): CampaignForm => ({
@@ -128,6 +132,7 @@ export const emptyForm = (): CampaignForm => ({
   scheduledAt: null,
   pacingMode: 'sender',
   pacingValue: 1,
+  senderId: null,
 });
 
 export const splitList = (text: string): string[] => [...new Set(text.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean))];
@@ -165,6 +170,7 @@ export const fromCampaign = (campaign: Campaign): CampaignForm => {
     scheduledAt: campaign.scheduledAt,
     pacingMode: pacing.mode,
     pacingValue: pacing.value,
+    senderId: campaign.senderId ?? null,
   };
 };
 
@@ -224,6 +230,7 @@ export const toCampaignInput = (form: CampaignForm): { data: CampaignInput; erro
       variables: Object.fromEntries(Object.entries(form.variables).map(([name, mapping]) => [name, toVariableSource(mapping)])),
       scheduledAt,
       pacingSeconds: toPacingSeconds(form.pacingMode, form.pacingValue),
+      senderId: form.senderId,
     },
     errors,
   };
@@ -270,6 +277,54 @@ export const apiFieldErrors = (error: unknown): FieldErrors => {
   }
   if (!list.length && typeof body.message === 'string') out[''] = body.message;
   return out;
+};
+
+/* ------------------------------------------------------------------ the sending number */
+
+/**
+ * The sender the picker shows: the one chosen while it is still offered, else the one a campaign
+ * without a choice goes from (the server's `defaultId`), else the first; null when none is offered.
+ */
+export const pickSender = (senders: CampaignSender[], chosen: number | null, defaultId: number | null): CampaignSender | null =>
+  senders.find((s) => s.id === chosen) ?? senders.find((s) => s.id === defaultId) ?? senders[0] ?? null;
+
+/**
+ * A messaging limit tier as unique people per 24 hours, as the provider words it: Meta
+ * `TIER_250`, `TIER_2K`, `TIER_UNLIMITED`; Twilio `10K Customers/24hr`. Infinity for unlimited,
+ * null for a word that does not read as a number (shown as it is, never warned about).
+ */
+export const tierLimit = (tier: string | null | undefined): number | null => {
+  const text = String(tier ?? '').trim();
+  if (!text) return null;
+  if (/unlimited/i.test(text)) return Infinity;
+  const match = /(\d+(?:\.\d+)?)\s*([KM])?/i.exec(text);
+  if (!match) return null;
+  const scale = { K: 1_000, M: 1_000_000 }[(match[2] ?? '').toUpperCase() as 'K' | 'M'] ?? 1;
+  return Math.round(Number(match[1]) * scale);
+};
+
+/** Meta's starting limit (250 people a day, until the business completes a scaling path): at or under it a tier is low. */
+export const LOW_TIER = 250;
+
+/**
+ * What the wizard warns about for the chosen number: a RED / LOW or YELLOW / MEDIUM quality
+ * rating (people block or report it: more of that and Meta lowers its limit or stops it), a low
+ * messaging tier, or an audience larger than the tier lets the number reach in 24 hours.
+ */
+export type SenderWarning = 'quality-red' | 'quality-yellow' | 'tier-low' | 'tier-audience';
+
+export const senderWarnings = (sender: Pick<CampaignSender, 'qualityRating' | 'messagingTier'> | null, recipients?: number): SenderWarning[] => {
+  if (!sender) return [];
+  const warnings: SenderWarning[] = [];
+  const quality = qualityVariant(sender.qualityRating);
+  if (quality === 'danger') warnings.push('quality-red');
+  else if (quality === 'warning') warnings.push('quality-yellow');
+  const limit = tierLimit(sender.messagingTier);
+  if (limit !== null && Number.isFinite(limit)) {
+    if (recipients !== undefined && recipients > limit) warnings.push('tier-audience');
+    else if (limit <= LOW_TIER) warnings.push('tier-low');
+  }
+  return warnings;
 };
 
 /* ------------------------------------------------------------------ phones from a CSV */

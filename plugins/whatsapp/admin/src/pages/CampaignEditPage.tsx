@@ -21,17 +21,19 @@ import { NavLink, useNavigate, useParams } from 'react-router-dom';
 import { ConfirmDialog, Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 
 import type { Campaign, CampaignEstimate } from '../../../shared/campaigns';
-import type { ListAnswer } from '../../../shared/contracts';
+import type { CampaignSender, CampaignSendersMeta, ListAnswer } from '../../../shared/contracts';
 import { PERMISSIONS } from '../constants';
 import { toTemplate } from '../inbox/format';
 import type { TemplateOption } from '../inbox/types';
 import { AudienceStep } from '../campaigns/AudienceStep';
 import { EstimateView } from '../campaigns/EstimateView';
+import { SenderPicker } from '../campaigns/SenderPicker';
 import {
   apiFieldErrors,
   emptyForm,
   fromCampaign,
   mappingsFor,
+  pickSender,
   STEPS,
   stepOfField,
   toCampaignInput,
@@ -71,6 +73,7 @@ const CampaignEditPage = () => {
   const [working, setWorking] = useState<'save' | 'estimate' | 'launch' | null>(null);
   const [loadError, setLoadError] = useState(false);
   const [confirmLaunch, setConfirmLaunch] = useState(false);
+  const [senders, setSenders] = useState<{ data: CampaignSender[]; meta: CampaignSendersMeta } | null>(null);
 
   useEffect(() => {
     if (!id) return;
@@ -94,6 +97,21 @@ const CampaignEditPage = () => {
           .catch(() => setTemplatesFailed(true))
       );
   }, [get]);
+
+  // The numbers a campaign may go from (readable with a campaigns permission). If they cannot be
+  // read, no picker: the campaign keeps its sender, or the server's default.
+  useEffect(() => {
+    get<{ data: CampaignSender[]; meta: CampaignSendersMeta }>(`${API}/senders`)
+      .then(({ data }) => setSenders(data))
+      .catch(() => setSenders(null));
+  }, [get]);
+
+  const chosenSender = useMemo(() => (senders && form ? pickSender(senders.data, form.senderId, senders.meta.defaultId) : null), [senders, form]);
+
+  // The picker shows a number from the start (the default): that is the one saved, so the choice the screen shows is the one sent.
+  useEffect(() => {
+    if (chosenSender && form && form.senderId !== chosenSender.id) setForm((f) => (f ? { ...f, senderId: chosenSender.id } : f));
+  }, [chosenSender, form]);
 
   const template = useMemo(() => templates?.find((tpl) => tpl.name === form?.template) ?? null, [templates, form?.template]);
 
@@ -319,6 +337,7 @@ const CampaignEditPage = () => {
 
             {step === 'schedule' ? (
               <Flex direction="column" alignItems="stretch" gap={5}>
+                {senders ? <SenderPicker senders={senders.data} meta={senders.meta} chosen={chosenSender} onChange={(senderId) => set({ senderId })} error={error('senderId')} /> : null}
                 <Field.Root name="scheduleMode">
                   <Field.Label>{t('campaigns.schedule.when', 'When')}</Field.Label>
                   <Radio.Group value={form.scheduleMode} onValueChange={(value: string) => set({ scheduleMode: value as 'now' | 'at' })} aria-label={t('campaigns.schedule.when', 'When')}>
@@ -371,7 +390,7 @@ const CampaignEditPage = () => {
                     </Typography>
                   </Flex>
                 ) : estimate ? (
-                  <EstimateView estimate={estimate} />
+                  <EstimateView estimate={estimate} sender={chosenSender} sandbox={senders?.meta.sandbox ?? false} />
                 ) : (
                   <Typography textColor="neutral600">{t('campaigns.wizard.fix', 'Fix the fields marked in the steps above, then come back here to see the estimate.')}</Typography>
                 )}

@@ -9,6 +9,8 @@ import { rateUnits, UNITS } from '../pricing/table';
 import { anyObject, pagination, paginationMeta, text, validateData } from '../validation';
 import type { CampaignInput } from '../services/campaigns';
 import { csvLine } from '../../../shared/csv';
+import type { CampaignSendersMeta } from '../../../shared/contracts';
+import { serializeCampaignSender } from '../utils/serialize';
 
 /** The shape of a campaign (422s that need the database come from the service's check). */
 const audience = yup
@@ -64,6 +66,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { page, pageSize } = pagination(ctx.query);
     const { results, total } = await getService('campaigns').list({ page, pageSize });
     ctx.body = { data: results.map(serialize), meta: paginationMeta(page, pageSize, total) };
+  },
+  /**
+   * `GET /campaigns/senders`: the numbers the wizard may offer, readable with a campaigns
+   * permission (the settings' sender list needs a settings one). Public fields only.
+   */
+  async senders(ctx: any) {
+    const { senders, sandbox, defaultId } = await getService('senders').forCampaigns();
+    ctx.body = { data: senders.map(serializeCampaignSender), meta: { sandbox, defaultId } satisfies CampaignSendersMeta };
   },
   async findOne(ctx: any) {
     ctx.body = { data: serialize(await handle(() => getService('campaigns').findOrFail(ctx.params.id))) };

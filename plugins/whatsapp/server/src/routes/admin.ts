@@ -79,6 +79,8 @@ export default {
     route('POST', '/automations/:id/send', 'automations.send', [ACTIONS.send]),
 
     route('GET', '/campaigns', 'campaigns.find', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
+    // Before `/campaigns/:id`: the numbers a campaign may go from, for the wizard's picker (no settings permission needed).
+    route('GET', '/campaigns/senders', 'campaigns.senders', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('GET', '/campaigns/:id', 'campaigns.findOne', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('GET', '/campaigns/:id/estimate', 'campaigns.estimate', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),
     route('GET', '/campaigns/:id/stats', 'campaigns.stats', [ACTIONS.manageCampaigns, ACTIONS.launchCampaigns], true),

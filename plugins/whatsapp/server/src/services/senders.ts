@@ -97,6 +97,21 @@ const createSendersService = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
+   * The numbers a campaign may go from, for the wizard: the active senders; in live mode without
+   * the sandbox's (it sends nothing there: its messages fail with `no-provider`). `defaultId` is
+   * the one `resolve()` picks for a campaign that names none. In sandbox mode every message is
+   * simulated whatever the number, which the wizard says (`sandbox`).
+   */
+  async forCampaigns(): Promise<{ senders: Sender[]; sandbox: boolean; defaultId: number | null }> {
+    const sandbox = await getService('settings').isSandbox();
+    const active: Sender[] = await strapi.db.query(UID.sender).findMany({ where: { active: true }, orderBy: { id: 'asc' } });
+    const senders = sandbox ? active : active.filter((s) => s.provider !== 'sandbox');
+    const resolved = await this.resolve().catch(() => null);
+    const defaultId = senders.find((s) => s.id === resolved?.id)?.id ?? senders[0]?.id ?? null;
+    return { senders, sandbox, defaultId };
+  },
+
+  /**
    * The sender a message goes from: the one named (id, number or provider name), else the one
    * flagged default, else the first configured real provider (Meta, then Twilio), else the sandbox.
    */

@@ -1,4 +1,4 @@
-import type { Consent, Contact, ContactImport, Message, MessageAttempt, MessageMedia, Sender, Template } from '../../../shared/contracts';
+import type { CampaignSender, Consent, Contact, ContactImport, Message, MessageAttempt, MessageMedia, Sender, Template } from '../../../shared/contracts';
 import { toDate } from '.';
 import { explainFailure } from '../providers/failure';
 import { DELETED_PREVIEW } from './serialize-inbox';
@@ -199,3 +199,9 @@ export const serializeSender = (s: Record<string, any>): Sender => ({
   checkStatus: s.checkStatus ?? null,
   checkError: s.checkError ?? null,
 });
+
+/** A sender as the campaign wizard's picker needs it: the sender's public fields, fewer of them. */
+export const serializeCampaignSender = (s: Record<string, any>): CampaignSender => {
+  const { id, name, number, provider, isDefault, messagesPerSecond, dailyLimit, qualityRating, messagingTier } = serializeSender(s);
+  return { id, name, number, provider, isDefault, messagesPerSecond, dailyLimit, qualityRating, messagingTier };
+};
