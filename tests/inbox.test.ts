@@ -412,6 +412,9 @@ describe('inbound messages and the inbox', () => {
       expect(byName.body.data.map((c: any) => c.contact.phone)).toEqual([newer.e164]);
       const byPhone = await adminApi('get', `/inbox/conversations?filters[search]=${encodeURIComponent(older.e164.slice(-8))}`).expect(200);
       expect(byPhone.body.data.map((c: any) => c.contact.phone)).toEqual([older.e164]);
+      // Digits inside a word are part of a name, not a phone number to match.
+      const mixed = await adminApi('get', `/inbox/conversations?filters[search]=${encodeURIComponent(`olmos${older.e164.slice(-4)}`)}&pagination[pageSize]=100`).expect(200);
+      expect(mixed.body.data.map((c: any) => c.contact.phone)).not.toContain(older.e164);
 
       const conversation = await conversationOf(older.e164);
       const closed = await adminApi('post', `/inbox/conversations/${conversation.id}/close`).expect(200);

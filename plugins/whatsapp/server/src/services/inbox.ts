@@ -77,7 +77,10 @@ const createInboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         const search = params.search?.trim();
         if (search) {
           const like = `%${escapeLike(search.toLowerCase())}%`;
-          const digits = search.replace(/\D/g, '');
+          // Digits are read as (part of) a phone number only when the search looks like one
+          // ("55 1234", "+52 (55) 12-34"): "núñez k3x512" is a name, and must not match every
+          // number containing 512.
+          const digits = /^[\d\s+().-]+$/.test(search) ? search.replace(/\D/g, '') : '';
           query.where((q) => {
             q.whereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('name'), like])
               .orWhereRaw("LOWER(??) LIKE ? ESCAPE '\\'", [p('profileName'), like])
