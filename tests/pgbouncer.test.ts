@@ -23,6 +23,8 @@ import { startFakes, type Fakes } from './fakes';
 // Four app boots (two in child processes) on a busy 2-core machine.
 jest.setTimeout(180_000);
 
+// Skipped, with the reason printed as the test's name: on SQLite (PgBouncer pools PostgreSQL
+// connections; the PostgreSQL pass of .ci/run runs it), or where Debian's pgbouncer is missing.
 const skipReason = !isPostgres() ? 'PgBouncer pools PostgreSQL connections: PostgreSQL pass only' : pgBouncerMissingReason();
 const suite = skipReason ? describe.skip : describe;
 if (skipReason) test.skip(`PgBouncer tests skipped: ${skipReason}`, () => undefined);

@@ -63,6 +63,8 @@ export interface PluginConfig {
   pseudonymSecret: string;
   /** Bearer token of GET /api/whatsapp/metrics; null: the endpoint does not exist (404). */
   metricsToken: string | null;
+  /** The SMTP password of Strapi's email provider (config/plugins.ts): a secret to keep out of texts we show (observability/redact.ts). */
+  smtpPassword: string | null;
   dispatcher: {
     batchSize: number;
     concurrency: number;
@@ -137,6 +139,7 @@ export const fromEnv = (env: Env): PluginConfig => ({
   // Installs from before it existed keep working: the media secret keys the pseudonyms then.
   pseudonymSecret: text(env, 'WHATSAPP_PSEUDONYM_SECRET') ?? text(env, 'WHATSAPP_MEDIA_SECRET') ?? text(env, 'APP_KEYS') ?? 'whatsapp-media',
   metricsToken: text(env, 'WHATSAPP_METRICS_TOKEN'),
+  smtpPassword: text(env, 'SMTP_PASSWORD'),
   dispatcher: {
     batchSize: whole(env, 'WHATSAPP_BATCH_SIZE', 200),
     concurrency: whole(env, 'WHATSAPP_CONCURRENCY', 64),

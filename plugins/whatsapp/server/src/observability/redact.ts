@@ -23,7 +23,7 @@ export function configuredSecrets(config = readConfig()): string[] {
     config.mediaSecret,
     config.pseudonymSecret,
     config.metricsToken,
-    process.env.SMTP_PASSWORD,
+    config.smtpPassword,
   ].filter((v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH);
   const basic = config.twilio?.accountSid && config.twilio?.authToken ? [`${config.twilio.accountSid}:${config.twilio.authToken}`] : [];
   const forms = [...values, ...basic].flatMap((v) => [v, Buffer.from(v).toString('base64'), Buffer.from(v).toString('base64').replace(/=+$/, ''), encodeURIComponent(v)]);

@@ -3,6 +3,12 @@ import { json, startLocalServer, text, type LocalServer } from '../test-support/
 import type { MetaSettings } from './settings';
 import { listMetaTemplates, metaTemplateListingProblem, readMetaTemplate } from './templates';
 
+/**
+ * The host in Meta's `paging.next` links (Facebook's own Graph host on the real API). Any host will do:
+ * we keep the link's path and query and follow it on the configured Graph base, never elsewhere.
+ */
+const LINK_HOST = 'https://links.meta.invalid';
+
 const settings = (base: string, over: Partial<MetaSettings> = {}): MetaSettings => ({
   accessToken: 'token',
   phoneNumberId: '123',
@@ -68,7 +74,7 @@ describe('Meta message templates (WhatsApp Business Management API)', () => {
       const after = new URL(request.url, 'http://x').searchParams.get('after');
       const page = after
         ? { data: [{ ...template, id: '2', name: 'second' }], paging: { cursors: { before: 'QVFI', after: 'QVFJ' } } }
-        : { data: [template], paging: { cursors: { before: 'QVFH', after: 'QVFI' }, next: 'https://graph.facebook.com/v21.0/102290129340398/message_templates?fields=id&limit=100&after=QVFI' } };
+        : { data: [template], paging: { cursors: { before: 'QVFH', after: 'QVFI' }, next: `${LINK_HOST}/v21.0/102290129340398/message_templates?fields=id&limit=100&after=QVFI` } };
       json(200, page)(request, response);
     });
     const listed = await listMetaTemplates(settings(server.url), { timeoutMs: 2000 });
@@ -95,7 +101,7 @@ describe('Meta message templates (WhatsApp Business Management API)', () => {
   });
 
   it('stops on a next link that repeats itself', async () => {
-    server.respondWith(json(200, { data: [template], paging: { next: 'https://graph.facebook.com/v21.0/102290129340398/message_templates?after=same' } }));
+    server.respondWith(json(200, { data: [template], paging: { next: `${LINK_HOST}/v21.0/102290129340398/message_templates?after=same` } }));
     const listed = await listMetaTemplates(settings(server.url), { timeoutMs: 2000 });
     expect(server.requests).toHaveLength(2);
     expect(listed).toHaveLength(2);
